@@ -1,0 +1,250 @@
+"""Author lists: ``A, B, C et al. · org1, org2``, and splitting a title glued to its
+first author (``…to Use ToolsTimo Schick, Jane Dwivedi-Yu``).
+
+The split is decided by what a person's (or team's) name looks like, token by
+token, in any script: capitalised words (``Küttler``, ``Dwivedi-Yu``, ``D'Oro``,
+``McDonald``), initials (``J.``, ``J.-P.``), particles (``van der``, ``de``),
+suffixes (``Jr.``) and words of scripts without case. Names seen elsewhere in the
+same dump are preferred when several splits are possible.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from readq.text import fold
+
+PARTICLES = frozenset(
+    "van von der den de del della delle degli di da das dos do du des le la les lo ten ter "
+    "bin ibn al el y e zu af av st. d' l'".split()
+)
+SUFFIXES = frozenset("jr. jr sr. sr ii iii iv".split())
+# Capitalised name parts that carry a second capital: McDonald, MacKay, DiCaprio,
+# LeCun, DeAndre, VanderPlas, FitzGerald.
+CAMEL_PREFIXES = ("Mc", "Mac", "Di", "De", "Da", "Du", "La", "Le", "Van", "Von", "Fitz", "St")
+APOSTROPHES = "'’"
+_ORG_SEPARATOR = re.compile(r"\s+[·•]\s+|\s+[·•]$")
+_ET_AL = re.compile(r",?\s*(?:et\s+al\.?|and\s+others|…|\.\.\.)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class AuthorLine:
+    """The parts of an author line."""
+
+    authors: list[str]
+    truncated: bool
+    orgs: list[str]
+
+
+def _is_caseless_letter(ch: str) -> bool:
+    return ch.isalpha() and not ch.isupper() and not ch.islower()
+
+
+def _is_lower_run(text: str) -> bool:
+    """Lower-case letters (and combining marks) only, at least one."""
+    return bool(text) and all(
+        ch.islower() or unicodedata.category(ch) == "Mn" for ch in text
+    )
+
+
+def _is_capword_part(part: str) -> bool:
+    """``Küttler``, ``D'Oro``, ``O'Brien``, ``McDonald``, ``LeCun``; or a caseless word."""
+    if not part:
+        return False
+    if all(_is_caseless_letter(ch) or unicodedata.category(ch) == "Mn" for ch in part):
+        return True
+    for ap in APOSTROPHES:
+        if ap in part:
+            head, _, tail = part.partition(ap)
+            # O'Brien, D'Oro, N'Diaye; also Ng'ang'a-like lower tails.
+            return (len(head) <= 2 and head[:1].isupper() and _is_lower_run(head[1:] or "x")
+                    and (_is_capword_part(tail) or _is_lower_run(tail)))
+    if not part[0].isupper():
+        return False
+    rest = part[1:]
+    if _is_lower_run(rest) or rest == "":
+        return len(part) >= 2
+    for prefix in CAMEL_PREFIXES:
+        if part.startswith(prefix) and len(part) > len(prefix) + 1:
+            tail = part[len(prefix):]
+            if tail[0].isupper() and _is_lower_run(tail[1:]):
+                return True
+    return False
+
+
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.)(?:-?[^\W\d_]\.)*$")
+
+
+def token_kind(token: str) -> str | None:
+    """Classify one token of a name: initial, word, particle, suffix; None if not a name part."""
+    low = token.lower()
+    if low in SUFFIXES:
+        return "suffix"
+    if token in PARTICLES:  # lower-case only: "Du", "Le", "De" are surnames
+        return "particle"
+    if _INITIALS.match(token) and all(ch.isupper() or ch in ".-" for ch in token):
+        return "initial"
+    if len(token) == 1 and token.isupper():
+        return "initial"
+    parts = token.split("-")
+    if all(_is_capword_part(p) or (i > 0 and _is_lower_run(p)) for i, p in enumerate(parts)):
+        return "word"
+    return None
+
+
+def name_score(name: str, *, first_in_line: bool = False) -> int | None:
+    """How much ``name`` looks like one author's name; None when it cannot be one.
+
+    ``first_in_line``: the name follows a title with nothing between, so a lone
+    capital (``M Generalisation`` from ``…LLM Generalisation``) cannot start it.
+    """
+    tokens = name.split(" ")
+    if not 1 <= len(tokens) <= 6 or any(not t for t in tokens):
+        return None
+    kinds = [token_kind(t) for t in tokens]
+    if None in kinds:
+        return None
+    if kinds[0] == "suffix" or kinds[-1] in ("particle",):
+        return None
+    if first_in_line and kinds[0] == "initial" and "." not in tokens[0]:
+        return None
+    if kinds.count("word") == 0:
+        return None
+    if kinds[0] == "particle" and "word" not in kinds[1:]:
+        return None
+    score = {1: -2, 2: 3, 3: 3, 4: 1}.get(len(tokens), 0)
+    if kinds[0] == "particle":
+        score -= 1
+    if kinds[-1] == "initial":
+        score -= 2
+    return score
+
+
+def split_author_line(line: str) -> AuthorLine:
+    """``A, B, C et al. · org1, org2`` → authors, truncated flag, orgs."""
+    orgs: list[str] = []
+    parts = _ORG_SEPARATOR.split(line, maxsplit=1)
+    if len(parts) == 2:
+        line, org_text = parts
+        orgs = [o.strip() for o in org_text.split(",") if o.strip()]
+    authors_text, truncated = strip_et_al(line)
+    return AuthorLine(split_names(authors_text), truncated, orgs)
+
+
+def without_orgs(line: str) -> str:
+    """The author line without its ``· org1, org2`` tail."""
+    return _ORG_SEPARATOR.split(line, maxsplit=1)[0]
+
+
+def strip_et_al(text: str) -> tuple[str, bool]:
+    stripped = _ET_AL.sub("", text)
+    return stripped.strip(), stripped != text
+
+
+def split_names(text: str) -> list[str]:
+    """Split ``A, B and C`` into names; ``Jr.``-like suffixes stay with their name."""
+    names: list[str] = []
+    for chunk in re.split(r",\s*|;\s*|\s+&\s+|,?\s+and\s+(?=\S+\s+\S)", text):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if names and chunk.lower() in SUFFIXES:
+            names[-1] = f"{names[-1]} {chunk}"
+        else:
+            names.append(chunk)
+    return names
+
+
+_GLUE_BREAKERS = "-–—(/[{:,&+"
+
+
+def split_title_and_authors(
+    line: str, known_names: frozenset[str] = frozenset()
+) -> tuple[str, list[str]] | None:
+    """Split ``<title><first author>, <author>, …`` where nothing separates title and authors.
+
+    ``line`` has had its ``· orgs`` and ``et al.`` removed. Every position where a
+    name could start right after a non-space character is tried; everything after
+    it must read as a list of names (``name_score``), and the title must not end in
+    a character that cannot end a title. Names in ``known_names`` (folded) win;
+    then the best-shaped first name; then the earliest position. None when no
+    position works.
+    """
+    found = _best_split(line, known_names)
+    return found if found is not None else _team_split(line)
+
+
+def _glue_points(line: str) -> list[int]:
+    """Positions where a first author could start, glued to the title before it."""
+    points = []
+    for i in range(1, len(line)):
+        prev, ch = line[i - 1], line[i]
+        if prev.isspace() or ch.isspace() or prev in _GLUE_BREAKERS:
+            continue
+        if ch.islower():
+            if line[i:].split(" ", 1)[0] not in PARTICLES:
+                continue
+        elif not (ch.isupper() or _is_caseless_letter(ch)):
+            continue
+        elif _is_caseless_letter(ch) and _is_caseless_letter(prev):
+            continue
+        if i >= 2:
+            points.append(i)
+    return points
+
+
+def _best_split(line: str, known_names: frozenset[str]) -> tuple[str, list[str]] | None:
+    best: tuple[int, int, str, list[str]] | None = None
+    for i in _glue_points(line):
+        title = line[:i]
+        names = split_names(line[i:])
+        if not names:
+            continue
+        first_score = name_score(names[0], first_in_line=True)
+        if first_score is None or any(name_score(n) is None for n in names[1:]):
+            continue
+        score = first_score + (10 if fold(names[0]) in known_names else 0)
+        key = (score, -i)
+        if best is None or key > best[:2]:
+            best = (score, -i, title, names)
+    if best is None:
+        return None
+    return best[2], best[3]
+
+
+def _case_changes(word: str) -> int:
+    return sum(1 for a, b in zip(word, word[1:]) if a.islower() and b.isupper())
+
+
+def _is_team_token(token: str) -> bool:
+    """``OpenAI``, ``DeepSeek-AI``, ``Team``: capitalised, letters/digits, one case change at most."""
+    return (
+        token[:1].isupper()
+        and all(ch.isalnum() or ch in "-." for ch in token)
+        and _case_changes(token) <= 1
+    )
+
+
+def _team_split(line: str) -> tuple[str, list[str]] | None:
+    """Fallback for a first author that is an organisation (``OpenAI``, ``DeepSeek-AI``).
+
+    The earliest position where the first name is 1–3 team-like tokens, the other
+    names are ordinary names, and the title's last word is not itself camel-cased
+    across the split.
+    """
+    for i in _glue_points(line):
+        title = line[:i]
+        names = split_names(line[i:])
+        if not names or not line[i].isupper():
+            continue
+        tokens = names[0].split(" ")
+        if len(tokens) > 3 or not all(_is_team_token(t) for t in tokens):
+            continue
+        if _case_changes(title.rsplit(" ", 1)[-1]) > 0 or line[i - 1].isupper():
+            continue
+        if any(name_score(n) is None for n in names[1:]):
+            continue
+        return title, names
+    return None

@@ -1,0 +1,1 @@
+"""SQLite storage: schema, migrations and queries (the library's source of truth)."""
