@@ -45,8 +45,7 @@ def _split_id(line: str) -> tuple[str, str] | None:
             arxiv_id = arxiv_id[: len(arxiv_id) - (len(match["num"]) - digits)]
             rest = line[match.start("num") + digits:]
     version = _VERSION.match(rest)
-    if version:
-        arxiv_id += version.group()
+    if version:  # a paper is one paper whatever its version: the id is kept without it
         rest = rest[version.end():]
     return arxiv_id, rest
 

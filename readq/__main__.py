@@ -1,0 +1,7 @@
+"""``python -m readq``: the same as the ``readq`` command."""
+
+import sys
+
+from readq.cli import main
+
+sys.exit(main())

@@ -1,0 +1,350 @@
+"""The ``readq`` command line (DESIGN.md §5).
+
+``readq`` alone opens the desktop app. Errors go to stderr as one line with a
+non-zero status; ``--json`` output goes to stdout and nothing else does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from readq.exporting import EXPORTERS, FORMATS
+from readq.library import FileReport, Library, LibraryError
+from readq.models import DumpError, DumpFormat
+from readq.paths import library_dir
+from readq.search.query import QueryError, parse_query
+from readq.store.schema import SchemaTooNew
+
+
+class CliError(Exception):
+    """A one-line message for stderr."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--library", metavar="DIR",
+                        help="library folder (default: $READQ_LIBRARY or the user data folder)")
+    parser = argparse.ArgumentParser(
+        prog="readq", parents=[common],
+        description="A reading queue for research papers. Without a command, opens the app.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import", parents=[common], help="import listing dumps")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", default="auto",
+                   choices=["auto", *[f.value for f in DumpFormat]])
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", parents=[common], help="search the library")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", parents=[common], help="show one paper")
+    p.add_argument("paper")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("list", parents=[common], help="list papers")
+    p.add_argument("--status", choices=["unread", "read"])
+    p.add_argument("--queued", action="store_true")
+    p.add_argument("--min-rating", type=int, choices=range(0, 6), metavar="N")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("mark", parents=[common], help="mark a paper read or unread")
+    p.add_argument("paper")
+    p.add_argument("status", choices=["read", "unread"])
+
+    p = sub.add_parser("rate", parents=[common], help="rate a paper 0..5")
+    p.add_argument("paper")
+    p.add_argument("rating", type=int, choices=range(0, 6), metavar="0..5")
+
+    p = sub.add_parser("note", parents=[common], help="set a paper's note")
+    p.add_argument("paper")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--text")
+    group.add_argument("--file", type=Path)
+
+    p = sub.add_parser("queue", parents=[common], help="the reading queue")
+    qsub = p.add_subparsers(dest="queue_command", metavar="add|remove|move|list", required=True)
+    for name in ("add", "remove"):
+        q = qsub.add_parser(name, parents=[common])
+        q.add_argument("paper")
+    q = qsub.add_parser("move", parents=[common])
+    q.add_argument("paper")
+    q.add_argument("position", type=int)
+    q = qsub.add_parser("list", parents=[common])
+    q.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("export", parents=[common], help="export papers")
+    p.add_argument("--format", default="json", choices=FORMATS)
+    p.add_argument("-o", "--output", type=Path, metavar="FILE")
+    p.add_argument("query", nargs="?", default="")
+
+    p = sub.add_parser("stats", parents=[common], help="library statistics")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("check", parents=[common], help="verify that store and index agree")
+    p.add_argument("--repair", action="store_true", help="rebuild the index if they do not")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``readq`` script."""
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from readq.ui.app import run_app  # Qt is only needed for the app
+
+        return run_app(library_dir(args.library))
+    try:
+        with Library(library_dir(args.library)) as library:
+            return COMMANDS[args.command](library, args, sys.stdout)
+    except (CliError, LibraryError, QueryError, DumpError, SchemaTooNew) as exc:
+        print(f"readq: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("readq: interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"readq: {exc.strerror or exc}"
+              + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
+        return 1
+
+
+def _progress_printer(label: str) -> Any:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        print(f"\r{label} {done}/{total}", end="" if done < total else "\n",
+              file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    fmt = None if args.format == "auto" else DumpFormat(args.format)
+    reports = library.import_paths([Path(p) for p in args.paths], format=fmt,
+                                   progress=_progress_printer("storing"))
+    library.sync_index(progress=_progress_printer("indexing"))
+    if args.json:
+        json.dump({"files": [r.as_json() for r in reports]}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        for report in reports:
+            _print_report(report, out)
+    failed = [r for r in reports if r.failed]
+    if failed and not args.json:
+        for report in failed:
+            print(f"readq: {report.failed}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _print_report(report: FileReport, out: TextIO) -> None:
+    if report.failed:
+        return
+    label = DumpFormat(report.format).label if report.format else "?"
+    out.write(f"{report.path}: {label}, {report.records} records — {report.new} new, "
+              f"{report.merged} merged, {report.unchanged} unchanged, "
+              f"{report.possible_duplicates} possible duplicates")
+    if report.changed_nothing and report.unchanged:
+        out.write(" (already imported: nothing changed)")
+    out.write("\n")
+    for problem in report.errors:
+        out.write(f"  line {problem.line}: {problem.message}\n")
+
+
+def _paper_line(row: dict[str, Any]) -> str:
+    title = row["title"] or f"(untitled) {row['abstract'][:60]}…"
+    authors = ", ".join(row["authors"][:3]) + (" et al." if len(row["authors"]) > 3
+                                               or row["authors_truncated"] else "")
+    stars = "★" * row["rating"] if row["rating"] else ""
+    mark = "✓" if row["status"] == "read" else " "
+    bits = [b for b in (authors, row["published"] or "", stars) if b]
+    return f"{row['id']:>6} {mark} {title}" + (f"  — {' · '.join(bits)}" if bits else "")
+
+
+def _print_rows(library: Library, ids: list[int], as_json: bool, out: TextIO) -> None:
+    if as_json:
+        json.dump(library.export_rows(ids), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for row in library.papers(ids):
+        out.write(_paper_line(row) + "\n")
+    if not ids:
+        out.write("no papers\n")
+
+
+def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    library.sync_index()
+    ids = library.search(args.query, limit=args.limit)
+    _print_rows(library, ids, args.json, out)
+    return 0
+
+
+def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper_id = library.resolve(args.paper)
+    if args.json:
+        json.dump(library.export_rows([paper_id])[0], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    row = library.export_rows([paper_id])[0]
+    out.write(f"{row['title'] or '(untitled)'}\n")
+    if row["authors"]:
+        out.write(", ".join(row["authors"]) + (" et al." if row["authors_truncated"] else "") + "\n")
+    if row["orgs"]:
+        out.write(", ".join(row["orgs"]) + "\n")
+    facts = [f"id {row['id']}"]
+    for key, label in (("arxiv_id", "arXiv:"), ("category", ""), ("published", "")):
+        if row[key]:
+            facts.append(f"{label}{row[key]}")
+    if row["has_code"]:
+        facts.append("code")
+    facts.append(row["status"])
+    if row["rating"]:
+        facts.append("★" * row["rating"])
+    if row["queue_position"]:
+        facts.append(f"queue #{row['queue_position']}")
+    if row["dismissed"]:
+        facts.append("dismissed")
+    out.write(" · ".join(facts) + "\n")
+    if row["journal_ref"]:
+        out.write(f"Journal: {row['journal_ref']}\n")
+    if row["comments"]:
+        out.write(f"Comments: {row['comments']}\n")
+    out.write("\n" + row["abstract"] + "\n")
+    if row["note"]:
+        out.write("\nNote:\n" + row["note"] + "\n")
+    out.write("\nSeen in: " + ", ".join(f"{s['file']} (record {s['index']})"
+                                        for s in row["sources"]) + "\n")
+    return 0
+
+
+def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    query = []
+    if args.status:
+        query.append(f"status:{args.status}")
+    if args.queued:
+        query.append("queued:yes")
+    if args.min_rating is not None:
+        query.append(f"rating:>={args.min_rating}")
+    parsed = parse_query(" ".join(query))
+    view = "queue" if args.queued else "all"
+    ids = library.view_ids(view, conditions=parsed.conditions, sort="added")
+    _print_rows(library, ids, args.json, out)
+    return 0
+
+
+def cmd_mark(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper_id = library.resolve(args.paper)
+    library.set_status([paper_id], args.status)
+    out.write(f"{paper_id}: marked {args.status}\n")
+    return 0
+
+
+def cmd_rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper_id = library.resolve(args.paper)
+    library.set_rating([paper_id], args.rating)
+    out.write(f"{paper_id}: rated {args.rating}\n")
+    return 0
+
+
+def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper_id = library.resolve(args.paper)
+    if args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise CliError(f"{args.file} is not UTF-8 text") from None
+    else:
+        text = args.text
+    library.set_note(paper_id, text)
+    library.sync_index()
+    out.write(f"{paper_id}: note saved ({len(text)} characters)\n")
+    return 0
+
+
+def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.queue_command == "list":
+        _print_rows(library, library.queue(), args.json, out)
+        return 0
+    paper_id = library.resolve(args.paper)
+    if args.queue_command == "add":
+        library.queue_add([paper_id])
+    elif args.queue_command == "remove":
+        if paper_id not in library.queue():
+            raise CliError(f"paper {paper_id} is not in the queue")
+        library.queue_remove([paper_id])
+    else:
+        if args.position < 1:
+            raise CliError("positions start at 1")
+        library.queue_move(paper_id, args.position)
+    queue = library.queue()
+    where = f"position {queue.index(paper_id) + 1} of {len(queue)}" if paper_id in queue else "not queued"
+    out.write(f"{paper_id}: {where}\n")
+    return 0
+
+
+def cmd_export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.query.strip():
+        library.sync_index()
+        ids = library.search(args.query, limit=None)
+    else:
+        ids = library.view_ids("all", sort="id")
+    text = EXPORTERS[args.format](library.export_rows(ids))
+    if args.output is None:
+        out.write(text)
+        return 0
+    tmp = args.output.with_name(args.output.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(args.output)
+    print(f"exported {len(ids)} papers to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_stats(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    stats = library.stats()
+    if args.json:
+        json.dump(stats, out, indent=2)
+        out.write("\n")
+    else:
+        width = max(map(len, stats))
+        for key, value in stats.items():
+            out.write(f"{key.replace('_', ' '):<{width}}  {value}\n")
+    return 0
+
+
+def cmd_check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    report = library.check(repair=args.repair, progress=_progress_printer("reindexing"))
+    out.write(f"store: {'ok' if report.store_ok else 'DAMAGED'}, {report.papers} papers\n")
+    out.write(f"index: {'readable' if report.index_ok else 'unreadable'}, {report.indexed} "
+              f"documents, {report.missing_from_index} missing, {report.extra_in_index} extra, "
+              f"{report.pending} waiting\n")
+    if report.in_step:
+        out.write("store and index agree\n")
+        return 0
+    if args.repair:
+        after = library.check()
+        out.write("index rebuilt: store and index agree\n" if after.in_step
+                  else "index rebuilt, but they still disagree\n")
+        return 0 if after.in_step else 1
+    print("readq: store and index disagree; run `readq check --repair`", file=sys.stderr)
+    return 1
+
+
+COMMANDS = {
+    "import": cmd_import, "search": cmd_search, "show": cmd_show, "list": cmd_list,
+    "mark": cmd_mark, "rate": cmd_rate, "note": cmd_note, "queue": cmd_queue,
+    "export": cmd_export, "stats": cmd_stats, "check": cmd_check,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

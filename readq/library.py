@@ -1,0 +1,633 @@
+"""The library service: the one API the command line and the desktop app share.
+
+It owns a store (SQLite, the source of truth) and a search index (Whoosh,
+derived). Imports commit to the store first, in one transaction per file, and
+queue the new papers for the index; ``sync_index`` brings the index up to date
+(the CLI calls it before returning, the app runs it in the background).
+
+A ``Library`` belongs to one thread: open another on the same folder for
+background work.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from readq.merge import Match, abstract_bands, fill_empty, judge_abstract_match
+from readq.models import EXPORT_KEYS, DumpError, DumpFormat, ParseResult, Problem, Record
+from readq.parsing import parse_file, parse_text
+from readq.search.index import IndexCorrupt, IndexDoc, SearchIndex
+from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
+from readq.store.database import Store, now_iso
+from readq.text import content_words, title_key
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+VIEWS = {
+    "inbox": ("s.status = 'unread' AND s.dismissed = 0", ()),
+    "queue": ("s.queue_position IS NOT NULL", ()),
+    "read": ("s.status = 'read'", ()),
+    "starred": ("s.rating >= 4", ()),
+    "all": ("1 = 1", ()),
+    "dismissed": ("s.dismissed = 1", ()),
+    "new": ("p.id IN (SELECT paper_id FROM sightings GROUP BY paper_id "
+            "HAVING MIN(import_id) = (SELECT MAX(id) FROM imports))", ()),
+    "notes": ("s.note != ''", ()),
+}
+
+
+class LibraryError(Exception):
+    """A failure to tell the user in one line (bad paper reference, bad value…)."""
+
+
+@dataclass
+class FileReport:
+    """What importing one dump did (the ``import --json`` object)."""
+
+    path: str
+    format: str | None = None
+    records: int = 0
+    new: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    possible_duplicates: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    failed: str | None = None
+    import_id: int | None = None
+    new_ids: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract shape of DESIGN.md §5."""
+        errors = [{"line": p.line, "message": p.message} for p in self.errors]
+        if self.failed:
+            errors.insert(0, {"line": 0, "message": self.failed})
+        return {
+            "path": self.path, "format": self.format, "records": self.records,
+            "new": self.new, "merged": self.merged, "unchanged": self.unchanged,
+            "possible_duplicates": self.possible_duplicates, "errors": errors,
+        }
+
+    @property
+    def changed_nothing(self) -> bool:
+        """True for a re-import (or a failed one)."""
+        return self.new == self.merged == self.possible_duplicates == 0
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` found."""
+
+    papers: int
+    indexed: int
+    missing_from_index: int
+    extra_in_index: int
+    pending: int
+    store_ok: bool
+    index_ok: bool
+
+    @property
+    def in_step(self) -> bool:
+        """Store and index agree."""
+        return (self.store_ok and self.index_ok and not self.missing_from_index
+                and not self.extra_in_index and not self.pending)
+
+
+def condition_sql(cond: StateCondition) -> tuple[str, tuple[Any, ...]]:
+    """One user-state filter as SQL with bound values (operators from a fixed set)."""
+    if cond.op not in ("=", ">=", "<=", ">", "<"):
+        raise QueryError(f"unknown comparison {cond.op}")
+    if cond.field == "status":
+        sql, params = "s.status = ?", (str(cond.value),)
+    elif cond.field == "rating":
+        sql, params = f"s.rating {cond.op} ?", (int(cond.value),)
+    elif cond.field == "queued":
+        sql, params = ("s.queue_position IS NOT NULL" if cond.value else
+                       "s.queue_position IS NULL"), ()
+    elif cond.field == "code":
+        sql, params = "p.has_code = ?", (int(bool(cond.value)),)
+    elif cond.field == "dismissed":
+        sql, params = "s.dismissed = ?", (int(bool(cond.value)),)
+    else:
+        raise QueryError(f"unknown filter {cond.field}")
+    return (f"NOT ({sql})" if cond.negated else sql), params
+
+
+class Library:
+    """A readq library folder: ``library.sqlite3`` and ``index/``."""
+
+    DB_NAME = "library.sqlite3"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot create the library folder {self.root}: "
+                               f"{exc.strerror or exc}") from None
+        try:
+            self.store = Store(self.root / self.DB_NAME)
+        except sqlite3.DatabaseError as exc:
+            raise LibraryError(f"cannot open the library in {self.root}: {exc}") from None
+        self._index: SearchIndex | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the derived search index lives."""
+        return self.root / "index"
+
+    @property
+    def index(self) -> SearchIndex:
+        """The search index, opened on first use (a corrupt one is recreated empty and
+        every paper queued for indexing)."""
+        if self._index is None:
+            index = SearchIndex(self.index_dir)
+            try:
+                index.open()
+            except IndexCorrupt:
+                shutil.rmtree(self.index_dir, ignore_errors=True)
+                index = SearchIndex(self.index_dir)
+                index.open()
+                self.store.enqueue_index(self.store.all_ids())
+            self._index = index
+        return self._index
+
+    def close(self) -> None:
+        """Release the index and the database."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- import ------------------------------------------------------------------------
+
+    def import_paths(self, paths: Iterable[Path], *, format: DumpFormat | None = None,
+                     progress: Progress | None = None,
+                     should_cancel: Cancel | None = None) -> list[FileReport]:
+        """Import files one by one; a file that fails is reported and changes nothing."""
+        reports = []
+        for path in paths:
+            if should_cancel and should_cancel():
+                break
+            reports.append(self.import_file(Path(path), format=format, progress=progress,
+                                            should_cancel=should_cancel))
+        return reports
+
+    def import_file(self, path: Path, *, format: DumpFormat | None = None,
+                    progress: Progress | None = None,
+                    should_cancel: Cancel | None = None) -> FileReport:
+        """Parse and store one dump file."""
+        report = FileReport(path=str(path))
+        try:
+            parsed = parse_file(path, format=format)
+        except DumpError as exc:
+            report.failed = str(exc)
+            return report
+        return self.store_parsed(parsed, path.name, report, progress, should_cancel)
+
+    def import_text(self, text: str, *, name: str = "clipboard",
+                    format: DumpFormat | None = None, captured: date | None = None,
+                    progress: Progress | None = None,
+                    should_cancel: Cancel | None = None) -> FileReport:
+        """Parse and store pasted text (year-less dates resolve against today)."""
+        report = FileReport(path=name)
+        try:
+            parsed = parse_text(text, captured=captured or date.today(), format=format)
+        except DumpError as exc:
+            report.failed = str(exc)
+            return report
+        return self.store_parsed(parsed, name, report, progress, should_cancel)
+
+    def store_parsed(self, parsed: ParseResult, file_name: str, report: FileReport,
+                     progress: Progress | None = None,
+                     should_cancel: Cancel | None = None) -> FileReport:
+        """Merge parsed records into the store in ONE transaction (all or nothing)."""
+        report.format = parsed.format.value
+        report.records = len(parsed.records)
+        report.errors = list(parsed.problems)
+        when = now_iso()
+        total = len(parsed.records)
+        try:
+            with self.store.transaction():
+                import_id = self.store.insert_import(file_name, parsed.format.value, when)
+                for done, record in enumerate(parsed.records, start=1):
+                    if should_cancel and should_cancel():
+                        raise _Cancelled
+                    self._merge_record(record, import_id, file_name, parsed.format.value,
+                                       when, report)
+                    if progress and (done % 200 == 0 or done == total):
+                        progress(done, total)
+                counts = {"records": report.records, "new": report.new,
+                          "merged": report.merged, "unchanged": report.unchanged,
+                          "possible_duplicates": report.possible_duplicates,
+                          "problems": len(report.errors)}
+                if report.changed_nothing:
+                    self.store.delete_import(import_id)
+                else:
+                    self.store.finish_import(import_id, counts)
+                    report.import_id = import_id
+        except _Cancelled:
+            return FileReport(path=report.path, format=report.format,
+                              failed="import cancelled; nothing was changed")
+        except sqlite3.Error as exc:
+            return FileReport(path=report.path, format=report.format,
+                              failed=f"the library could not be written ({exc}); nothing was changed")
+        return report
+
+    def _merge_record(self, record: Record, import_id: int, file_name: str, fmt: str,
+                      when: str, report: FileReport) -> None:
+        key = title_key(record.title)
+        words = content_words(record.abstract)
+        match = self._find(record, key, words)
+        if match.kind in ("new", "possible"):
+            paper_id = self.store.insert_paper(record, key, abstract_bands(words), when)
+            self.store.add_sighting(paper_id, import_id, file_name, fmt, record.index, when)
+            report.new_ids.append(paper_id)
+            if match.kind == "possible" and match.paper_id is not None:
+                self.store.add_possible_duplicate(paper_id, match.paper_id, match.similarity, when)
+                report.possible_duplicates += 1
+            else:
+                report.new += 1
+            return
+        assert match.paper_id is not None
+        existing = self.store.paper_fields(match.paper_id)
+        changes = fill_empty(existing, record)
+        if changes.get("arxiv_id") and self.store.id_by_arxiv(changes["arxiv_id"]):
+            del changes["arxiv_id"]
+        self.store.update_paper(match.paper_id, changes, when)
+        if "abstract" in changes:
+            self.store.set_bands(match.paper_id, abstract_bands(words))
+        seen_before = self.store.has_sighting(match.paper_id, file_name, fmt, record.index)
+        if not seen_before:
+            self.store.add_sighting(match.paper_id, import_id, file_name, fmt, record.index, when)
+        if changes or not seen_before:
+            report.merged += 1
+        else:
+            report.unchanged += 1
+
+    def _find(self, record: Record, key: str | None, words: frozenset[str]) -> Match:
+        if record.arxiv_id:
+            found = self.store.id_by_arxiv(record.arxiv_id)
+            if found is not None:
+                return Match("same", found, 1.0)
+        if key:
+            for found in self.store.ids_by_title_key(key):
+                row = self.store.match_rows([found])[0]
+                if not (record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id):
+                    return Match("same", found, 1.0)
+        candidates = self.store.match_rows(self.store.band_candidates(abstract_bands(words)))
+        return judge_abstract_match(record, words, candidates)
+
+    # --- index -------------------------------------------------------------------------
+
+    def sync_index(self, *, progress: Progress | None = None,
+                   should_cancel: Cancel | None = None, batch: int = 500) -> int:
+        """Write every queued paper to the search index; returns how many were written."""
+        pending = self.store.pending_index()
+        total = len(pending)
+        bulk = total > 2000
+        done = 0
+        for start in range(0, total, batch if not bulk else 5000):
+            if should_cancel and should_cancel():
+                break
+            part = pending[start : start + (batch if not bulk else 5000)]
+            rows = self.store.index_rows(part)
+            docs = [_index_doc(row) for row in rows]
+            present = {doc.id for doc in docs}
+            gone = [i for i in part if i not in present]
+            if docs:
+                self.index.upsert(docs, bulk=bulk)
+            if gone:
+                self.index.delete(gone)
+            self.store.dequeue_index(part)
+            done += len(part)
+            if progress:
+                progress(done, total)
+        return done
+
+    def check(self, *, repair: bool = False, progress: Progress | None = None) -> CheckReport:
+        """Compare store and index; with ``repair`` rebuild what disagrees."""
+        store_ok = self.store.integrity_ok()
+        ids = set(self.store.all_ids())
+        index_ok = True
+        try:
+            indexed = self.index.indexed_ids()
+        except Exception:  # an unreadable index is what check exists to find
+            index_ok, indexed = False, set()
+        report = CheckReport(
+            papers=len(ids), indexed=len(indexed), missing_from_index=len(ids - indexed),
+            extra_in_index=len(indexed - ids), pending=self.store.pending_count(),
+            store_ok=store_ok, index_ok=index_ok,
+        )
+        if repair and not report.in_step:
+            self.rebuild_index(progress=progress)
+        return report
+
+    def rebuild_index(self, *, progress: Progress | None = None) -> int:
+        """Throw the index away and write it again from the store."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        shutil.rmtree(self.index_dir, ignore_errors=True)
+        with self.store.transaction():
+            self.store.enqueue_index(self.store.all_ids())
+        return self.sync_index(progress=progress)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def resolve(self, ref: str) -> int:
+        """A paper named by numeric id or arXiv id (``2401.10020``, ``arXiv:2401.10020v2``)."""
+        text = ref.strip()
+        if text.isdigit() and "." not in text:
+            if self.store.one("SELECT 1 FROM papers WHERE id = ?", (int(text),)):
+                return int(text)
+            raise LibraryError(f"no paper with id {text}")
+        aid = text.removeprefix("arXiv:").removeprefix("arxiv:")
+        aid = aid.split("v")[0] if "/" not in aid else aid
+        found = self.store.id_by_arxiv(aid)
+        if found is None:
+            raise LibraryError(f"no paper with id or arXiv id {ref!r}")
+        return found
+
+    def view_ids(self, view: str = "all", *, sort: str = "added", descending: bool = False,
+                 conditions: Sequence[StateCondition] = ()) -> list[int]:
+        """Ids of a sidebar view (``inbox``, ``queue``, ``import:<id>``…), sorted in SQL."""
+        where, params = self._view_where(view)
+        for cond in conditions:
+            sql, extra = condition_sql(cond)
+            where, params = f"{where} AND {sql}", (*params, *extra)
+        if view == "queue" and sort == "added":
+            sort = "queue"
+        return self.store.list_ids(where, params, sort, descending)
+
+    def view_count(self, view: str) -> int:
+        """How many papers a view shows."""
+        where, params = self._view_where(view)
+        return self.store.count(where, params)
+
+    def _view_where(self, view: str) -> tuple[str, tuple[Any, ...]]:
+        if view.startswith("import:"):
+            return ("p.id IN (SELECT paper_id FROM sightings WHERE import_id = ?)",
+                    (int(view.split(":", 1)[1]),))
+        if view == "duplicates":
+            return ("p.id IN (SELECT paper_id FROM possible_duplicates WHERE status = 'open' "
+                    "UNION SELECT other_id FROM possible_duplicates WHERE status = 'open')", ())
+        if view not in VIEWS:
+            raise LibraryError(f"unknown view {view!r}")
+        return VIEWS[view]
+
+    def search(self, query: str | ParsedQuery, *, limit: int | None = 200,
+               view: str = "all") -> list[int]:
+        """Paper ids matching the query, best first (raises ``QueryError`` if malformed)."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        if parsed.text is None:
+            ids = self.view_ids(view, conditions=parsed.conditions, sort="added",
+                                descending=True)
+            return ids[:limit] if limit is not None else ids
+        ranked = self.index.search(parsed, limit=None)
+        if not parsed.conditions and view == "all":
+            return ranked[:limit] if limit is not None else ranked
+        allowed = set(self.view_ids(view, conditions=parsed.conditions))
+        hits = [i for i in ranked if i in allowed]
+        return hits[:limit] if limit is not None else hits
+
+    def papers(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Full rows (metadata, state, sightings) in the order of ``ids``."""
+        return self.store.full_rows(ids)
+
+    def paper(self, paper_id: int) -> dict[str, Any]:
+        """One paper's full row."""
+        rows = self.store.full_rows([paper_id])
+        if not rows:
+            raise LibraryError(f"no paper with id {paper_id}")
+        return rows[0]
+
+    def export_rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Papers as DESIGN.md §6 objects (keys exactly ``EXPORT_KEYS``)."""
+        return [to_export(row) for row in self.store.full_rows(ids)]
+
+    def imports(self) -> list[dict[str, Any]]:
+        """Every import that brought something, newest first."""
+        return self.store.imports()
+
+    # --- user state --------------------------------------------------------------------
+
+    def snapshot(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The user state of papers, to undo a change with ``restore``."""
+        return self.store.states(ids)
+
+    def restore(self, snapshot: dict[int, dict[str, Any]]) -> None:
+        """Put back a snapshot (undo)."""
+        self.store.restore_states(snapshot)
+
+    def set_status(self, ids: Sequence[int], status: str) -> None:
+        """Mark papers read or unread."""
+        if status not in ("read", "unread"):
+            raise LibraryError(f"status must be read or unread, not {status!r}")
+        self.store.set_state(ids, "status", status)
+
+    def set_rating(self, ids: Sequence[int], rating: int) -> None:
+        """Rate papers 0–5 (0 = unrated)."""
+        if not isinstance(rating, int) or not 0 <= rating <= 5:
+            raise LibraryError(f"a rating is a whole number from 0 to 5, not {rating!r}")
+        self.store.set_state(ids, "rating", rating)
+
+    def set_dismissed(self, ids: Sequence[int], dismissed: bool = True) -> None:
+        """Hide papers from the inbox (never deletes them), or restore them."""
+        self.store.set_state(ids, "dismissed", int(dismissed))
+
+    def set_note(self, paper_id: int, text: str) -> None:
+        """Replace a paper's Markdown note (queued for re-indexing)."""
+        self.store.set_state([paper_id], "note", text)
+
+    def queue(self) -> list[int]:
+        """The reading queue in order."""
+        return self.store.queue_ids()
+
+    def queue_add(self, ids: Sequence[int]) -> None:
+        """Append papers to the end of the queue (already queued ones stay put)."""
+        order = self.store.queue_ids()
+        self.store.set_queue(order + [i for i in ids if i not in order])
+
+    def queue_remove(self, ids: Sequence[int]) -> None:
+        """Take papers off the queue."""
+        drop = set(ids)
+        self.store.set_queue([i for i in self.store.queue_ids() if i not in drop])
+
+    def queue_move(self, paper_id: int, position: int) -> None:
+        """Move a queued paper to a 1-based position (clamped to the queue)."""
+        order = self.store.queue_ids()
+        if paper_id not in order:
+            raise LibraryError(f"paper {paper_id} is not in the queue")
+        order.remove(paper_id)
+        position = max(1, min(position, len(order) + 1))
+        order.insert(position - 1, paper_id)
+        self.store.set_queue(order)
+
+    def set_queue_order(self, order: Sequence[int]) -> None:
+        """Replace the queue's order (drag and drop)."""
+        self.store.set_queue(order)
+
+    # --- duplicates --------------------------------------------------------------------
+
+    def possible_duplicates(self) -> list[dict[str, Any]]:
+        """Open pairs: ``{id, paper_id, other_id, similarity}``."""
+        return self.store.possible_duplicate_rows()
+
+    def reject_duplicate(self, pair_id: int) -> None:
+        """The two papers are different: stop asking."""
+        with self.store.transaction():
+            self.store.conn.execute(
+                "UPDATE possible_duplicates SET status = 'rejected' WHERE id = ?", (pair_id,))
+
+    def confirm_duplicate(self, pair_id: int) -> int:
+        """The two papers are one: merge the newer into the older; return the kept id.
+
+        Metadata fills empty fields; the user's state is combined so nothing is lost
+        (read wins, the higher rating wins, notes are joined, the queue place kept).
+        """
+        row = self.store.conn.execute(
+            "SELECT paper_id, other_id FROM possible_duplicates WHERE id = ? AND status = 'open'",
+            (pair_id,)).fetchone()
+        if row is None:
+            raise LibraryError("that possible duplicate is no longer open")
+        gone, kept = row["paper_id"], row["other_id"]
+        when = now_iso()
+        with self.store.transaction():
+            source = self.store.paper_fields(gone)
+            target = self.store.paper_fields(kept)
+            record = _record_from_fields(source)
+            changes = fill_empty(target, record)
+            if changes.get("arxiv_id"):
+                self.store.conn.execute("UPDATE papers SET arxiv_id = NULL WHERE id = ?", (gone,))
+            self.store.update_paper(kept, changes, when)
+            states = self.store.states([gone, kept])
+            merged = _combine_states(states[kept], states[gone])
+            self.store.conn.execute(
+                "UPDATE OR IGNORE sightings SET paper_id = ? WHERE paper_id = ?", (kept, gone))
+            self.store.conn.execute(
+                "UPDATE possible_duplicates SET status = 'confirmed' WHERE id = ?", (pair_id,))
+            self.store.conn.execute(
+                "DELETE FROM possible_duplicates WHERE id != ? AND (paper_id = ? OR other_id = ?)",
+                (pair_id, gone, gone))
+            order = [kept if i == gone else i for i in self.store.queue_ids()]
+            self.store.conn.execute("DELETE FROM papers WHERE id = ?", (gone,))
+            self.store.conn.execute(
+                "UPDATE user_state SET status = ?, rating = ?, note = ?, dismissed = ?, "
+                "updated_at = ? WHERE paper_id = ?",
+                (merged["status"], merged["rating"], merged["note"], merged["dismissed"],
+                 when, kept))
+            self.store.set_queue(order)  # the earlier of the two places, duplicates dropped
+            self.store.enqueue_index([gone, kept])
+        return kept
+
+    # --- saved searches ----------------------------------------------------------------
+
+    def saved_searches(self) -> list[dict[str, Any]]:
+        """Named queries for the sidebar."""
+        return [dict(r) for r in self.store.conn.execute(
+            "SELECT id, name, query FROM saved_searches ORDER BY name COLLATE NOCASE")]
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save (or replace) a named query; the query must parse."""
+        parse_query(query)
+        with self.store.transaction():
+            self.store.conn.execute(
+                "INSERT INTO saved_searches (name, query) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET query = excluded.query", (name, query))
+
+    def delete_saved_search(self, search_id: int) -> None:
+        """Forget a saved search."""
+        with self.store.transaction():
+            self.store.conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
+
+    # --- stats -------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counts for ``readq stats`` and the sidebar."""
+        one = self.store.one
+        return {
+            "papers": self.store.paper_count(),
+            "unread": self.view_count("inbox"),
+            "read": self.view_count("read"),
+            "queued": self.view_count("queue"),
+            "starred": self.view_count("starred"),
+            "rated": int(one("SELECT COUNT(*) FROM user_state WHERE rating > 0")),
+            "dismissed": self.view_count("dismissed"),
+            "with_notes": self.view_count("notes"),
+            "imports": int(one("SELECT COUNT(*) FROM imports")),
+            "sightings": int(one("SELECT COUNT(*) FROM sightings")),
+            "possible_duplicates": int(one(
+                "SELECT COUNT(*) FROM possible_duplicates WHERE status = 'open'")),
+            "index_pending": self.store.pending_count(),
+        }
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _index_doc(row: sqlite3.Row) -> IndexDoc:
+    published = row["published"]
+    return IndexDoc(
+        id=row["id"], title=row["title"] or "", authors=json.loads(row["authors"]),
+        orgs=json.loads(row["orgs"]), abstract=row["abstract"], note=row["note"],
+        category=row["category"], year=int(published[:4]) if published else None,
+        arxiv_id=row["arxiv_id"],
+    )
+
+
+def _record_from_fields(fields: dict[str, Any]) -> Record:
+    return Record(
+        index=0, line=0, title=fields["title"], authors=fields["authors"],
+        authors_truncated=bool(fields["authors_truncated"]), orgs=fields["orgs"],
+        category=fields["category"],
+        published=date.fromisoformat(fields["published"]) if fields["published"] else None,
+        year_inferred=bool(fields["year_inferred"]), has_code=bool(fields["has_code"]),
+        score=fields["score"], arxiv_id=fields["arxiv_id"], journal_ref=fields["journal_ref"],
+        comments=fields["comments"], abstract=fields["abstract"],
+    )
+
+
+def _combine_states(kept: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
+    notes = [n for n in (kept["note"].strip(), gone["note"].strip()) if n]
+    return {
+        "status": "read" if "read" in (kept["status"], gone["status"]) else "unread",
+        "rating": max(kept["rating"], gone["rating"]),
+        "note": "\n\n".join(dict.fromkeys(notes)),
+        "dismissed": int(kept["dismissed"] and gone["dismissed"]),
+    }
+
+
+def to_export(row: dict[str, Any]) -> dict[str, Any]:
+    """A full row as the §6 export object."""
+    item = {
+        "id": row["id"], "arxiv_id": row["arxiv_id"], "title": row["title"],
+        "authors": row["authors"], "authors_truncated": bool(row["authors_truncated"]),
+        "orgs": row["orgs"], "category": row["category"], "published": row["published"],
+        "year_inferred": bool(row["year_inferred"]), "has_code": bool(row["has_code"]),
+        "score": row["score"], "abstract": row["abstract"], "journal_ref": row["journal_ref"],
+        "comments": row["comments"],
+        "sources": [{"file": s["file"], "format": s["format"], "index": s["record_index"]}
+                    for s in row["sightings"]],
+        "status": row["status"], "rating": row["rating"], "note": row["note"],
+        "queue_position": row["queue_position"], "dismissed": bool(row["dismissed"]),
+        "added_at": row["added_at"],
+    }
+    assert tuple(item) == EXPORT_KEYS
+    return item

@@ -1,0 +1,132 @@
+"""One paper, many sightings: decide whether an incoming record is a paper we have.
+
+Rules (DESIGN.md §3): the same arXiv id or the same folded title is the same paper.
+Otherwise abstracts are compared (content-word Jaccard), helped by the arXiv id's
+year-month agreeing with the paper's date. Confident matches merge; unsure ones
+become *possible duplicates* for the user; nothing is merged silently on a guess.
+
+Candidates are found through MinHash bands of the abstract's content words kept
+in the store, so a 100,000-paper library is not scanned.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from readq.dates import arxiv_year_month, months_apart
+from readq.models import Record
+from readq.text import content_words, jaccard, title_key
+
+BANDS = 24
+ROWS = 3
+_rng = random.Random(20240101)
+_MASKS = [_rng.getrandbits(32) for _ in range(BANDS * ROWS)]
+
+SURE = 0.75          # abstracts this alike are the same paper
+SURE_WITH_DATE = 0.45  # …or this alike when the dates agree
+POSSIBLE = 0.30      # worth asking the user
+
+
+def abstract_bands(words: frozenset[str]) -> list[int]:
+    """MinHash LSH band keys of a word set (empty for very short abstracts)."""
+    if len(words) < 5:
+        return []
+    hashes = [zlib.crc32(w.encode("utf-8")) for w in words]
+    mins = [min([h ^ mask for h in hashes]) for mask in _MASKS]
+    keys = []
+    for band in range(BANDS):
+        chunk = mins[band * ROWS : (band + 1) * ROWS]
+        key = zlib.crc32(repr((band, chunk)).encode()) | (band << 32)
+        keys.append(key)
+    return keys
+
+
+@dataclass(frozen=True)
+class Match:
+    """The decision for one record."""
+
+    kind: Literal["new", "same", "possible"]
+    paper_id: int | None = None
+    similarity: float = 0.0
+
+
+def _dates_agree(arxiv_id: str | None, published: date | str | None) -> bool:
+    ym = arxiv_year_month(arxiv_id)
+    if ym is None or not published:
+        return False
+    when = date.fromisoformat(published) if isinstance(published, str) else published
+    return months_apart(ym, when) <= 1
+
+
+def judge_abstract_match(record: Record, words: frozenset[str],
+                         candidates: list[Any]) -> Match:
+    """Compare a record's abstract with candidate papers (rows with id, title_key,
+    arxiv_id, published, abstract).
+
+    A candidate with another arXiv id is a different paper. One with another title
+    is only ever a *possible* duplicate, and only when the abstracts are all but
+    identical; the user decides.
+    """
+    record_key = title_key(record.title)
+    best: tuple[float, bool, bool, int] | None = None
+    for row in candidates:
+        if record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id:
+            continue
+        sim = jaccard(words, content_words(row["abstract"]))
+        titles_differ = bool(record_key and row["title_key"] and record_key != row["title_key"])
+        if titles_differ and sim < 0.9:
+            continue
+        agree = _dates_agree(record.arxiv_id, row["published"]) or _dates_agree(
+            row["arxiv_id"], record.published)
+        key = (sim, agree and not titles_differ, titles_differ, row["id"])
+        if best is None or key[:2] > best[:2]:
+            best = key
+    if best is None:
+        return Match("new")
+    sim, agree, titles_differ, paper_id = best
+    if titles_differ:
+        return Match("possible", paper_id, sim)
+    if sim >= SURE or (agree and sim >= SURE_WITH_DATE):
+        return Match("same", paper_id, sim)
+    if sim >= POSSIBLE:
+        return Match("possible", paper_id, sim)
+    return Match("new")
+
+
+def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
+    """The fields a record can add to a stored paper: only those still empty.
+
+    A year-less date is replaced by a full one; has_code only ever turns on. The
+    abstract already stored is kept (the first version seen wins).
+    """
+    changes: dict[str, Any] = {}
+    simple = {
+        "title": record.title, "category": record.category, "score": record.score,
+        "arxiv_id": record.arxiv_id, "journal_ref": record.journal_ref,
+        "comments": record.comments, "abstract": record.abstract or None,
+    }
+    for name, value in simple.items():
+        if value not in (None, "") and existing.get(name) in (None, ""):
+            changes[name] = value
+    if record.authors and not existing["authors"]:
+        changes["authors"] = record.authors
+        changes["authors_truncated"] = int(record.authors_truncated)
+    elif (record.authors and existing["authors_truncated"] and not record.authors_truncated
+          and len(record.authors) >= len(existing["authors"])):
+        changes["authors"] = record.authors
+        changes["authors_truncated"] = 0
+    if record.orgs and not existing["orgs"]:
+        changes["orgs"] = record.orgs
+    if record.published and (existing["published"] is None
+                             or (existing["year_inferred"] and not record.year_inferred)):
+        iso = record.published.isoformat()
+        if iso != existing["published"] or existing["year_inferred"]:
+            changes["published"] = iso
+            changes["year_inferred"] = int(record.year_inferred)
+    if record.has_code and not existing["has_code"]:
+        changes["has_code"] = 1
+    return changes

@@ -1,0 +1,37 @@
+"""Where a library lives: ``--library DIR``, else ``READQ_LIBRARY``, else the
+platform's user data folder. Paths are resolved once and passed in, never read
+from globals elsewhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "readq"
+
+
+def library_dir(explicit: str | os.PathLike[str] | None = None,
+                environ: dict[str, str] | None = None) -> Path:
+    """The library folder to use (not created here)."""
+    env = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit).expanduser()
+    if env.get("READQ_LIBRARY"):
+        return Path(env["READQ_LIBRARY"]).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    """The folder for readq's log files."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def samples_dir() -> Path | None:
+    """The sample dumps shipped with readq, if present."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "samples", here.parent / "resources" / "samples"):
+        if candidate.is_dir():
+            return candidate
+    return None

@@ -1,0 +1,424 @@
+"""The store: one SQLite connection (per thread) and every query readq runs.
+
+Every value is bound; column names that vary (sorting) come from fixed
+whitelists, never from user input. Writes that belong together run inside
+``transaction()``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from readq.models import Record
+from readq.store.schema import migrate
+from readq.text import title_key
+
+BUSY_TIMEOUT_MS = 10_000
+SORT_COLUMNS = {
+    "title": "p.title COLLATE NOCASE",
+    "authors": "p.first_author COLLATE NOCASE",
+    "published": "p.published",
+    "category": "p.category",
+    "rating": "s.rating",
+    "status": "s.status",
+    "code": "p.has_code",
+    "added": "p.added_at",
+    "queue": "s.queue_position",
+    "id": "p.id",
+}
+STATE_FIELDS = ("status", "rating", "note", "queue_position", "dismissed")
+FILLABLE = ("title", "authors", "authors_truncated", "orgs", "category", "published",
+            "year_inferred", "has_code", "score", "arxiv_id", "journal_ref", "comments",
+            "abstract")
+
+
+def now_iso() -> str:
+    """The current UTC time, ISO 8601 with seconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def chunks(items: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
+    """Slices small enough for SQLite's bound-parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def placeholders(n: int) -> str:
+    """``?, ?, ?`` for ``n`` bound values."""
+    return ", ".join("?" * n)
+
+
+class Store:
+    """The library's SQLite database. Not shared between threads: open one per thread."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        if readonly:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.previous_version = migrate(conn) if not readonly else None
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        try:
+            self.conn.close()
+        except sqlite3.ProgrammingError:
+            pass
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error (nested calls join the outer one)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def column(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The first column of every row."""
+        return [row[0] for row in self.conn.execute(sql, params)]
+
+    # --- matching -------------------------------------------------------------------
+
+    def id_by_arxiv(self, arxiv_id: str) -> int | None:
+        """The paper with this arXiv id (version ignored)."""
+        return self.one("SELECT id FROM papers WHERE arxiv_id = ?", (arxiv_id,))
+
+    def ids_by_title_key(self, key: str) -> list[int]:
+        """Papers whose folded title equals ``key``."""
+        return self.column("SELECT id FROM papers WHERE title_key = ? ORDER BY id", (key,))
+
+    def band_candidates(self, bands: Sequence[int], limit: int = 40) -> list[int]:
+        """Papers sharing abstract bands with ``bands``, most shared first."""
+        if not bands:
+            return []
+        return self.column(
+            f"SELECT paper_id FROM abstract_bands WHERE band IN ({placeholders(len(bands))}) "
+            "GROUP BY paper_id ORDER BY COUNT(*) DESC, paper_id LIMIT ?",
+            (*bands, limit),
+        )
+
+    def match_rows(self, ids: Sequence[int]) -> list[sqlite3.Row]:
+        """The fields the merge compares, for candidate papers."""
+        if not ids:
+            return []
+        return self.conn.execute(
+            "SELECT id, title, title_key, arxiv_id, published, abstract FROM papers "
+            f"WHERE id IN ({placeholders(len(ids))})",
+            tuple(ids),
+        ).fetchall()
+
+    # --- writing imported metadata ---------------------------------------------------
+
+    def insert_paper(self, record: Record, title_key: str | None, bands: Sequence[int],
+                     when: str) -> int:
+        """Store a new paper, its empty user state, its bands; queue it for indexing."""
+        cur = self.conn.execute(
+            "INSERT INTO papers (arxiv_id, title, title_key, authors, first_author, "
+            "authors_truncated, orgs, category, published, year_inferred, has_code, score, "
+            "abstract, journal_ref, comments, added_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.arxiv_id, record.title, title_key, json.dumps(record.authors, ensure_ascii=False),
+                record.authors[0] if record.authors else "", int(record.authors_truncated),
+                json.dumps(record.orgs, ensure_ascii=False), record.category,
+                record.published.isoformat() if record.published else None,
+                int(record.year_inferred), int(record.has_code), record.score, record.abstract,
+                record.journal_ref, record.comments, when, when,
+            ),
+        )
+        paper_id = int(cur.lastrowid)
+        self.conn.execute("INSERT INTO user_state (paper_id) VALUES (?)", (paper_id,))
+        self.set_bands(paper_id, bands)
+        self.enqueue_index([paper_id])
+        return paper_id
+
+    def set_bands(self, paper_id: int, bands: Sequence[int]) -> None:
+        """Replace a paper's abstract bands."""
+        self.conn.execute("DELETE FROM abstract_bands WHERE paper_id = ?", (paper_id,))
+        self.conn.executemany(
+            "INSERT INTO abstract_bands (band, paper_id) VALUES (?, ?)",
+            [(band, paper_id) for band in bands],
+        )
+
+    def paper_fields(self, paper_id: int) -> dict[str, Any]:
+        """The stored metadata of one paper (JSON columns decoded)."""
+        row = self.conn.execute("SELECT * FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            raise KeyError(paper_id)
+        fields = dict(row)
+        fields["authors"] = json.loads(fields["authors"])
+        fields["orgs"] = json.loads(fields["orgs"])
+        return fields
+
+    def update_paper(self, paper_id: int, changes: dict[str, Any], when: str) -> None:
+        """Write filled-in metadata fields (names from ``FILLABLE`` only)."""
+        if not changes:
+            return
+        values: dict[str, Any] = {}
+        for name, value in changes.items():
+            if name not in FILLABLE:
+                raise ValueError(name)
+            if name in ("authors", "orgs"):
+                value = json.dumps(value, ensure_ascii=False)
+            values[name] = value
+        if "authors" in changes:
+            values["first_author"] = changes["authors"][0] if changes["authors"] else ""
+        if "title" in changes:
+            values["title_key"] = title_key(changes["title"])
+        values["updated_at"] = when
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?",
+                          (*values.values(), paper_id))
+        self.enqueue_index([paper_id])
+
+    def add_sighting(self, paper_id: int, import_id: int, file: str, format: str,
+                     index: int, when: str) -> bool:
+        """Remember that ``file`` showed this paper as record ``index``; False if known."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO sightings (paper_id, import_id, file, format, record_index, "
+            "imported_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (paper_id, import_id, file, format, index, when),
+        )
+        return cur.rowcount > 0
+
+    def has_sighting(self, paper_id: int, file: str, format: str, index: int) -> bool:
+        """Whether this exact sighting is already stored."""
+        return self.one(
+            "SELECT 1 FROM sightings WHERE paper_id = ? AND file = ? AND format = ? "
+            "AND record_index = ?", (paper_id, file, format, index),
+        ) is not None
+
+    def add_possible_duplicate(self, paper_id: int, other_id: int, similarity: float,
+                               when: str) -> None:
+        """Ask the user whether two papers are one."""
+        self.conn.execute(
+            "INSERT OR IGNORE INTO possible_duplicates (paper_id, other_id, similarity, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            (paper_id, other_id, similarity, when),
+        )
+
+    def insert_import(self, file: str, format: str, when: str) -> int:
+        """Start an import record."""
+        cur = self.conn.execute(
+            "INSERT INTO imports (file, format, imported_at) VALUES (?, ?, ?)",
+            (file, format, when),
+        )
+        return int(cur.lastrowid)
+
+    def finish_import(self, import_id: int, counts: dict[str, int]) -> None:
+        """Store the import's tallies."""
+        self.conn.execute(
+            "UPDATE imports SET records = ?, new = ?, merged = ?, unchanged = ?, "
+            "possible_duplicates = ?, problems = ? WHERE id = ?",
+            (counts["records"], counts["new"], counts["merged"], counts["unchanged"],
+             counts["possible_duplicates"], counts["problems"], import_id),
+        )
+
+    def delete_import(self, import_id: int) -> None:
+        """Forget an import that brought nothing (a re-import)."""
+        self.conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+
+    # --- index queue -------------------------------------------------------------------
+
+    def enqueue_index(self, ids: Iterable[int]) -> None:
+        """Mark papers whose search document must be (re)written."""
+        self.conn.executemany("INSERT OR IGNORE INTO index_queue (paper_id) VALUES (?)",
+                              [(i,) for i in ids])
+
+    def pending_index(self, limit: int | None = None) -> list[int]:
+        """Papers waiting to be indexed, oldest first."""
+        if limit is None:
+            return self.column("SELECT paper_id FROM index_queue ORDER BY paper_id")
+        return self.column("SELECT paper_id FROM index_queue ORDER BY paper_id LIMIT ?", (limit,))
+
+    def pending_count(self) -> int:
+        """How many papers wait for the index."""
+        return int(self.one("SELECT COUNT(*) FROM index_queue"))
+
+    def dequeue_index(self, ids: Sequence[int]) -> None:
+        """Papers now indexed."""
+        with self.transaction():
+            for part in chunks(list(ids)):
+                self.conn.execute(
+                    f"DELETE FROM index_queue WHERE paper_id IN ({placeholders(len(part))})",
+                    tuple(part),
+                )
+
+    def index_rows(self, ids: Sequence[int]) -> list[sqlite3.Row]:
+        """What the search index needs of each paper (missing ids are skipped)."""
+        rows: list[sqlite3.Row] = []
+        for part in chunks(list(ids)):
+            rows.extend(self.conn.execute(
+                "SELECT p.id, p.title, p.authors, p.orgs, p.abstract, p.category, p.published, "
+                "p.arxiv_id, s.note FROM papers p JOIN user_state s ON s.paper_id = p.id "
+                f"WHERE p.id IN ({placeholders(len(part))})",
+                tuple(part),
+            ))
+        return rows
+
+    def all_ids(self) -> list[int]:
+        """Every paper id."""
+        return self.column("SELECT id FROM papers ORDER BY id")
+
+    def paper_count(self) -> int:
+        """How many papers the library holds."""
+        return int(self.one("SELECT COUNT(*) FROM papers"))
+
+    # --- user state --------------------------------------------------------------------
+
+    def states(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The user state of each paper: status, rating, note, queue_position, dismissed."""
+        result: dict[int, dict[str, Any]] = {}
+        for part in chunks(list(ids)):
+            for row in self.conn.execute(
+                "SELECT paper_id, status, rating, note, queue_position, dismissed FROM user_state "
+                f"WHERE paper_id IN ({placeholders(len(part))})", tuple(part),
+            ):
+                state = dict(row)
+                result[state.pop("paper_id")] = state
+        return result
+
+    def set_state(self, ids: Sequence[int], field: str, value: Any) -> None:
+        """Set one user-state field (status, rating, note, dismissed) on papers."""
+        if field not in ("status", "rating", "note", "dismissed"):
+            raise ValueError(field)
+        when = now_iso()
+        with self.transaction():
+            for part in chunks(list(ids)):
+                self.conn.execute(
+                    f"UPDATE user_state SET {field} = ?, updated_at = ? "
+                    f"WHERE paper_id IN ({placeholders(len(part))})",
+                    (value, when, *part),
+                )
+            if field == "note":
+                self.enqueue_index(ids)
+
+    def restore_states(self, states: dict[int, dict[str, Any]]) -> None:
+        """Put back states taken with ``states()`` (undo), queue order included."""
+        with self.transaction():
+            for paper_id, state in states.items():
+                self.conn.execute(
+                    "UPDATE user_state SET status = ?, rating = ?, note = ?, dismissed = ?, "
+                    "queue_position = NULL, updated_at = ? WHERE paper_id = ?",
+                    (state["status"], state["rating"], state["note"], state["dismissed"],
+                     now_iso(), paper_id),
+                )
+            queued = sorted(
+                ((s["queue_position"], pid) for pid, s in states.items()
+                 if s["queue_position"] is not None)
+            )
+            order = [pid for pid in self.queue_ids() if pid not in states]
+            for position, pid in queued:
+                order.insert(min(position - 1, len(order)), pid)
+            self._write_queue(order)
+            self.enqueue_index(list(states))
+
+    # --- queue ---------------------------------------------------------------------------
+
+    def queue_ids(self) -> list[int]:
+        """The reading queue, first to read first."""
+        return self.column(
+            "SELECT paper_id FROM user_state WHERE queue_position IS NOT NULL "
+            "ORDER BY queue_position"
+        )
+
+    def _write_queue(self, order: Sequence[int]) -> None:
+        self.conn.execute("UPDATE user_state SET queue_position = NULL "
+                          "WHERE queue_position IS NOT NULL")
+        self.conn.executemany(
+            "UPDATE user_state SET queue_position = ? WHERE paper_id = ?",
+            [(position, pid) for position, pid in enumerate(order, start=1)],
+        )
+
+    def set_queue(self, order: Sequence[int]) -> None:
+        """Replace the whole queue with ``order`` (1-based positions, no gaps)."""
+        with self.transaction():
+            self._write_queue(list(dict.fromkeys(order)))
+
+    # --- reading -----------------------------------------------------------------------
+
+    def list_ids(self, where: str, params: Sequence[Any], sort: str = "added",
+                 descending: bool = False, limit: int | None = None) -> list[int]:
+        """Paper ids matching a WHERE clause built by the library (values bound)."""
+        order = SORT_COLUMNS[sort]
+        direction = "DESC" if descending else "ASC"
+        sql = (f"SELECT p.id FROM papers p JOIN user_state s ON s.paper_id = p.id "
+               f"WHERE {where} ORDER BY {order} {direction}, p.id {direction}")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (*params, limit)
+        return self.column(sql, params)
+
+    def count(self, where: str, params: Sequence[Any]) -> int:
+        """How many papers match a WHERE clause built by the library."""
+        return int(self.one(
+            "SELECT COUNT(*) FROM papers p JOIN user_state s ON s.paper_id = p.id "
+            f"WHERE {where}", params,
+        ))
+
+    def full_rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Papers with their state and sightings, in the order of ``ids``."""
+        by_id: dict[int, dict[str, Any]] = {}
+        for part in chunks(list(ids)):
+            marks = placeholders(len(part))
+            for row in self.conn.execute(
+                "SELECT p.*, s.status, s.rating, s.note, s.queue_position, s.dismissed "
+                f"FROM papers p JOIN user_state s ON s.paper_id = p.id WHERE p.id IN ({marks})",
+                tuple(part),
+            ):
+                item = dict(row)
+                item["authors"] = json.loads(item["authors"])
+                item["orgs"] = json.loads(item["orgs"])
+                item["sightings"] = []
+                by_id[item["id"]] = item
+            for row in self.conn.execute(
+                "SELECT paper_id, file, format, record_index, imported_at FROM sightings "
+                f"WHERE paper_id IN ({marks}) ORDER BY imported_at, id", tuple(part),
+            ):
+                by_id[row["paper_id"]]["sightings"].append(dict(row))
+        return [by_id[i] for i in ids if i in by_id]
+
+    def imports(self) -> list[dict[str, Any]]:
+        """Every import that brought something, newest first."""
+        return [dict(r) for r in self.conn.execute(
+            "SELECT * FROM imports ORDER BY id DESC"
+        )]
+
+    def possible_duplicate_rows(self, status: str = "open") -> list[dict[str, Any]]:
+        """Pairs of papers that may be one, for the user to decide."""
+        return [dict(r) for r in self.conn.execute(
+            "SELECT * FROM possible_duplicates WHERE status = ? ORDER BY id", (status,)
+        )]
+
+    def integrity_ok(self) -> bool:
+        """``PRAGMA quick_check`` says ok."""
+        return self.one("PRAGMA quick_check") == "ok"
