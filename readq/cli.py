@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from readq.exporting import EXPORTERS, FORMATS
 from readq.library import FileReport, Library, LibraryError
@@ -25,16 +25,26 @@ class CliError(Exception):
     """A one-line message for stderr."""
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"readq: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--library", metavar="DIR",
-                        help="library folder (default: $READQ_LIBRARY or the user data folder)")
-    parser = argparse.ArgumentParser(
-        prog="readq", parents=[common],
+    library_help = "library folder (default: $READQ_LIBRARY or the user data folder)"
+    # --library is accepted before or after the command; SUPPRESS keeps a command's
+    # parser from resetting a value given before it.
+    common = OneLineParser(add_help=False)
+    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, help=library_help)
+    parser = OneLineParser(
+        prog="readq",
         description="A reading queue for research papers. Without a command, opens the app.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument("--library", metavar="DIR", default=None, help=library_help)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     p = sub.add_parser("import", parents=[common], help="import listing dumps")
     p.add_argument("paths", nargs="+", metavar="PATH")
@@ -72,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--file", type=Path)
 
     p = sub.add_parser("queue", parents=[common], help="the reading queue")
-    qsub = p.add_subparsers(dest="queue_command", metavar="add|remove|move|list", required=True)
+    qsub = p.add_subparsers(dest="queue_command", metavar="add|remove|move|list", required=True,
+                            parser_class=OneLineParser)
     for name in ("add", "remove"):
         q = qsub.add_parser(name, parents=[common])
         q.add_argument("paper")

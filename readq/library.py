@@ -20,7 +20,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from readq.merge import Match, abstract_bands, fill_empty, judge_abstract_match
+from readq.merge import (
+    BANDS_FOR_RETITLED,
+    Match,
+    abstract_bands,
+    fill_empty,
+    judge_abstract_match,
+)
 from readq.models import EXPORT_KEYS, DumpError, DumpFormat, ParseResult, Problem, Record
 from readq.parsing import parse_file, parse_text
 from readq.search.index import IndexCorrupt, IndexDoc, SearchIndex
@@ -253,9 +259,10 @@ class Library:
                       when: str, report: FileReport) -> None:
         key = title_key(record.title)
         words = content_words(record.abstract)
-        match = self._find(record, key, words)
+        bands = abstract_bands(words)
+        match = self._find(record, key, words, bands)
         if match.kind in ("new", "possible"):
-            paper_id = self.store.insert_paper(record, key, abstract_bands(words), when)
+            paper_id = self.store.insert_paper(record, key, bands, when)
             self.store.add_sighting(paper_id, import_id, file_name, fmt, record.index, when)
             report.new_ids.append(paper_id)
             if match.kind == "possible" and match.paper_id is not None:
@@ -271,7 +278,7 @@ class Library:
             del changes["arxiv_id"]
         self.store.update_paper(match.paper_id, changes, when)
         if "abstract" in changes:
-            self.store.set_bands(match.paper_id, abstract_bands(words))
+            self.store.set_bands(match.paper_id, bands)
         seen_before = self.store.has_sighting(match.paper_id, file_name, fmt, record.index)
         if not seen_before:
             self.store.add_sighting(match.paper_id, import_id, file_name, fmt, record.index, when)
@@ -280,7 +287,8 @@ class Library:
         else:
             report.unchanged += 1
 
-    def _find(self, record: Record, key: str | None, words: frozenset[str]) -> Match:
+    def _find(self, record: Record, key: str | None, words: frozenset[str],
+              bands: list[int]) -> Match:
         if record.arxiv_id:
             found = self.store.id_by_arxiv(record.arxiv_id)
             if found is not None:
@@ -290,7 +298,15 @@ class Library:
                 row = self.store.match_rows([found])[0]
                 if not (record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id):
                     return Match("same", found, 1.0)
-        candidates = self.store.match_rows(self.store.band_candidates(abstract_bands(words)))
+        # A titled record can be an untitled paper (an arXiv listing seen first) with
+        # any similar abstract, or a differently titled paper only with a near-equal
+        # one; an untitled record can be any paper.
+        if key:
+            ids = self.store.band_candidates(bands, untitled_only=True) + \
+                self.store.band_candidates(bands, min_shared=BANDS_FOR_RETITLED, limit=10)
+        else:
+            ids = self.store.band_candidates(bands)
+        candidates = self.store.match_rows(list(dict.fromkeys(ids)))
         return judge_abstract_match(record, words, candidates)
 
     # --- index -------------------------------------------------------------------------

@@ -169,8 +169,9 @@ def split_title_and_authors(
     name could start right after a non-space character is tried; everything after
     it must read as a list of names (``name_score``), and the title must not end in
     a character that cannot end a title. Names in ``known_names`` (folded) win;
-    then the best-shaped first name; then the earliest position. None when no
-    position works.
+    then the split that reads the most names; then the best-shaped first name;
+    then the earliest position. Organisations as first authors (``OpenAI``) are
+    tried last. None when no position works.
     """
     found = _best_split(line, known_names)
     return found if found is not None else _team_split(line)
@@ -184,7 +185,8 @@ def _glue_points(line: str) -> list[int]:
         if prev.isspace() or ch.isspace() or prev in _GLUE_BREAKERS:
             continue
         if ch.islower():
-            if line[i:].split(" ", 1)[0] not in PARTICLES:
+            word = line[i:].split(" ", 1)[0]
+            if word not in PARTICLES or len(word) < 2:
                 continue
         elif not (ch.isupper() or _is_caseless_letter(ch)):
             continue
@@ -196,22 +198,23 @@ def _glue_points(line: str) -> list[int]:
 
 
 def _best_split(line: str, known_names: frozenset[str]) -> tuple[str, list[str]] | None:
-    best: tuple[int, int, str, list[str]] | None = None
+    """The best glue point: a known first name, then the most names read (a split
+    inside a word leaves the earlier names in the "title"), then the best-shaped
+    first name, then the earliest position."""
+    best: tuple[tuple[int, int, int, int], str, list[str]] | None = None
     for i in _glue_points(line):
-        title = line[:i]
         names = split_names(line[i:])
         if not names:
             continue
         first_score = name_score(names[0], first_in_line=True)
         if first_score is None or any(name_score(n) is None for n in names[1:]):
             continue
-        score = first_score + (10 if fold(names[0]) in known_names else 0)
-        key = (score, -i)
-        if best is None or key > best[:2]:
-            best = (score, -i, title, names)
+        key = (int(fold(names[0]) in known_names), len(names), first_score, -i)
+        if best is None or key > best[0]:
+            best = (key, line[:i], names)
     if best is None:
         return None
-    return best[2], best[3]
+    return best[1], best[2]
 
 
 def _case_changes(word: str) -> int:

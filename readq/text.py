@@ -20,8 +20,10 @@ _INVISIBLE = dict.fromkeys(
 
 def clean_line(text: str) -> str:
     """NFC-normalise one line and fold every run of whitespace to one space."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = "".join(ch if (ch.isprintable() or ch in "\t\n") else " " for ch in text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -34,10 +36,16 @@ def clean_document(text: str) -> str:
     return "\n".join(clean_line(line) for line in text.split("\n"))
 
 
+_COMBINING = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents (for keys and comparisons only)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 _NON_WORD = re.compile(r"[\W_]+")

@@ -116,14 +116,18 @@ class Store:
         """Papers whose folded title equals ``key``."""
         return self.column("SELECT id FROM papers WHERE title_key = ? ORDER BY id", (key,))
 
-    def band_candidates(self, bands: Sequence[int], limit: int = 40) -> list[int]:
-        """Papers sharing abstract bands with ``bands``, most shared first."""
+    def band_candidates(self, bands: Sequence[int], *, min_shared: int = 1,
+                        untitled_only: bool = False, limit: int = 40) -> list[int]:
+        """Papers sharing at least ``min_shared`` abstract bands, most shared first."""
         if not bands:
             return []
+        untitled = ("AND paper_id IN (SELECT id FROM papers WHERE title IS NULL)"
+                    if untitled_only else "")
         return self.column(
             f"SELECT paper_id FROM abstract_bands WHERE band IN ({placeholders(len(bands))}) "
-            "GROUP BY paper_id ORDER BY COUNT(*) DESC, paper_id LIMIT ?",
-            (*bands, limit),
+            f"{untitled} GROUP BY paper_id HAVING COUNT(*) >= ? "
+            "ORDER BY COUNT(*) DESC, paper_id LIMIT ?",
+            (*bands, min_shared, limit),
         )
 
     def match_rows(self, ids: Sequence[int]) -> list[sqlite3.Row]:

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic dump generator they (and some tests) use."""

@@ -1,0 +1,358 @@
+"""The on-disk full-text index of the library (Whoosh), kept beside the store.
+
+The index is derived data: it holds one document per paper (title, authors,
+orgs, abstract, note, category, year, arXiv id) keyed by the store's paper id,
+and can always be cleared and rebuilt from the store. Only the id is stored;
+searches return paper ids, best match first, and the caller applies the state
+filters of the query (read/rating/queued…) in SQL.
+
+Only one writer may change the index at a time, across processes (Whoosh keeps
+a lock file); writers wait for a busy lock for up to ``lock_timeout`` seconds
+and then raise :class:`IndexBusy`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import FileIndex, LockError, TOC
+from whoosh.writing import IndexWriter
+
+from readq.search.query import ParsedQuery, StemVariants
+from readq.search.schema import (
+    TEXT_FIELDS,
+    build_schema,
+    fold,
+    normalize_arxiv_id,
+    normalize_org,
+)
+
+__all__ = ["IndexDoc", "SearchIndex", "IndexCorrupt", "IndexBusy", "SCHEMA_VERSION"]
+
+#: Bump when the schema or analysis changes: an index with another version is
+#: reported as :class:`IndexCorrupt` so the caller rebuilds it.
+SCHEMA_VERSION = 1
+
+_INDEX_NAME = "MAIN"
+_VERSION_FILE = "readq-index-version"
+_PROGRESS_EVERY = 200
+_MAX_FUZZY_EXPANSIONS = 20
+
+#: Writer settings for large batches, chosen by measurement on a 2-core machine
+#: with ~1,500-character abstracts (see the module's report): a single process
+#: with a large indexing buffer. ``procs=2`` was not faster (pickling documents
+#: to the helper process costs about what the second core saves) and would
+#: fork() the GUI process, which is unsafe once Qt has started threads.
+_BULK_WRITER_ARGS: dict[str, Any] = {"limitmb": 256}
+_PLAIN_WRITER_ARGS: dict[str, Any] = {"limitmb": 64}
+
+
+class IndexCorrupt(Exception):
+    """The index directory holds something that is not a readable index of the
+    current version. The caller should :meth:`SearchIndex.clear` and rebuild."""
+
+
+class IndexBusy(Exception):
+    """Another writer (probably another readq process) holds the index lock."""
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """One paper as the index sees it."""
+
+    id: int  # paper id from the store
+    title: str  # may be "" (arXiv-listing papers have no title)
+    authors: list[str]  # e.g. ["Roberta Raileanu", "Heinrich Küttler"]
+    orgs: list[str]  # e.g. ["meta-ai", "oxford"]
+    abstract: str
+    note: str  # the user's Markdown note, "" if none
+    category: str | None  # two-letter code like "LG", "CL"
+    year: int | None
+    arxiv_id: str | None  # like "2401.10020"
+
+
+def _fields(doc: IndexDoc) -> dict[str, Any]:
+    """The whoosh field values for ``doc`` (empty values left out)."""
+    fields: dict[str, Any] = {"id": int(doc.id)}
+    texts = {
+        "title": doc.title,
+        "authors": "\n".join(a for a in doc.authors if a),
+        "abstract": doc.abstract,
+        "note": doc.note,
+    }
+    for name, value in texts.items():
+        if value and value.strip():
+            fields[name] = value
+    orgs = [o for o in (normalize_org(x) for x in doc.orgs) if o]
+    if orgs:
+        fields["orgs"] = ",".join(orgs)
+    if doc.category and doc.category.strip():
+        fields["category"] = doc.category.strip()
+    if doc.year is not None:
+        fields["year"] = int(doc.year)
+    if doc.arxiv_id and normalize_arxiv_id(doc.arxiv_id):
+        fields["arxiv_id"] = normalize_arxiv_id(doc.arxiv_id)
+    return fields
+
+
+class SearchIndex:
+    """Whoosh index in a directory; derived data, rebuildable from the store.
+
+    Call :meth:`open` first (it raises :class:`IndexCorrupt` if the directory
+    holds a broken index; then call :meth:`clear`, which leaves an empty
+    index open, and re-add every paper). Reading methods take a fresh snapshot
+    of the index each time, so they see every committed write.
+    """
+
+    def __init__(self, directory: Path, *, lock_timeout: float = 10.0) -> None:
+        self.directory = Path(directory)
+        self.lock_timeout = lock_timeout
+        self._ix: FileIndex | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def open(self) -> None:
+        """Open the index in the directory, creating an empty one if there is
+        none. Raises IndexCorrupt if the directory holds anything else."""
+        self.close()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        storage = FileStorage(str(self.directory))
+        try:
+            generation = TOC._latest_generation(storage, _INDEX_NAME)
+        except Exception as exc:  # unreadable directory listing or odd names
+            raise IndexCorrupt(f"Search index in {self.directory} is unreadable: {exc}") from exc
+        if generation < 0:
+            leftovers = [p.name for p in self.directory.iterdir() if not self._is_ignorable(p)]
+            if leftovers:
+                raise IndexCorrupt(
+                    f"{self.directory} holds files that are not a search index "
+                    f"({', '.join(sorted(leftovers)[:3])}…)"
+                )
+            self._create(storage)
+            return
+        version = self._read_version()
+        if version != SCHEMA_VERSION:
+            raise IndexCorrupt(
+                f"Search index in {self.directory} was built by another version of readq "
+                f"(index version {version}, expected {SCHEMA_VERSION})"
+            )
+        try:
+            ix = storage.open_index(_INDEX_NAME)
+            if sorted(ix.schema.names()) != sorted(build_schema().names()):
+                raise IndexCorrupt(f"Search index in {self.directory} has an unexpected schema")
+            with ix.reader() as reader:  # opens every segment's files
+                reader.doc_count_all()
+                for _fields_ in reader.iter_docs():
+                    break
+                reader.doc_count()
+        except IndexCorrupt:
+            raise
+        except Exception as exc:
+            raise IndexCorrupt(f"Search index in {self.directory} is unreadable: {exc}") from exc
+        self._ix = ix
+
+    def clear(self) -> None:
+        """Delete everything in the index directory and leave an empty index open."""
+        self.close()
+        if self.directory.exists():
+            for path in self.directory.iterdir():
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._create(FileStorage(str(self.directory)))
+
+    def close(self) -> None:
+        """Release the index (safe to call twice)."""
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------
+
+    def doc_count(self) -> int:
+        """Number of papers in the index."""
+        return int(self._require().doc_count())
+
+    def indexed_ids(self) -> set[int]:
+        """Every paper id in the index (for consistency checks against the store)."""
+        with self._require().reader() as reader:
+            return {int(stored["id"]) for stored in reader.all_stored_fields()}
+
+    def search(self, query: ParsedQuery, *, limit: int | None = 200) -> list[int]:
+        """Paper ids matching the text part of ``query``, best match first.
+
+        Only ``query.text`` is used; the state conditions are the caller's to
+        apply. When ``query.text`` is None there is no text restriction and
+        this returns [] — callers should not consult the index at all then.
+        """
+        if query.text is None:
+            return []
+        with self._require().searcher() as searcher:
+            hits = searcher.search(query.text, limit=limit)
+            return [int(hit["id"]) for hit in hits]
+
+    def terms_for_highlight(self, query: ParsedQuery) -> list[str]:
+        """The words, phrases and prefixes the user searched for, to highlight.
+
+        Lowercase and accent-folded (match them against
+        :func:`readq.search.schema.fold`-ed text, or use
+        :func:`readq.search.highlight.highlight_spans`), without field names,
+        in query order, without duplicates. Negated parts are left out,
+        prefixes are given without the ``*``, and a fuzzy word is replaced by
+        the indexed words it matches (the typo itself is not in the text).
+        """
+        if query.text is None:
+            return []
+        out: list[str] = []
+        seen: set[str] = set()
+
+        def add(term: str) -> None:
+            term = fold(term).strip()
+            if term and term not in seen:
+                seen.add(term)
+                out.append(term)
+
+        def walk(q: wq.Query, reader: Any) -> None:
+            if isinstance(q, wq.Not):
+                return
+            if isinstance(q, wq.AndNot):
+                walk(q.a, reader)
+                return
+            if q.is_leaf():
+                field = getattr(q, "fieldname", None)
+                if field not in TEXT_FIELDS:
+                    return
+                if isinstance(q, wq.Phrase):
+                    add(" ".join(q.words))
+                elif isinstance(q, wq.FuzzyTerm | StemVariants):
+                    expanded = 0
+                    for fname, btext in q.expanded_terms(reader):
+                        if fname == field and expanded < _MAX_FUZZY_EXPANSIONS:
+                            add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
+                            expanded += 1
+                elif isinstance(q, wq.Prefix):
+                    add(q.text)
+                elif isinstance(q, wq.Wildcard):
+                    add(q.text.split("*")[0])
+                elif isinstance(q, wq.Term):
+                    add(str(q.text))
+                return
+            for child in q.children():
+                walk(child, reader)
+
+        with self._require().reader() as reader:
+            walk(query.text, reader)
+        return out
+
+    # -- writing -----------------------------------------------------------
+
+    def upsert(
+        self,
+        docs: Iterable[IndexDoc],
+        *,
+        bulk: bool = False,
+        progress: Callable[[int], None] | None = None,
+        should_cancel: Callable[[], bool] | None = None,
+    ) -> int:
+        """Add or replace papers (matched on id); return how many were written.
+
+        ``bulk=True`` uses writer settings tuned for large batches (a full
+        rebuild). ``progress(n_done)`` is called every 200 papers and once at
+        the end. If ``should_cancel()`` returns True the loop stops and what
+        was written so far is committed, so the index is never left broken.
+        """
+        writer = self._writer(bulk)
+        written = 0
+        batch_ids: set[int] = set()
+        try:
+            for doc in docs:
+                if should_cancel is not None and should_cancel():
+                    break
+                if doc.id in batch_ids:
+                    # update_document only replaces committed documents; commit
+                    # so a repeated id inside one batch still replaces.
+                    writer.commit()
+                    writer = self._writer(bulk)
+                    batch_ids.clear()
+                batch_ids.add(doc.id)
+                writer.update_document(**_fields(doc))
+                written += 1
+                if progress is not None and written % _PROGRESS_EVERY == 0:
+                    progress(written)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if progress is not None and written % _PROGRESS_EVERY:
+            progress(written)
+        return written
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove papers from the index (unknown ids are ignored)."""
+        wanted = [int(i) for i in ids]
+        if not wanted:
+            return
+        writer = self._writer(False)
+        try:
+            for paper_id in wanted:
+                writer.delete_by_term("id", paper_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    # -- internals ---------------------------------------------------------
+
+    def _require(self) -> FileIndex:
+        if self._ix is None:
+            raise RuntimeError("SearchIndex is not open; call open() first")
+        return self._ix
+
+    def _writer(self, bulk: bool) -> IndexWriter:
+        """A writer, waiting (with backoff) up to lock_timeout for the lock."""
+        ix = self._require()
+        args = _BULK_WRITER_ARGS if bulk else _PLAIN_WRITER_ARGS
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                return ix.writer(**args)
+            except LockError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise IndexBusy(
+                        "The search index is being updated by another readq process; "
+                        "try again in a moment"
+                    ) from None
+                time.sleep(min(delay, remaining))
+                delay = min(delay * 2, 0.5)
+
+    def _create(self, storage: FileStorage) -> None:
+        self._ix = storage.create_index(build_schema(), indexname=_INDEX_NAME)
+        (self.directory / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
+
+    def _read_version(self) -> int | None:
+        try:
+            return int((self.directory / _VERSION_FILE).read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            return None
+
+    @staticmethod
+    def _is_ignorable(path: Path) -> bool:
+        """Files that may exist without an index: the lock file and our marker."""
+        return path.name == _VERSION_FILE or path.name.endswith("WRITELOCK")

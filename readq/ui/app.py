@@ -1,0 +1,66 @@
+"""Starting the desktop app: ``run_app(library_root)`` (called by ``readq`` alone).
+
+Creates the ``QApplication`` (name "readq"), opens the library — a
+``LibraryError`` is shown in a message box and ``run_app`` returns 1 — shows the
+main window at once (index checks run in the background) and runs the loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from readq.library import LibraryError
+from readq.store.schema import SchemaTooNew
+from readq.ui.main_window import MainWindow
+from readq.ui.settings import user_settings
+from readq.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "readq.svg"
+
+
+def app_icon() -> QIcon:
+    """The app icon (empty if the resources folder is not installed)."""
+    return QIcon(str(ICON)) if ICON.is_file() else QIcon()
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    """The QApplication, created once, with readq's names and icon."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        list(argv) if argv is not None else sys.argv[:1])
+    app.setApplicationName("readq")
+    app.setApplicationDisplayName("readq")
+    app.setOrganizationName("readq")
+    app.setDesktopFileName("readq")
+    app.setWindowIcon(app_icon())
+    if existing is None:
+        apply_theme(app, os.environ.get("READQ_THEME", ""))
+    return app
+
+
+def run_app(library_root: Path, argv: Sequence[str] | None = None,
+            settings: QSettings | None = None) -> int:
+    """Open the main window on a library folder and run until it closes."""
+    started = time.perf_counter()
+    app = make_application(argv)
+    try:
+        window = MainWindow(Path(library_root), settings or user_settings())
+    except (LibraryError, SchemaTooNew) as exc:
+        QMessageBox.critical(None, "readq", f"The library cannot be opened: {exc}")
+        return 1
+    window.show()
+    log.info("window shown %.0f ms after run_app", (time.perf_counter() - started) * 1000)
+    code = app.exec()
+    window.shutdown()
+    return int(code)

@@ -1,0 +1,184 @@
+"""Importing dumps from the app: file dialog, dropped files, the clipboard, samples.
+
+The import runs on the write lane of the task runner: each file is stored (one
+transaction) and announced with a ``stored`` event, so new papers show up at
+once; then the index catches up (``sync_index``) with progress. A progress bar
+and a Cancel button live in the status bar; at the end ``finished`` carries the
+reports for the summary dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from readq.library import FileReport
+from readq.ui.tasks import WRITE, Task, TaskContext, TaskRunner
+from readq.ui.qtcompat import emit
+
+FILE_FILTER = "Listing dumps (*.txt);;All files (*)"
+
+
+class ProgressPanel(QWidget):
+    """A label, a progress bar and a Cancel button, for the status bar."""
+
+    cancel = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel(self)
+        self.bar = QProgressBar(self)
+        self.bar.setFixedWidth(180)
+        self.bar.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cancel_button.clicked.connect(self.cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def show_progress(self, label: str, done: int, total: int, cancellable: bool = True) -> None:
+        """Show (or update) the panel; ``total`` 0 means "busy, amount unknown"."""
+        self.label.setText(label)
+        self.bar.setRange(0, max(total, 0))
+        self.bar.setValue(min(done, total) if total else 0)
+        self.cancel_button.setVisible(cancellable)
+        self.show()
+
+
+def clipboard_name(now: datetime | None = None) -> str:
+    """The name of a pasted dump: ``clipboard 2024-03-19 14:05``."""
+    return f"clipboard {(now or datetime.now()):%Y-%m-%d %H:%M}"
+
+
+class ImportController(QObject):
+    """Starts imports and reports their progress and outcome."""
+
+    stored = Signal(object)  # a FileReport whose papers are now in the store
+    indexed = Signal()
+    finished = Signal(list, bool)  # reports, cancelled
+    message = Signal(str)  # for the status bar
+
+    def __init__(self, runner: TaskRunner, panel: ProgressPanel, parent_widget: QWidget) -> None:
+        super().__init__(parent_widget)
+        self._runner = runner
+        self._panel = panel
+        self._parent = parent_widget
+        self._task: Task | None = None
+        self.last_dir = ""
+        panel.cancel.connect(self.cancel)
+
+    @property
+    def running(self) -> bool:
+        """Whether an import is under way."""
+        return self._task is not None
+
+    def choose_files(self) -> list[Path]:
+        """Ask for dump files (multi-select) and import them."""
+        names, _ = QFileDialog.getOpenFileNames(self._parent, "Import listing dumps",
+                                                self.last_dir, FILE_FILTER)
+        paths = [Path(n) for n in names]
+        if paths:
+            self.last_dir = str(paths[0].parent)
+            self.import_paths(paths)
+        return paths
+
+    def paste(self) -> bool:
+        """Import the clipboard's text (False if it holds none)."""
+        text = QGuiApplication.clipboard().text()
+        if not text.strip():
+            emit(self.message, "The clipboard holds no text to import.")
+            return False
+        return self.import_text(text, clipboard_name())
+
+    def import_paths(self, paths: Sequence[Path]) -> bool:
+        """Import files in the background."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return False
+
+        def job(ctx: TaskContext) -> list[FileReport]:
+            reports: list[FileReport] = []
+            for n, path in enumerate(paths, start=1):
+                if ctx.cancelled():
+                    break
+                label = f"Importing {path.name} ({n} of {len(paths)})…"
+                ctx.progress(0, 0, label)
+                reports += ctx.library.import_paths(
+                    [path], progress=lambda d, t, label=label: ctx.progress(d, t, label),
+                    should_cancel=ctx.cancelled)
+                ctx.event("stored", reports[-1])
+            return _index(ctx, reports)
+
+        return self._start(job, f"Importing {len(paths)} file{'s' if len(paths) != 1 else ''}…")
+
+    def import_text(self, text: str, name: str) -> bool:
+        """Import pasted text in the background."""
+
+        def job(ctx: TaskContext) -> list[FileReport]:
+            label = f"Importing {name}…"
+            report = ctx.library.import_text(
+                text, name=name, progress=lambda d, t: ctx.progress(d, t, label),
+                should_cancel=ctx.cancelled)
+            ctx.event("stored", report)
+            return _index(ctx, [report])
+
+        return self._start(job, f"Importing {name}…")
+
+    def cancel(self) -> None:
+        """Stop the import (files already stored stay; the rest is not touched)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._panel.show_progress("Cancelling…", 0, 0, cancellable=False)
+
+    def _start(self, job: object, label: str) -> bool:
+        if self._task is not None:
+            emit(self.message, "An import is already running; wait for it or cancel it.")
+            return False
+        self._panel.show_progress(label, 0, 0)
+        task = self._runner.submit(job, lane=WRITE, name="import")  # type: ignore[arg-type]
+        self._task = task
+        task.progressed.connect(self._on_progress)
+        task.evented.connect(self._on_event)
+        task.finished.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        return True
+
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        if self._task is not None and not self._task.is_cancelled():
+            self._panel.show_progress(label, done, total)
+
+    def _on_event(self, name: str, payload: object) -> None:
+        if name == "stored":
+            emit(self.stored, payload)
+        elif name == "indexed":
+            emit(self.indexed)
+
+    def _on_finished(self, reports: object) -> None:
+        task, self._task = self._task, None
+        self._panel.hide()
+        cancelled = bool(task and task.is_cancelled())
+        emit(self.finished, list(reports or []), cancelled)
+
+    def _on_failed(self, message: str) -> None:
+        self._task = None
+        self._panel.hide()
+        emit(self.message, f"Import failed: {message}")
+        emit(self.finished, [], False)
+
+
+def _index(ctx: TaskContext, reports: list[FileReport]) -> list[FileReport]:
+    """Bring the index up to date after storing (skipped if the user cancelled)."""
+    if not ctx.cancelled():
+        ctx.library.sync_index(progress=lambda d, t: ctx.progress(d, t, "Indexing for search…"),
+                               should_cancel=ctx.cancelled)
+        ctx.event("indexed")
+    return reports

@@ -1,0 +1,812 @@
+"""The main window: sidebar, paper list, detail pane, search, import, undo.
+
+The window owns the GUI thread's :class:`~readq.library.Library` for quick,
+small reads and writes (a view's ids, a page of rows, a rating), and a
+:class:`~readq.ui.tasks.TaskRunner` for everything long: imports, index syncs,
+searches and sidebar counts. It opens before any heavy work; the index is
+checked and brought up to date in the background after the window is shown.
+
+Searching applies to the view selected in the sidebar (choose *All* to search
+everything; a saved search always searches All).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from readq import __version__
+from readq.library import CheckReport, FileReport, Library, LibraryError
+from readq.paths import samples_dir
+from readq.search.query import QueryError, parse_query
+from readq.ui.actions import VIEW_KEYS, Actions, build_menus
+from readq.ui.cheatsheet import CheatSheet
+from readq.ui.detail_pane import DetailPane
+from readq.ui.duplicates_view import DuplicatesView
+from readq.ui.empty_state import EmptyView, WelcomePanel
+from readq.ui.highlight import plain_words
+from readq.ui.import_dialog import ImportController, ProgressPanel
+from readq.ui.import_summary import ImportSummaryDialog
+from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
+from readq.ui.paper_model import PaperModel
+from readq.ui.paper_table import PaperTable
+from readq.ui.search_box import SearchBox
+from readq.ui.settings import WindowSettings
+from readq.ui.sidebar import Sidebar, SidebarEntry
+from readq.ui.tasks import READ, WRITE, Task, TaskContext, TaskRunner
+from readq.ui.undo import StateCommand, describe
+from readq.ui.views import count_job, empty_text, payload_titles, sidebar_groups, view_title
+from readq.ui.qtcompat import emit
+
+log = logging.getLogger(__name__)
+
+SEARCH_LIMIT = 2000
+
+
+@dataclass
+class SearchResult:
+    """What a background search found (or why the query is malformed)."""
+
+    generation: int
+    ids: list[int] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+class MainWindow(QMainWindow):
+    """readq's main window on one library folder."""
+
+    view_loaded = Signal()  # the list shows the current view / search results
+    search_done = Signal(str)  # results (or an error) for this query are shown
+    counts_updated = Signal()
+    import_done = Signal(list)  # FileReports, after the summary is shown
+    index_synced = Signal()
+
+    def __init__(self, library_root: Path, settings: QSettings, *,
+                 start_background: bool = True) -> None:
+        super().__init__()
+        self.root = Path(library_root)
+        self.library = Library(self.root)  # LibraryError goes to the caller
+        self.prefs = WindowSettings(settings)
+        self.runner = TaskRunner(self.root, self)
+        self.undo_stack = QUndoStack(self)
+        self._closed = False
+        self._entry: SidebarEntry | None = None
+        self._view = "inbox"
+        self._query = ""
+        self._query_from_saved = False
+        self._terms: list[str] = []
+        self._select_after_load: list[int] = []
+        self._search_task: Task | None = None
+        self._search_gen = 0
+        self._counts_task: Task | None = None
+        self._counts_again = False
+        self._sync_task: Task | None = None
+        self._sync_again = False
+        self.last_summary: ImportSummaryDialog | None = None
+        self.cheatsheet: CheatSheet | None = None
+
+        self.setWindowTitle("readq")
+        self.setAcceptDrops(True)
+        self._build_widgets()
+        self.actions = Actions(self, [self.center, self.detail.info])
+        self.actions.replace("undo", self.undo_stack.createUndoAction(self, "&Undo"))
+        self.actions.replace("redo", self.undo_stack.createRedoAction(self, "&Redo"))
+        self.menus = build_menus(self, self.actions)
+        self._connect()
+
+        if not self.prefs.restore_window(self):
+            self.resize(1360, 820)
+        self.prefs.restore_splitter("main", self.splitter)
+        self.prefs.restore_splitter("detail", self.detail.splitter)
+        self.prefs.restore_header(self.table.horizontalHeader())
+        header = self.table.horizontalHeader()
+        self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.model.sort_requested.connect(self._on_sort)
+
+        self._rebuild_sidebar()
+        if not self.sidebar.select_key(self.prefs.last_view):
+            self.sidebar.select_key("view:inbox")
+        self.table.setFocus()
+        if start_background:
+            QTimer.singleShot(0, self.check_index)
+
+    # --- construction ------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.model = PaperModel(self.library.papers, self)
+        self.table = PaperTable(self.model)
+        self.sidebar = Sidebar()
+        self.sidebar.setMinimumWidth(170)
+        self.detail = DetailPane(self._save_note)
+        self.search = SearchBox()
+        self.welcome = WelcomePanel(samples_dir() is not None)
+        self.empty = EmptyView()
+        self.duplicates = DuplicatesView()
+        self.center = QStackedWidget()
+        for widget in (self.table, self.empty, self.welcome, self.duplicates):
+            self.center.addWidget(widget)
+
+        middle = QWidget()
+        layout = QVBoxLayout(middle)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.search)
+        layout.addWidget(self.center, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([210, 720, 430])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.progress = ProgressPanel()
+        self.index_status = QLabel()
+        self.index_status.setEnabled(False)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.index_status)
+        self.imports = ImportController(self.runner, self.progress, self)
+
+    def _connect(self) -> None:
+        a = self.actions
+        a["import"].triggered.connect(self._choose_files)
+        a["paste"].triggered.connect(self.imports.paste)
+        a["import_samples"].triggered.connect(self.import_samples)
+        a["quit"].triggered.connect(self.close)
+        a["find"].triggered.connect(self.search.focus)
+        a["find_slash"].triggered.connect(self.search.focus)
+        a["save_search"].triggered.connect(self.save_current_search)
+        a["search_help"].triggered.connect(self.search.show_help)
+        for n in range(6):
+            a[f"rate_{n}"].triggered.connect(lambda _=False, n=n: self.rate(n))
+        a["toggle_read"].triggered.connect(self.toggle_read)
+        a["toggle_queue"].triggered.connect(self.toggle_queue)
+        a["dismiss"].triggered.connect(self.toggle_dismissed)
+        a["move_up"].triggered.connect(lambda: self.move_in_queue(-1))
+        a["move_down"].triggered.connect(lambda: self.move_in_queue(1))
+        a["open_note"].triggered.connect(self.detail.note_editor.focus_editor)
+        a["open_page"].triggered.connect(self.open_page)
+        a["read_next"].triggered.connect(self.read_next)
+        for key in VIEW_KEYS:
+            a[f"view_{key}"].triggered.connect(lambda _=False, k=key: self.show_view(k))
+        a["focus_list"].triggered.connect(self._focus_list)
+        a["cheatsheet"].triggered.connect(self.show_cheatsheet)
+        a["about"].triggered.connect(self.show_about)
+
+        self.sidebar.entry_selected.connect(self._on_entry)
+        self.sidebar.delete_saved_search.connect(self.delete_saved_search)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_status())
+        self.table.doubleClicked.connect(lambda *_: self.detail.note_editor.focus_editor())
+        self.model.reorder_requested.connect(self.reorder_queue)
+        self.search.query_changed.connect(self._on_query)
+        self.search.leave.connect(self._focus_list)
+        self.detail.rate_requested.connect(lambda n: self.rate(n, self._detail_ids()))
+        self.detail.read_requested.connect(
+            lambda read: self.set_read(self._detail_ids(), read))
+        self.detail.queue_requested.connect(
+            lambda add: self.set_queued(self._detail_ids(), add))
+        self.detail.note_editor.saved.connect(self._on_note_saved)
+        self.detail.note_editor.save_failed.connect(
+            lambda msg: self.statusBar().showMessage(f"The note could not be saved: {msg}"))
+        self.welcome.import_samples.connect(self.import_samples)
+        self.welcome.import_files.connect(self._choose_files)
+        self.welcome.paste.connect(self.imports.paste)
+        self.empty.action_clicked.connect(lambda: self.show_view("all"))
+        self.duplicates.confirm.connect(self.confirm_duplicate)
+        self.duplicates.reject.connect(self.reject_duplicate)
+        self.imports.stored.connect(self._on_import_stored)
+        self.imports.indexed.connect(self._on_indexed)
+        self.imports.finished.connect(self._on_import_finished)
+        self.imports.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+
+    # --- views -------------------------------------------------------------------------
+
+    @property
+    def view(self) -> str:
+        """The library view listed (``inbox``, ``import:3``…)."""
+        return self._view
+
+    @property
+    def query(self) -> str:
+        """The search applied to the view ("" for none)."""
+        return self._query
+
+    def show_view(self, view: str) -> None:
+        """Select a sidebar view by its library name (``inbox``, ``queue``…)."""
+        self.sidebar.select_key(f"view:{view}" if ":" not in view else view)
+
+    def _on_entry(self, entry: SidebarEntry) -> None:
+        self.detail.flush_note()
+        previous = self._entry
+        self._entry = entry
+        self.prefs.last_view = entry.key
+        if entry.kind == "saved":
+            self._view = "all"
+            self._query = entry.query
+            self._query_from_saved = True
+            self.search.set_text(entry.query, emit=False)
+        else:
+            self._view = entry.view
+            if self._query_from_saved and previous is not None and previous.kind == "saved" \
+                    and self._query == previous.query:
+                self._query = ""
+                self.search.set_text("", emit=False)
+            self._query_from_saved = False
+        if self._view == "queue":
+            self.table.clear_sort()
+        self.setWindowTitle(f"readq — {view_title(entry)}")
+        self.load(keep=False)
+
+    def load(self, keep: bool = True) -> None:
+        """List the current view (a search runs in the background)."""
+        self._update_reorderable()
+        if self._view == "duplicates" and not self._query:
+            self._show_duplicates()
+            return
+        if self._query:
+            self._run_search()
+            return
+        self._search_gen += 1  # results of a search still running are stale now
+        self._set_terms([])
+        ids = self.library.view_ids(self._view, sort=self.model.sort_key or "added",
+                                    descending=self.model.descending)
+        self._show_ids(ids, keep)
+
+    def _show_ids(self, ids: list[int], keep: bool) -> None:
+        select, self._select_after_load = self._select_after_load, []
+        self.table.reload(ids, keep=keep)
+        if select:
+            self.table.select_ids(select, select[0])
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.select_row(0)
+        self._choose_page()
+        self._show_current()
+        self._selection_status()
+        emit(self.view_loaded)
+
+    def _choose_page(self) -> None:
+        if self.model.rowCount():
+            self.center.setCurrentWidget(self.table)
+            return
+        if not self._query and self.library.store.paper_count() == 0:
+            self.center.setCurrentWidget(self.welcome)
+            return
+        label = view_title(self._entry)
+        if self._query:
+            where = "" if self._view == "all" else f" in {label}"
+            self.empty.show_message(f"No papers{where} match “{self._query}”",
+                                    "Try fewer words, a prefix such as trans*, or a typo-tolerant "
+                                    "word such as transfomer~.",
+                                    "Search all papers" if self._view != "all" else "")
+        else:
+            title, text = empty_text(self._view, label)
+            self.empty.show_message(title, text)
+        self.center.setCurrentWidget(self.empty)
+
+    def _show_duplicates(self) -> None:
+        pairs = self.library.possible_duplicates()
+        ids = sorted({p["paper_id"] for p in pairs} | {p["other_id"] for p in pairs})
+        rows = {r["id"]: r for r in self.library.papers(ids)}
+        self.duplicates.set_pairs(pairs, rows)
+        self.model.set_ids([])
+        self.center.setCurrentWidget(self.duplicates)
+        self.detail.show_paper(None, "Decide for each pair whether it is one paper.")
+        emit(self.view_loaded)
+
+    def _update_reorderable(self) -> None:
+        self.table.set_reorderable(self._view == "queue" and not self._query
+                                   and not self.model.sort_key)
+
+    def _on_sort(self, key: str, descending: bool) -> None:
+        self.load(keep=True)
+
+    def _show_current(self) -> None:
+        if self.center.currentWidget() is not self.table:
+            if self.center.currentWidget() is not self.duplicates:
+                self.detail.show_paper(None)
+            return
+        row = self.table.currentIndex().row()
+        if row < 0 or row >= self.model.rowCount():
+            self.detail.show_paper(None)
+            return
+        self.detail.show_paper(self.model.paper(row))
+
+    def _selection_status(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        total = self.model.rowCount()
+        noun = "result" if self._query else "paper"
+        text = f"{total:,} {noun}{'s' if total != 1 else ''}"
+        if count > 1:
+            text += f" · {count} selected"
+        self.statusBar().showMessage(text)
+
+    def _focus_list(self) -> None:
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.select_row(0)
+
+    # --- sidebar -----------------------------------------------------------------------
+
+    def _rebuild_sidebar(self) -> None:
+        self.sidebar.sidebar_model.set_groups(sidebar_groups(self.library))
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Recount every sidebar entry in the background (coalesced)."""
+        if self._counts_task is not None:
+            self._counts_again = True
+            return
+        task = self.runner.submit(count_job(self.sidebar.sidebar_model.entries()),
+                                  lane=READ, name="counts")
+        self._counts_task = task
+        task.finished.connect(self._on_counts)
+        task.failed.connect(lambda _msg: self._on_counts({}))
+
+    def _on_counts(self, counts: object) -> None:
+        self._counts_task = None
+        if isinstance(counts, dict):
+            self.sidebar.sidebar_model.set_counts(counts)
+        if self._counts_again:
+            self._counts_again = False
+            self.refresh_counts()
+            return
+        emit(self.counts_updated)
+
+    def counts(self) -> dict[str, int | None]:
+        """The counts the sidebar shows, by entry key."""
+        return {e.key: e.count for e in self.sidebar.sidebar_model.entries()}
+
+    # --- search ------------------------------------------------------------------------
+
+    def _on_query(self, text: str) -> None:
+        self._query = text
+        self._query_from_saved = False
+        if not text:
+            self.search.clear_error()
+            if self._search_task is not None:
+                self._search_task.cancel()
+        self.load(keep=True)
+
+    def _run_search(self) -> None:
+        if self._search_task is not None:
+            self._search_task.cancel()  # dropped if it has not started yet
+        self._search_gen += 1
+        generation = self._search_gen
+        query = self._query
+        view = "all" if self._view == "duplicates" else self._view
+        sort, descending = self.model.sort_key, self.model.descending
+
+        def job(ctx: TaskContext) -> SearchResult:
+            try:
+                parsed = parse_query(query)
+            except QueryError as exc:
+                return SearchResult(generation, error=str(exc))
+            library = ctx.library
+            try:
+                ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
+            except QueryError as exc:
+                return SearchResult(generation, error=str(exc))
+            except Exception:  # the index may be being rebuilt: reopen and retry once
+                ctx.reset_library()
+                library = ctx.library
+                ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
+            if sort:
+                hits = set(ids)
+                ids = [i for i in library.view_ids(view, sort=sort, descending=descending)
+                       if i in hits]
+            try:
+                terms = library.index.terms_for_highlight(parsed)
+            except Exception:
+                terms = plain_words(query)
+            return SearchResult(generation, ids, terms)
+
+        task = self.runner.submit(job, lane=READ, name="search")
+        self._search_task = task
+        task.finished.connect(lambda result, t=task: self._on_search_result(t, result))
+        task.failed.connect(lambda message, t=task, q=query: self._on_search_failed(t, q, message))
+
+    def _on_search_result(self, task: Task, result: object) -> None:
+        if task is self._search_task:
+            self._search_task = None
+        if not isinstance(result, SearchResult) or result.generation != self._search_gen:
+            return  # stale: the user typed on
+        if result.error:
+            self.search.show_error(result.error)
+            emit(self.search_done, self._query)
+            return
+        self.search.clear_error()
+        self._set_terms(result.terms)
+        self._show_ids(result.ids, keep=True)
+        emit(self.search_done, self._query)
+
+    def _on_search_failed(self, task: Task, query: str, message: str) -> None:
+        if task is self._search_task:
+            self._search_task = None
+        if query == self._query:
+            self.search.show_error(f"Search failed: {message}")
+            emit(self.search_done, query)
+
+    def _set_terms(self, terms: list[str]) -> None:
+        self._terms = list(terms)
+        self.detail.set_terms(self._terms)
+
+    def save_current_search(self) -> None:
+        """Name the current query and keep it in the sidebar."""
+        query = self.search.text().strip()
+        if not query:
+            self.statusBar().showMessage("Type a search first, then save it.", 6000)
+            return
+        name, ok = QInputDialog.getText(self, "Save search", "Name:", text=query[:40])
+        if ok and name.strip():
+            self.save_search(name.strip(), query)
+
+    def save_search(self, name: str, query: str) -> bool:
+        """Keep a named query in the sidebar (False with a message if it is malformed)."""
+        try:
+            self.library.save_search(name, query)
+        except QueryError as exc:
+            self.search.show_error(str(exc))
+            return False
+        self._rebuild_sidebar()
+        return True
+
+    def delete_saved_search(self, search_id: int) -> None:
+        """Forget a saved search."""
+        self.library.delete_saved_search(search_id)
+        self._rebuild_sidebar()
+
+    # --- state changes (undoable) --------------------------------------------------------
+
+    def selected_ids(self) -> list[int]:
+        """The papers actions apply to."""
+        if self.center.currentWidget() is not self.table:
+            return []
+        return self.table.selected_ids()
+
+    def _detail_ids(self) -> list[int]:
+        paper = self.detail.paper_id
+        selected = self.selected_ids()
+        if paper is not None and paper in selected:
+            return selected
+        return [paper] if paper is not None else []
+
+    def _titles(self, ids: list[int]) -> dict[int, str]:
+        return payload_titles(self.library.papers(ids[:1])) if len(ids) == 1 else {}
+
+    def _push(self, verb: str, ids: list[int], apply: Any, suffix: str = "",
+              snapshot_ids: list[int] | None = None) -> None:
+        if not ids:
+            self.statusBar().showMessage("Select a paper first.", 4000)
+            return
+        self.detail.flush_note()
+        text = describe(verb, ids, self._titles(ids), suffix)
+        self.undo_stack.push(StateCommand(self.library, text, ids, apply, self._state_changed,
+                                          snapshot_ids))
+
+    def _state_changed(self, ids: list[int], select: list[int]) -> None:
+        self.model.invalidate(ids)
+        self._select_after_load = list(select)
+        self.load(keep=True)
+        self.refresh_counts()
+        self.schedule_index_sync()  # restore() queues its papers for the index
+
+    def rate(self, rating: int, ids: list[int] | None = None) -> None:
+        """Rate the selected papers (0 clears)."""
+        ids = self.selected_ids() if ids is None else ids
+        if rating:
+            self._push("Rate", ids, lambda: self.library.set_rating(ids, rating), "★" * rating)
+        else:
+            self._push("Clear rating of", ids, lambda: self.library.set_rating(ids, 0))
+
+    def toggle_read(self) -> None:
+        """Mark the selection read, or unread if it is all read."""
+        ids = self.selected_ids()
+        states = self.library.snapshot(ids)
+        self.set_read(ids, not all(s["status"] == "read" for s in states.values()))
+
+    def set_read(self, ids: list[int], read: bool) -> None:
+        """Mark papers read or unread."""
+        status = "read" if read else "unread"
+        self._push("Mark", ids, lambda: self.library.set_status(ids, status), status)
+
+    def toggle_queue(self) -> None:
+        """Queue the selection, or take it off the queue if it is all queued."""
+        ids = self.selected_ids()
+        states = self.library.snapshot(ids)
+        self.set_queued(ids, not all(s["queue_position"] for s in states.values()))
+
+    def set_queued(self, ids: list[int], add: bool) -> None:
+        """Add papers to the end of the queue, or remove them."""
+        queue = self.library.queue()
+        if add:
+            self._push("Queue", ids, lambda: self.library.queue_add(ids), snapshot_ids=queue)
+        else:
+            self._push("Unqueue", ids, lambda: self.library.queue_remove(ids), snapshot_ids=queue)
+
+    def toggle_dismissed(self) -> None:
+        """Dismiss the selection, or restore it if it is all dismissed."""
+        ids = self.selected_ids()
+        states = self.library.snapshot(ids)
+        dismiss = not all(s["dismissed"] for s in states.values())
+        self._push("Dismiss" if dismiss else "Restore", ids,
+                   lambda: self.library.set_dismissed(ids, dismiss))
+
+    def move_in_queue(self, step: int) -> None:
+        """Move the selected queued papers one place up (-1) or down (+1)."""
+        if self._view != "queue" or self._query or self.model.sort_key:
+            self.statusBar().showMessage(
+                "Reorder in the Queue view, in queue order (no search, no sorting).", 6000)
+            return
+        ids = self.selected_ids()
+        order = self.library.queue()
+        chosen = [i for i in order if i in set(ids)]
+        if not chosen:
+            return
+        new = list(order)
+        for pid in (chosen if step < 0 else reversed(chosen)):
+            i = new.index(pid)
+            j = i + step
+            if 0 <= j < len(new) and new[j] not in chosen:
+                new[i], new[j] = new[j], new[i]
+        if new == order:
+            return
+        self._push("Move", chosen, lambda: self.library.set_queue_order(new),
+                   "up" if step < 0 else "down", snapshot_ids=order)
+
+    def reorder_queue(self, order: list[int], moved: list[int]) -> None:
+        """Store a new queue order (from drag and drop)."""
+        current = self.library.queue()
+        self._push("Move", moved, lambda: self.library.set_queue_order(order), "in the queue",
+                   snapshot_ids=current)
+
+    def read_next(self) -> None:
+        """Open the top of the reading queue."""
+        if not self.library.queue():
+            self.statusBar().showMessage("The queue is empty: press Q on a paper to queue it.",
+                                         6000)
+            return
+        if self._query:
+            self.search.set_text("", emit=False)
+            self._query = ""
+        if self._view != "queue":
+            self.show_view("queue")
+        else:
+            self.load(keep=True)
+        self.table.select_row(0)
+        self.table.setFocus()
+
+    def open_page(self) -> None:
+        """Open the current paper's arXiv page (or an arXiv title search)."""
+        row = self.table.currentIndex().row()
+        if row < 0:
+            return
+        paper = self.model.paper(row)
+        url = arxiv_abs_url(paper["arxiv_id"]) if paper.get("arxiv_id") else \
+            arxiv_search_url(paper.get("title") or (paper.get("abstract") or "")[:80])
+        open_url(url)
+
+    # --- notes and the index -------------------------------------------------------------
+
+    def _save_note(self, paper_id: int, text: str) -> None:
+        self.library.set_note(paper_id, text)
+
+    def _on_note_saved(self, paper_id: int) -> None:
+        self.model.invalidate([paper_id])
+        self.refresh_counts()
+        self.schedule_index_sync()
+
+    def schedule_index_sync(self) -> None:
+        """Bring the search index up to date in the background (coalesced)."""
+        if self._sync_task is not None:
+            self._sync_again = True
+            return
+
+        def job(ctx: TaskContext) -> int:
+            return ctx.library.sync_index(
+                progress=lambda d, t: ctx.progress(d, t, "Indexing for search…"),
+                should_cancel=ctx.cancelled)
+
+        task = self.runner.submit(job, lane=WRITE, name="sync-index")
+        self._sync_task = task
+        task.progressed.connect(self._on_index_progress)
+        task.finished.connect(lambda written: self._on_sync_done(int(written or 0)))
+        task.failed.connect(self._on_sync_failed)
+
+    def _on_index_progress(self, done: int, total: int, label: str) -> None:
+        if total > 20:
+            self.index_status.setText(f"{label} {done:,}/{total:,}")
+
+    def _on_sync_done(self, written: int) -> None:
+        self._sync_task = None
+        self.index_status.setText("")
+        if self._sync_again:
+            self._sync_again = False
+            self.schedule_index_sync()
+            return
+        self._on_indexed()
+
+    def _on_sync_failed(self, message: str) -> None:
+        self._sync_task = None
+        self.index_status.setText("")
+        self.statusBar().showMessage(f"The search index could not be updated: {message}", 10000)
+
+    def _on_indexed(self) -> None:
+        if self._query:
+            self.load(keep=True)
+        self.refresh_counts()
+        emit(self.index_synced)
+
+    def check_index(self) -> None:
+        """At start: index what is pending, check store and index agree, rebuild if not."""
+
+        def job(ctx: TaskContext) -> CheckReport:
+            library = ctx.library
+            if library.store.pending_count() > 0:
+                library.sync_index(progress=lambda d, t: ctx.progress(d, t, "Indexing…"),
+                                   should_cancel=ctx.cancelled)
+            report = library.check()
+            if not report.in_step and not ctx.cancelled():
+                ctx.progress(0, 0, "Rebuilding the search index…")
+                library.rebuild_index(
+                    progress=lambda d, t: ctx.progress(d, t, "Rebuilding the search index…"))
+            return report
+
+        task = self.runner.submit(job, lane=WRITE, name="check-index")
+        self.index_status.setText("Checking the search index…")
+        task.progressed.connect(self._on_index_progress)
+        task.finished.connect(self._on_check_done)
+        task.failed.connect(self._on_check_failed)
+
+    def _on_check_done(self, report: object) -> None:
+        if self._sync_task is None:
+            self.index_status.setText("")
+        if isinstance(report, CheckReport) and not report.in_step:
+            self.statusBar().showMessage("The search index was rebuilt.", 6000)
+        self._on_indexed()
+
+    def _on_check_failed(self, message: str) -> None:
+        self.index_status.setText("")
+        self.statusBar().showMessage(f"The search index could not be checked: {message}", 10000)
+
+    # --- import ----------------------------------------------------------------------------
+
+    def _choose_files(self) -> None:
+        self.imports.last_dir = self.imports.last_dir or self.prefs.last_import_dir
+        if self.imports.choose_files():
+            self.prefs.last_import_dir = self.imports.last_dir
+
+    def import_samples(self) -> None:
+        """Import the sample dumps shipped with readq."""
+        folder = samples_dir()
+        if folder is None:
+            self.statusBar().showMessage("No sample dumps are installed.", 6000)
+            return
+        self.imports.import_paths(sorted(folder.glob("*.txt")))
+
+    def _on_import_stored(self, report: FileReport) -> None:
+        was_empty = self.center.currentWidget() is self.welcome
+        self._rebuild_sidebar()
+        self.load(keep=True)
+        if was_empty and self.model.rowCount():
+            self.table.select_row(0)
+            self.table.setFocus()
+
+    def _on_import_finished(self, reports: list[FileReport], cancelled: bool) -> None:
+        self._rebuild_sidebar()
+        self.load(keep=True)
+        self.schedule_index_sync()
+        if not reports:
+            return
+        note = "Papers already stored stay; the search index catches up in the background." \
+            if cancelled else ""
+        dialog = ImportSummaryDialog(reports, self, cancelled=cancelled, note=note)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_summary = dialog
+        dialog.destroyed.connect(lambda *_: self._forget_summary(dialog))
+        dialog.open()
+        emit(self.import_done, reports)
+
+    def _forget_summary(self, dialog: ImportSummaryDialog) -> None:
+        if self.last_summary is dialog:
+            self.last_summary = None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        files = [p for p in paths if p.is_file()]
+        if files:
+            event.acceptProposedAction()
+            self.imports.import_paths(files)
+
+    # --- duplicates ------------------------------------------------------------------------
+
+    def confirm_duplicate(self, pair_id: int) -> None:
+        """Merge a possible duplicate pair into one paper."""
+        self.detail.flush_note()
+        try:
+            self.library.confirm_duplicate(pair_id)
+        except LibraryError as exc:
+            self.statusBar().showMessage(str(exc), 6000)
+        self.undo_stack.clear()  # snapshots may name the merged-away paper
+        self._after_duplicate_decision()
+
+    def reject_duplicate(self, pair_id: int) -> None:
+        """Keep the two papers of a pair apart."""
+        self.library.reject_duplicate(pair_id)
+        self._after_duplicate_decision()
+
+    def _after_duplicate_decision(self) -> None:
+        self._rebuild_sidebar()
+        self.schedule_index_sync()
+        if self.sidebar.current_key == "duplicates":
+            self.load(keep=False)
+
+    # --- help ------------------------------------------------------------------------------
+
+    def show_cheatsheet(self) -> None:
+        """Show every keyboard shortcut."""
+        if self.cheatsheet is None:
+            self.cheatsheet = CheatSheet(self.actions, self)
+        if self.cheatsheet.isVisible():
+            self.cheatsheet.raise_()
+        else:
+            self.cheatsheet.show()
+
+    def about_text(self) -> str:
+        """The About box's text."""
+        return (f"<h3>readq {__version__}</h3><p>A reading queue for research papers.</p>"
+                f"<p>Library: <code>{self.root}</code></p>"
+                f"<p>Press {QKeySequence('F1').toString(QKeySequence.SequenceFormat.NativeText)}"
+                " for the keyboard shortcuts.</p>")
+
+    def show_about(self) -> None:
+        """Help ▸ About: version and library location."""
+        QMessageBox.about(self, "About readq", self.about_text())
+
+    # --- closing ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Save the note and the settings, stop background work, close the library."""
+        if self._closed:
+            return
+        self._closed = True
+        if not self.detail.flush_note():
+            self.detail.flush_note()  # one retry (e.g. the database was busy)
+        self.prefs.save_window(self)
+        self.prefs.save_splitter("main", self.splitter)
+        self.prefs.save_splitter("detail", self.detail.splitter)
+        self.prefs.save_header(self.table.horizontalHeader())
+        if self._entry is not None:
+            self.prefs.last_view = self._entry.key
+        self.prefs.sync()
+        self.runner.shutdown()
+        self.library.close()

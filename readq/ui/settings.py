@@ -1,0 +1,100 @@
+"""Remembered window state (geometry, splitters, table columns, last view).
+
+The ``QSettings`` object is passed in (``run_app`` makes the user's one; tests
+pass an INI file under a temporary folder), never read from a global.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
+
+GEOMETRY = "window/geometry"
+STATE = "window/state"
+SPLITTER = "splitters/{name}"
+HEADER = "table/header"
+LAST_VIEW = "view/last"
+LAST_IMPORT_DIR = "import/last_dir"
+
+
+def user_settings() -> QSettings:
+    """The user's settings (platform location, organisation and app "readq")."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "readq", "readq")
+
+
+def file_settings(path: Path) -> QSettings:
+    """Settings kept in one INI file (tests, portable installs)."""
+    return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+class WindowSettings:
+    """Typed access to what the main window remembers."""
+
+    def __init__(self, settings: QSettings) -> None:
+        self.qsettings = settings
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self.qsettings.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            return value
+        if isinstance(value, (bytes, bytearray)) and value:
+            return QByteArray(bytes(value))
+        return None
+
+    def restore_window(self, window: QMainWindow) -> bool:
+        """Put back the window geometry; False if there was none."""
+        geometry = self._bytes(GEOMETRY)
+        if geometry is None or not window.restoreGeometry(geometry):
+            return False
+        state = self._bytes(STATE)
+        if state is not None:
+            window.restoreState(state)
+        return True
+
+    def save_window(self, window: QMainWindow) -> None:
+        """Remember the window geometry and tool/dock state."""
+        self.qsettings.setValue(GEOMETRY, window.saveGeometry())
+        self.qsettings.setValue(STATE, window.saveState())
+
+    def restore_splitter(self, name: str, splitter: QSplitter) -> bool:
+        """Put back a splitter's sizes."""
+        state = self._bytes(SPLITTER.format(name=name))
+        return state is not None and splitter.restoreState(state)
+
+    def save_splitter(self, name: str, splitter: QSplitter) -> None:
+        """Remember a splitter's sizes."""
+        self.qsettings.setValue(SPLITTER.format(name=name), splitter.saveState())
+
+    def restore_header(self, header: QHeaderView) -> bool:
+        """Put back column widths, order and the sort indicator."""
+        state = self._bytes(HEADER)
+        return state is not None and header.restoreState(state)
+
+    def save_header(self, header: QHeaderView) -> None:
+        """Remember column widths, order and the sort indicator."""
+        self.qsettings.setValue(HEADER, header.saveState())
+
+    @property
+    def last_view(self) -> str:
+        """The sidebar entry last shown (a key such as ``view:inbox``)."""
+        value = self.qsettings.value(LAST_VIEW, "view:inbox")
+        return str(value) if value else "view:inbox"
+
+    @last_view.setter
+    def last_view(self, key: str) -> None:
+        self.qsettings.setValue(LAST_VIEW, key)
+
+    @property
+    def last_import_dir(self) -> str:
+        """The folder the import dialog opened last."""
+        return str(self.qsettings.value(LAST_IMPORT_DIR, "") or "")
+
+    @last_import_dir.setter
+    def last_import_dir(self, folder: str) -> None:
+        self.qsettings.setValue(LAST_IMPORT_DIR, folder)
+
+    def sync(self) -> None:
+        """Write to disk now."""
+        self.qsettings.sync()
