@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", parents=[common], help="library statistics")
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("backup", parents=[common], help="back up the library now")
+    p.add_argument("--keep", type=int, metavar="N", help="from now on keep the newest N backups")
+    p.add_argument("--list", action="store_true", help="list the backups instead")
+
+    p = sub.add_parser("restore", parents=[common], help="replace the library with a backup")
+    p.add_argument("file", type=Path)
+
     p = sub.add_parser("check", parents=[common], help="verify that store and index agree")
     p.add_argument("--repair", action="store_true", help="rebuild the index if they do not")
     return parser
@@ -351,10 +358,29 @@ def cmd_check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 1
 
 
+def cmd_backup(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.list:
+        for path in library.backups():
+            out.write(f"{path}\n")
+        return 0
+    if args.keep is not None:
+        library.set_backups_to_keep(args.keep)
+    path = library.backup("manual")
+    out.write(f"backed up to {path} (keeping the newest {library.backups_to_keep})\n")
+    return 0
+
+
+def cmd_restore(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    safety = library.restore_backup(args.file)
+    out.write(f"restored {args.file}; the library as it was is in {safety}\n")
+    return 0
+
+
 COMMANDS = {
     "import": cmd_import, "search": cmd_search, "show": cmd_show, "list": cmd_list,
     "mark": cmd_mark, "rate": cmd_rate, "note": cmd_note, "queue": cmd_queue,
-    "export": cmd_export, "stats": cmd_stats, "check": cmd_check,
+    "export": cmd_export, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 if __name__ == "__main__":

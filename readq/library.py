@@ -31,7 +31,16 @@ from readq.models import EXPORT_KEYS, DumpError, DumpFormat, ParseResult, Proble
 from readq.parsing import parse_file, parse_text
 from readq.search.index import IndexCorrupt, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
-from readq.store.database import Store, now_iso
+from readq.store.backup import (
+    BackupError,
+    backups,
+    check_backup_file,
+    latest_backup_age,
+    make_backup,
+    restore_into,
+)
+from readq.store.database import DEFAULT_KEEP, Store, now_iso
+from readq.store.schema import migrate
 from readq.text import content_words, title_key
 
 Progress = Callable[[int, int], None]
@@ -185,7 +194,11 @@ class Library:
     def import_paths(self, paths: Iterable[Path], *, format: DumpFormat | None = None,
                      progress: Progress | None = None,
                      should_cancel: Cancel | None = None) -> list[FileReport]:
-        """Import files one by one; a file that fails is reported and changes nothing."""
+        """Import files one by one; a file that fails is reported and changes nothing.
+
+        A library that holds papers is backed up first."""
+        if self.store.paper_count():
+            self.backup("before-import")
         reports = []
         for path in paths:
             if should_cancel and should_cancel():
@@ -354,15 +367,17 @@ class Library:
             self.rebuild_index(progress=progress)
         return report
 
-    def rebuild_index(self, *, progress: Progress | None = None) -> int:
-        """Throw the index away and write it again from the store."""
+    def rebuild_index(self, *, progress: Progress | None = None,
+                      should_cancel: Cancel | None = None) -> int:
+        """Throw the index away and write it again from the store (a cancelled rebuild
+        leaves the rest queued: the next ``sync_index`` finishes it)."""
         if self._index is not None:
             self._index.close()
             self._index = None
         shutil.rmtree(self.index_dir, ignore_errors=True)
         with self.store.transaction():
             self.store.enqueue_index(self.store.all_ids())
-        return self.sync_index(progress=progress)
+        return self.sync_index(progress=progress, should_cancel=should_cancel)
 
     # --- reading -----------------------------------------------------------------------
 
@@ -571,6 +586,54 @@ class Library:
         """Forget a saved search."""
         with self.store.transaction():
             self.store.conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
+
+    # --- backups -----------------------------------------------------------------------
+
+    @property
+    def backups_to_keep(self) -> int:
+        """How many backups are kept (a library setting, default 10)."""
+        return int(self.store.setting("backups_to_keep", str(DEFAULT_KEEP)) or DEFAULT_KEEP)
+
+    def set_backups_to_keep(self, keep: int) -> None:
+        """Change how many backups are kept (at least 1)."""
+        if keep < 1:
+            raise LibraryError("keep at least one backup")
+        self.store.set_setting("backups_to_keep", str(keep))
+
+    def backup(self, reason: str = "manual") -> Path:
+        """Write a consistent copy of the store to ``backups/``; return its path."""
+        try:
+            return make_backup(self.store.conn, self.store.backup_dir, reason,
+                               self.backups_to_keep)
+        except BackupError as exc:
+            raise LibraryError(str(exc)) from None
+
+    def backups(self) -> list[Path]:
+        """Backup files, newest first."""
+        return backups(self.store.backup_dir)
+
+    def daily_backup(self) -> Path | None:
+        """Back up if the newest backup is a day old (or there is none and papers exist)."""
+        age = latest_backup_age(self.store.backup_dir)
+        if self.store.paper_count() and (age is None or age.total_seconds() > 86_400):
+            return self.backup("daily")
+        return None
+
+    def restore_backup(self, path: Path) -> Path:
+        """Replace the library with a backup (the current state is backed up first and
+        returned); the index is rebuilt from the restored store."""
+        try:
+            check_backup_file(Path(path))
+        except BackupError as exc:
+            raise LibraryError(str(exc)) from None
+        safety = self.backup("before-restore")
+        try:
+            restore_into(self.store.conn, Path(path))
+        except BackupError as exc:
+            raise LibraryError(str(exc)) from None
+        migrate(self.store.conn)
+        self.rebuild_index()
+        return safety
 
     # --- stats -------------------------------------------------------------------------
 

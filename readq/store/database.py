@@ -18,10 +18,12 @@ from typing import Any
 import sqlite_utils
 
 from readq.models import Record
-from readq.store.schema import migrate
+from readq.store.backup import make_backup
+from readq.store.schema import SCHEMA_VERSION, migrate, schema_version
 from readq.text import title_key
 
 BUSY_TIMEOUT_MS = 10_000
+DEFAULT_KEEP = 10
 SORT_COLUMNS = {
     "title": "p.title COLLATE NOCASE",
     "authors": "p.first_author COLLATE NOCASE",
@@ -74,7 +76,17 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
-        self.previous_version = migrate(conn) if not readonly else None
+        self.previous_version: int | None = None
+        if not readonly:
+            version = schema_version(conn)
+            if 0 < version < SCHEMA_VERSION:  # an older library: keep a copy before upgrading
+                make_backup(conn, self.backup_dir, "before-upgrade", keep=DEFAULT_KEEP)
+            self.previous_version = migrate(conn)
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where backups of this store go."""
+        return self.path.parent / "backups"
 
     def close(self) -> None:
         """Close the connection (idempotent)."""
@@ -426,3 +438,17 @@ class Store:
     def integrity_ok(self) -> bool:
         """``PRAGMA quick_check`` says ok."""
         return self.one("PRAGMA quick_check") == "ok"
+
+    # --- settings ------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        """A library setting (stored with the library, so it moves with it)."""
+        value = self.one("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if value is None else str(value)
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a library setting."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))

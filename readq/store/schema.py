@@ -97,6 +97,13 @@ MIGRATIONS: list[str] = [
         query TEXT NOT NULL
     );
     """,
+    # 2: library settings (backups to keep, …)
+    """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
