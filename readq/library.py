@@ -350,7 +350,11 @@ class Library:
         return done
 
     def check(self, *, repair: bool = False, progress: Progress | None = None) -> CheckReport:
-        """Compare store and index; with ``repair`` rebuild what disagrees."""
+        """Compare store and index; with ``repair`` bring the index back in step.
+
+        A readable index is mended in place (missing papers written, extra ones
+        deleted, the queue drained); an unreadable one is rebuilt from the store.
+        """
         store_ok = self.store.integrity_ok()
         ids = set(self.store.all_ids())
         index_ok = True
@@ -364,7 +368,12 @@ class Library:
             store_ok=store_ok, index_ok=index_ok,
         )
         if repair and not report.in_step:
-            self.rebuild_index(progress=progress)
+            if not index_ok:
+                self.rebuild_index(progress=progress)
+            else:
+                with self.store.transaction():
+                    self.store.enqueue_index(sorted((ids - indexed) | (indexed - ids)))
+                self.sync_index(progress=progress)
         return report
 
     def rebuild_index(self, *, progress: Progress | None = None,

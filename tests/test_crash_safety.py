@@ -1,0 +1,71 @@
+"""A `readq import` killed at any moment (kill -9) loses nothing and leaves no half record."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+from benchmarks.generate import Generator, render
+from readq.library import Library
+from tests.helpers import PROFILE, dump_copy
+
+TRIALS = 20
+
+
+def _write_dump(path, seed: int, n: int = 600, kind: str = "profile") -> None:
+    path.write_text(render(list(Generator(seed).papers(n)), kind), encoding="utf-8")
+
+
+def test_killed_imports_leave_the_library_whole(tmp_path):
+    root = tmp_path / "lib"
+    with Library(root) as lib:
+        lib.import_paths([dump_copy(PROFILE, tmp_path)])
+        lib.sync_index()
+        ids = lib.view_ids("all", sort="id")
+        lib.set_rating(ids[:5], 4)
+        lib.set_note(ids[1], "precious note")
+        lib.queue_add(ids[2:6])
+        lib.set_status(ids[6:9], "read")
+        state = lib.snapshot(ids)
+    rng = random.Random(2024)
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    counts = [50]
+    for trial in range(TRIALS):
+        dump = tmp_path / f"dump{trial}.txt"
+        _write_dump(dump, seed=1000 + trial, kind=("profile", "compact", "trending")[trial % 3])
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "readq", "import", str(dump), "--library", str(root)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        )
+        time.sleep(rng.uniform(0.2, 3.0))
+        killed = proc.poll() is None
+        if killed:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+        conn = sqlite3.connect(root / "library.sqlite3")
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        papers = conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
+        orphans = conn.execute(
+            "SELECT COUNT(*) FROM papers p LEFT JOIN user_state s ON s.paper_id = p.id "
+            "WHERE s.paper_id IS NULL OR p.abstract = '' OR p.title IS NULL").fetchone()[0]
+        unseen = conn.execute(
+            "SELECT COUNT(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM sightings)"
+        ).fetchone()[0]
+        conn.close()
+        assert orphans == 0 and unseen == 0
+        # the dump went in whole or not at all
+        assert papers in (counts[-1], counts[-1] + 600), (trial, killed, papers)
+        counts.append(papers)
+        with Library(root) as lib:
+            assert lib.snapshot(ids) == state
+            lib.check(repair=True)
+            report = lib.check()
+            assert report.in_step, report
+    # some trials must really have been cut short, and some must have finished
+    assert len(set(counts)) > 1
