@@ -13,8 +13,10 @@ and then raise :class:`IndexBusy`.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import FileIndex, LockError, TOC
+from whoosh.index import FileIndex, LockError
 from whoosh.writing import IndexWriter
 
 from readq.search.query import ParsedQuery, StemVariants
@@ -45,13 +47,15 @@ _VERSION_FILE = "readq-index-version"
 _PROGRESS_EVERY = 200
 _MAX_FUZZY_EXPANSIONS = 20
 
-#: Writer settings for large batches, chosen by measurement on a 2-core machine
-#: with ~1,500-character abstracts (see the module's report): a single process
-#: with a large indexing buffer. ``procs=2`` was not faster (pickling documents
-#: to the helper process costs about what the second core saves) and would
-#: fork() the GUI process, which is unsafe once Qt has started threads.
+#: Writer settings for large batches, chosen by measurement (2-core machine,
+#: 2,000 papers with ~1,500-character abstracts, medians of 4 runs): default
+#: writer ~350 docs/s, limitmb=256 ~370, limitmb=256 with add_document on an
+#: empty index ~400, procs=2 + multisegment ~340 (no gain: pickling documents
+#: to the helper process costs what the second core saves, and it leaves
+#: extra segments). procs>1 would also fork() the GUI process, which is unsafe
+#: once Qt has started threads, so bulk writes stay in one process.
 _BULK_WRITER_ARGS: dict[str, Any] = {"limitmb": 256}
-_PLAIN_WRITER_ARGS: dict[str, Any] = {"limitmb": 64}
+_PLAIN_WRITER_ARGS: dict[str, Any] = {}
 
 
 class IndexCorrupt(Exception):
@@ -124,16 +128,13 @@ class SearchIndex:
         self.close()
         self.directory.mkdir(parents=True, exist_ok=True)
         storage = FileStorage(str(self.directory))
-        try:
-            generation = TOC._latest_generation(storage, _INDEX_NAME)
-        except Exception as exc:  # unreadable directory listing or odd names
-            raise IndexCorrupt(f"Search index in {self.directory} is unreadable: {exc}") from exc
-        if generation < 0:
+        # Whoosh names each generation's table of contents _MAIN_<n>.toc.
+        if not any(self.directory.glob(f"_{_INDEX_NAME}_*.toc")):
             leftovers = [p.name for p in self.directory.iterdir() if not self._is_ignorable(p)]
             if leftovers:
+                shown = ", ".join(sorted(leftovers)[:3]) + (", …" if len(leftovers) > 3 else "")
                 raise IndexCorrupt(
-                    f"{self.directory} holds files that are not a search index "
-                    f"({', '.join(sorted(leftovers)[:3])}…)"
+                    f"{self.directory} holds files that are not a search index ({shown})"
                 )
             self._create(storage)
             return
@@ -143,20 +144,30 @@ class SearchIndex:
                 f"Search index in {self.directory} was built by another version of readq "
                 f"(index version {version}, expected {SCHEMA_VERSION})"
             )
-        try:
-            ix = storage.open_index(_INDEX_NAME)
-            if sorted(ix.schema.names()) != sorted(build_schema().names()):
-                raise IndexCorrupt(f"Search index in {self.directory} has an unexpected schema")
-            with ix.reader() as reader:  # opens every segment's files
-                reader.doc_count_all()
-                for _fields_ in reader.iter_docs():
-                    break
-                reader.doc_count()
-        except IndexCorrupt:
-            raise
-        except Exception as exc:
-            raise IndexCorrupt(f"Search index in {self.directory} is unreadable: {exc}") from exc
-        self._ix = ix
+        self._ix = self._open_existing(storage)
+
+    def _open_existing(self, storage: FileStorage) -> FileIndex:
+        """Open and sanity-check an existing index, or raise IndexCorrupt."""
+        problem = ""
+        # Whoosh leaves the files of a half-opened index for the garbage
+        # collector; collect them here, quietly, rather than at some random
+        # later moment with a ResourceWarning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = storage.open_index(_INDEX_NAME)
+                if sorted(ix.schema.names()) != sorted(build_schema().names()):
+                    problem = "it has an unexpected schema"
+                else:
+                    with ix.reader() as reader:  # opens every segment's files
+                        reader.doc_count_all()
+                        for _stored in reader.all_stored_fields():
+                            break
+                    return ix
+            except Exception as exc:  # any failure to read means "rebuild it"
+                problem = f"{type(exc).__name__}: {exc}"
+            gc.collect()
+        raise IndexCorrupt(f"Search index in {self.directory} is unreadable ({problem})")
 
     def clear(self) -> None:
         """Delete everything in the index directory and leave an empty index open."""
@@ -277,6 +288,8 @@ class SearchIndex:
         was written so far is committed, so the index is never left broken.
         """
         writer = self._writer(bulk)
+        # Nothing to replace in an empty index (a rebuild): skip the lookups.
+        replace = self._require().doc_count_all() > 0
         written = 0
         batch_ids: set[int] = set()
         try:
@@ -284,13 +297,17 @@ class SearchIndex:
                 if should_cancel is not None and should_cancel():
                     break
                 if doc.id in batch_ids:
-                    # update_document only replaces committed documents; commit
-                    # so a repeated id inside one batch still replaces.
+                    # Replacing only finds committed documents: commit first so
+                    # an id repeated within one call still ends up once.
                     writer.commit()
                     writer = self._writer(bulk)
                     batch_ids.clear()
+                    replace = True
                 batch_ids.add(doc.id)
-                writer.update_document(**_fields(doc))
+                if replace:
+                    writer.update_document(**_fields(doc))
+                else:
+                    writer.add_document(**_fields(doc))
                 written += 1
                 if progress is not None and written % _PROGRESS_EVERY == 0:
                     progress(written)

@@ -15,7 +15,11 @@ Syntax (the same in the search box and on the command line)::
     code:yes|no  dismissed:yes|no  -status:read  NOT queued:yes
 
 Words are matched case- and accent-insensitively, and plain words also match
-other forms of the same English word ("transformer" finds "Transformers").
+other forms of the same English word ("transformer" finds "Transformers";
+a quoted word, "transformer", matches only that form). A word that looks like
+an arXiv id (2401.10020) also matches the paper's id. A word that contains
+punctuation ("GPT-4", "model-free") is searched as a phrase. Operators bind
+NOT, then AND, then OR: "a b OR c" means a AND (b OR c).
 
 **State filters always combine with AND** with the rest of the query, wherever
 they appear; they are returned separately in :attr:`ParsedQuery.conditions`
@@ -163,11 +167,15 @@ _FALSE = frozenset({"no", "n", "false", "0", "off"})
 
 _FIELD_RE = re.compile(r"([^\W\d_]\w*):")
 _RANGE_RE = re.compile(
-    r"(?P<open>[\[{])\s*(?P<start>[^\s\]}]*?)\s*(?<!\S)TO(?!\S)\s*(?P<end>[^\s\]}]*)\s*(?P<close>[\]}])"
+    r"(?P<open>[\[{])\s*(?P<start>[^\s\]}]*?)\s*"
+    r"(?<=[\s\[{])TO(?=[\s\]}])"
+    r"\s*(?P<end>[^\s\]}]*)\s*(?P<close>[\]}])"
 )
 _COMPARE_RE = re.compile(r"(>=|<=|=>|=<|>|<|=)?(.*)", re.DOTALL)
 _FUZZY_RE = re.compile(r"(.+?)~(\d)?", re.DOTALL)
 _STOP_CHARS = frozenset('()"')
+# Plain words that may be (the start of) an arXiv id: 2401.10020, hep-th/9901001
+_ARXIV_LIKE = re.compile(r"(?i)(?:arxiv:)?(?:\d{4}(?:\.\d*)?(?:v\d+)?|[a-z-]+(?:\.[a-z]{2})?/\d+)$")
 
 _FUZZY_PREFIX_LENGTH = 1  # matched words share the first letter: keeps fuzzy fast
 _MIN_STEM_WORD = 4  # shorter words ("rl", "gpt") are only matched exactly
@@ -202,7 +210,8 @@ class StemVariants(wq.ExpandingTerm):
         return (
             isinstance(other, StemVariants)
             and type(other) is type(self)
-            and (self.fieldname, self.text, self.boost) == (other.fieldname, other.text, other.boost)
+            and (self.fieldname, self.text, self.boost)
+            == (other.fieldname, other.text, other.boost)
         )
 
     def __hash__(self) -> int:
@@ -401,7 +410,8 @@ def _lex(raw: str) -> list[_Tok]:
             j += 1
         word = raw[i:j]
         i = j
-        if field is None and not negated and word in ("AND", "OR", "NOT") and start == j - len(word):
+        bare = field is None and start == j - len(word)  # no sign, no field
+        if bare and word in ("AND", "OR", "NOT"):
             toks.append(_Tok(word.lower(), start, j))
             continue
         if field in STATE_FIELDS:
@@ -422,14 +432,14 @@ def _lex(raw: str) -> list[_Tok]:
                 continue
             word = m.group(2)
         if not word:
-            # e.g. `-"` ... cannot happen for fields (checked above); a lone
-            # sign before a stop character is ordinary punctuation.
-            continue
+            if field is not None:  # "year:=" and the like
+                raise _bad_value(field)
+            continue  # a lone "-"/"+" right before ")": punctuation
         toks.append(_Tok("word", start, j, text=word, field=field, negated=negated))
     return toks
 
 
-def _check_structure(raw: str, toks: list[_Tok]) -> None:
+def _check_structure(toks: list[_Tok]) -> None:
     """Parentheses balance and every operator has its operands."""
     stack: list[_Tok] = []
     for t in toks:
@@ -453,7 +463,9 @@ def _check_structure(raw: str, toks: list[_Tok]) -> None:
             raise QueryError('Empty parentheses "()": put search words inside or remove them')
         if t.kind in ("and", "or"):
             word = t.kind.upper()
-            if prev is None or prev.kind not in _OPERAND_END or nxt is None or nxt.kind not in _OPERAND_START:
+            left_ok = prev is not None and prev.kind in _OPERAND_END
+            right_ok = nxt is not None and nxt.kind in _OPERAND_START
+            if not (left_ok and right_ok):
                 raise QueryError(
                     f'"{word}" needs a search term on both sides, e.g. attention {word} transformer'
                 )
@@ -490,7 +502,10 @@ def _extract_conditions(toks: list[_Tok]) -> tuple[list[_Tok], tuple[StateCondit
             negated = not negated
         prev = out[first - 1] if first > 0 else None
         nxt = out[k + 1] if k + 1 < len(out) else None
-        if depth > 0 or (prev is not None and prev.kind == "or") or (nxt is not None and nxt.kind == "or"):
+        beside_or = (prev is not None and prev.kind == "or") or (
+            nxt is not None and nxt.kind == "or"
+        )
+        if depth > 0 or beside_or:
             raise QueryError(
                 f"{label}: filters always apply to the whole query, so they can't go "
                 "inside parentheses or next to OR"
@@ -530,6 +545,7 @@ class _MultifieldPlugin(Plugin):
             if isinstance(node, syntax.GroupNode):
                 group[i] = self.do_multifield(parser, node)
             elif node.has_fieldname and node.fieldname is None:
+                fields: tuple[str, ...]
                 if isinstance(node, PhrasePlugin.PhraseNode):
                     fields = _PHRASE_FIELDS
                 elif isinstance(node, FuzzyTermPlugin.FuzzyTermNode | WildcardPlugin.WildcardNode):
@@ -540,8 +556,12 @@ class _MultifieldPlugin(Plugin):
                     fields = _WORD_FIELDS
                 copies = []
                 for name in fields:
+                    if name == "arxiv_id" and not _ARXIV_LIKE.match(node.text):
+                        continue
                     nn = copy.copy(node)
                     nn.set_fieldname(name)
+                    if name == "arxiv_id" and isinstance(nn, syntax.WordNode):
+                        nn.text = normalize_arxiv_id(nn.text)
                     nn.set_boost(FIELD_BOOSTS.get(name, 1.0))
                     copies.append(nn)
                 group[i] = syntax.OrGroup(copies)
@@ -628,7 +648,11 @@ class _StemPlugin(Plugin):
                 group[i] = self.do_stems(parser, node)
             elif type(node) is syntax.WordNode and node.fieldname in STEMMED_FIELDS:
                 tokens = [t.text for t in TEXT_ANALYZER(node.text, mode="query")]
-                if len(tokens) != 1 or len(tokens[0]) < _MIN_STEM_WORD:
+                if (
+                    len(tokens) != 1
+                    or len(tokens[0]) < _MIN_STEM_WORD
+                    or any(ch.isdigit() for ch in tokens[0])
+                ):
                     continue
                 variants = _StemNode(node.text)
                 variants.fieldname = node.fieldname
@@ -644,7 +668,14 @@ def _parser() -> QueryParser:
     return QueryParser(
         None,
         build_schema(),
-        plugins=[GroupPlugin(), FieldsPlugin(), ops, _FieldRulesPlugin(), _MultifieldPlugin(), _StemPlugin()],
+        plugins=[
+            GroupPlugin(),
+            FieldsPlugin(),
+            ops,
+            _FieldRulesPlugin(),
+            _MultifieldPlugin(),
+            _StemPlugin(),
+        ],
     )
 
 
@@ -770,7 +801,7 @@ def parse_query(raw: str) -> ParsedQuery:
         return ParsedQuery(raw=raw, text=None, conditions=())
     try:
         toks = _lex(raw)
-        _check_structure(raw, toks)
+        _check_structure(toks)
         toks, conditions = _extract_conditions(toks)
         text = _build_text_query(raw, toks)
     except QueryError:
