@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -325,29 +325,42 @@ class Library:
     # --- index -------------------------------------------------------------------------
 
     def sync_index(self, *, progress: Progress | None = None,
-                   should_cancel: Cancel | None = None, batch: int = 500) -> int:
-        """Write every queued paper to the search index; returns how many were written."""
+                   should_cancel: Cancel | None = None) -> int:
+        """Write every queued paper to the search index; return how many were handled.
+
+        One writer and one commit for the whole queue (rows are streamed from the
+        store in chunks, so memory stays flat); a cancelled sync commits what it
+        wrote and leaves the rest queued.
+        """
         pending = self.store.pending_index()
         total = len(pending)
-        bulk = total > 2000
-        done = 0
-        for start in range(0, total, batch if not bulk else 5000):
-            if should_cancel and should_cancel():
-                break
-            part = pending[start : start + (batch if not bulk else 5000)]
-            rows = self.store.index_rows(part)
-            docs = [_index_doc(row) for row in rows]
-            present = {doc.id for doc in docs}
-            gone = [i for i in part if i not in present]
-            if docs:
-                self.index.upsert(docs, bulk=bulk)
-            if gone:
-                self.index.delete(gone)
-            self.store.dequeue_index(part)
-            done += len(part)
+        if not total:
+            return 0
+        handed: list[int] = []
+        gone: list[int] = []
+
+        def docs() -> Iterator[IndexDoc]:
+            for start in range(0, total, 1000):
+                part = pending[start : start + 1000]
+                rows = {row["id"]: row for row in self.store.index_rows(part)}
+                for paper_id in part:
+                    if paper_id in rows:
+                        handed.append(paper_id)
+                        yield _index_doc(rows[paper_id])
+                    else:
+                        gone.append(paper_id)
+
+        def report(done: int) -> None:
             if progress:
                 progress(done, total)
-        return done
+
+        written = self.index.upsert(docs(), bulk=total > 2000, progress=report,
+                                    should_cancel=should_cancel)
+        if gone:
+            self.index.delete(gone)
+        self.store.dequeue_index(handed[:written] + gone)
+        report(total if written == len(handed) else written)
+        return written + len(gone)
 
     def check(self, *, repair: bool = False, progress: Progress | None = None) -> CheckReport:
         """Compare store and index; with ``repair`` bring the index back in step.
@@ -404,13 +417,19 @@ class Library:
             raise LibraryError(f"no paper with id or arXiv id {ref!r}")
         return found
 
-    def view_ids(self, view: str = "all", *, sort: str = "added", descending: bool = False,
-                 conditions: Sequence[StateCondition] = ()) -> list[int]:
-        """Ids of a sidebar view (``inbox``, ``queue``, ``import:<id>``…), sorted in SQL."""
+    def _where(self, view: str, conditions: Sequence[StateCondition]
+               ) -> tuple[str, tuple[Any, ...]]:
+        """The SQL condition of a view plus state filters (values bound)."""
         where, params = self._view_where(view)
         for cond in conditions:
             sql, extra = condition_sql(cond)
             where, params = f"{where} AND {sql}", (*params, *extra)
+        return where, params
+
+    def view_ids(self, view: str = "all", *, sort: str = "added", descending: bool = False,
+                 conditions: Sequence[StateCondition] = ()) -> list[int]:
+        """Ids of a sidebar view (``inbox``, ``queue``, ``import:<id>``…), sorted in SQL."""
+        where, params = self._where(view, conditions)
         if view == "queue" and sort == "added":
             sort = "queue"
         return self.store.list_ids(where, params, sort, descending)
@@ -433,18 +452,28 @@ class Library:
 
     def search(self, query: str | ParsedQuery, *, limit: int | None = 200,
                view: str = "all") -> list[int]:
-        """Paper ids matching the query, best first (raises ``QueryError`` if malformed)."""
+        """Paper ids matching the query, best first (raises ``QueryError`` if malformed).
+
+        The text part ranks in the index; state filters and the view are applied in
+        SQL to a window of the ranking that widens until ``limit`` hits survive.
+        """
         parsed = parse_query(query) if isinstance(query, str) else query
         if parsed.text is None:
             ids = self.view_ids(view, conditions=parsed.conditions, sort="added",
                                 descending=True)
             return ids[:limit] if limit is not None else ids
-        ranked = self.index.search(parsed, limit=None)
         if not parsed.conditions and view == "all":
-            return ranked[:limit] if limit is not None else ranked
-        allowed = set(self.view_ids(view, conditions=parsed.conditions))
-        hits = [i for i in ranked if i in allowed]
-        return hits[:limit] if limit is not None else hits
+            return self.index.search(parsed, limit=limit)
+        where, params = self._where(view, parsed.conditions)
+        window = max(limit or 0, 200) * 4
+        while True:
+            ranked = self.index.search(parsed, limit=window if limit is not None else None)
+            allowed = self.store.filter_ids(ranked, where, params)
+            hits = [i for i in ranked if i in allowed]
+            exhausted = limit is None or len(ranked) < window
+            if exhausted or len(hits) >= limit:
+                return hits[:limit] if limit is not None else hits
+            window *= 8
 
     def papers(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         """Full rows (metadata, state, sightings) in the order of ``ids``."""

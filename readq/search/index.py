@@ -119,6 +119,7 @@ class SearchIndex:
         self.directory = Path(directory)
         self.lock_timeout = lock_timeout
         self._ix: FileIndex | None = None
+        self._searcher: Any = None  # kept open between searches, refreshed when stale
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -183,6 +184,9 @@ class SearchIndex:
 
     def close(self) -> None:
         """Release the index (safe to call twice)."""
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
         if self._ix is not None:
             self._ix.close()
             self._ix = None
@@ -213,9 +217,18 @@ class SearchIndex:
         """
         if query.text is None:
             return []
-        with self._require().searcher() as searcher:
-            hits = searcher.search(query.text, limit=limit)
-            return [int(hit["id"]) for hit in hits]
+        searcher = self._current_searcher()
+        hits = searcher.search(query.text, limit=limit)
+        return [int(hit["id"]) for hit in hits]
+
+    def _current_searcher(self) -> Any:
+        """One searcher reused across searches (opening one reads every segment's
+        files); ``refresh()`` returns a new one only when the index has changed."""
+        if self._searcher is None:
+            self._searcher = self._require().searcher()
+        else:
+            self._searcher = self._searcher.refresh()
+        return self._searcher
 
     def terms_for_highlight(self, query: ParsedQuery) -> list[str]:
         """The words, phrases and prefixes the user searched for, to highlight.

@@ -394,6 +394,17 @@ class Store:
             params = (*params, limit)
         return self.column(sql, params)
 
+    def filter_ids(self, ids: Sequence[int], where: str, params: Sequence[Any]) -> set[int]:
+        """Which of ``ids`` match a WHERE clause built by the library."""
+        found: set[int] = set()
+        for part in chunks(list(ids)):
+            found.update(self.column(
+                "SELECT p.id FROM papers p JOIN user_state s ON s.paper_id = p.id "
+                f"WHERE p.id IN ({placeholders(len(part))}) AND ({where})",
+                (*part, *params),
+            ))
+        return found
+
     def count(self, where: str, params: Sequence[Any]) -> int:
         """How many papers match a WHERE clause built by the library."""
         return int(self.one(

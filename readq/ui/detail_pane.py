@@ -33,7 +33,6 @@ from readq.ui.links import arxiv_abs_url, arxiv_pdf_url, arxiv_search_url, open_
 from readq.ui.note_editor import NoteEditor, SaveNote
 from readq.ui.paper_model import display_title
 from readq.ui.star_widget import StarWidget
-from readq.ui.qtcompat import emit
 
 
 def _label(parent: QWidget, selectable: bool = True, rich: bool = True) -> QLabel:
@@ -161,8 +160,8 @@ class DetailPane(QWidget):
         layout.addWidget(self.stack)
 
         self.stars.rated.connect(self.rate_requested)
-        self.read_button.clicked.connect(lambda checked: emit(self.read_requested, checked))
-        self.queue_button.clicked.connect(lambda checked: emit(self.queue_requested, checked))
+        self.read_button.clicked.connect(lambda checked: self.read_requested.emit(checked))
+        self.queue_button.clicked.connect(lambda checked: self.queue_requested.emit(checked))
 
     # --- API ---------------------------------------------------------------------------
 
@@ -274,7 +273,7 @@ class DetailPane(QWidget):
         sightings = row.get("sightings") or []
         lines = []
         for s in sightings:
-            when = (s.get("imported_at") or "").replace("T", " ")[:16]
-            lines.append(f"{html.escape(s['file'])} — {html.escape(_format_label(s['format']))}, "
-                         f"record {int(s['record_index']) + 1}, imported {html.escape(when)}")
+            when = (s.get("imported_at") or "")[:10]
+            lines.append(f"{html.escape(when)} · {html.escape(_format_label(s['format']))}, "
+                         f"record {int(s['record_index']) + 1} · {html.escape(s['file'])}")
         self.sightings.setText("<b>Seen in</b><br>" + "<br>".join(lines) if lines else "")

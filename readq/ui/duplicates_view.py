@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from readq.ui.paper_model import display_title
-from readq.ui.qtcompat import emit
 
 
 def _paper_html(row: dict[str, Any] | None) -> str:
@@ -103,8 +102,8 @@ class DuplicatesView(QScrollArea):
         cards = []
         for pair in pairs:
             card = PairCard(pair, rows.get(pair["other_id"]), rows.get(pair["paper_id"]))
-            card.confirm_button.clicked.connect(lambda _=False, p=card.pair_id: emit(self.confirm, p))
-            card.reject_button.clicked.connect(lambda _=False, p=card.pair_id: emit(self.reject, p))
+            card.confirm_button.clicked.connect(lambda _=False, p=card.pair_id: self.confirm.emit(p))
+            card.reject_button.clicked.connect(lambda _=False, p=card.pair_id: self.reject.emit(p))
             cards.append(card)
         self._set_body(cards)
 

@@ -18,8 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from readq.library import FileReport
-from readq.ui.tasks import WRITE, Task, TaskContext, TaskRunner
-from readq.ui.qtcompat import emit
+from readq.ui.tasks import WRITE, Task, TaskContext, TaskRunner, sync_index
 
 FILE_FILTER = "Listing dumps (*.txt);;All files (*)"
 
@@ -95,7 +94,7 @@ class ImportController(QObject):
         """Import the clipboard's text (False if it holds none)."""
         text = QGuiApplication.clipboard().text()
         if not text.strip():
-            emit(self.message, "The clipboard holds no text to import.")
+            self.message.emit("The clipboard holds no text to import.")
             return False
         return self.import_text(text, clipboard_name())
 
@@ -141,7 +140,7 @@ class ImportController(QObject):
 
     def _start(self, job: object, label: str) -> bool:
         if self._task is not None:
-            emit(self.message, "An import is already running; wait for it or cancel it.")
+            self.message.emit("An import is already running; wait for it or cancel it.")
             return False
         self._panel.show_progress(label, 0, 0)
         task = self._runner.submit(job, lane=WRITE, name="import")  # type: ignore[arg-type]
@@ -158,27 +157,26 @@ class ImportController(QObject):
 
     def _on_event(self, name: str, payload: object) -> None:
         if name == "stored":
-            emit(self.stored, payload)
+            self.stored.emit(payload)
         elif name == "indexed":
-            emit(self.indexed)
+            self.indexed.emit()
 
     def _on_finished(self, reports: object) -> None:
         task, self._task = self._task, None
         self._panel.hide()
         cancelled = bool(task and task.is_cancelled())
-        emit(self.finished, list(reports or []), cancelled)
+        self.finished.emit(list(reports or []), cancelled)
 
     def _on_failed(self, message: str) -> None:
         self._task = None
         self._panel.hide()
-        emit(self.message, f"Import failed: {message}")
-        emit(self.finished, [], False)
+        self.message.emit(f"Import failed: {message}")
+        self.finished.emit([], False)
 
 
 def _index(ctx: TaskContext, reports: list[FileReport]) -> list[FileReport]:
     """Bring the index up to date after storing (skipped if the user cancelled)."""
     if not ctx.cancelled():
-        ctx.library.sync_index(progress=lambda d, t: ctx.progress(d, t, "Indexing for search…"),
-                               should_cancel=ctx.cancelled)
+        sync_index(ctx)
         ctx.event("indexed")
     return reports

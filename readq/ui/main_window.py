@@ -13,9 +13,7 @@ everything; a saved search always searches All).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
@@ -31,41 +29,29 @@ from PySide6.QtWidgets import (
 )
 
 from readq import __version__
-from readq.library import CheckReport, FileReport, Library, LibraryError
+from readq.library import FileReport, Library, LibraryError
 from readq.paths import samples_dir
-from readq.search.query import QueryError, parse_query
+from readq.search.query import QueryError
 from readq.ui.actions import VIEW_KEYS, Actions, build_menus
 from readq.ui.cheatsheet import CheatSheet
 from readq.ui.detail_pane import DetailPane
 from readq.ui.duplicates_view import DuplicatesView
 from readq.ui.empty_state import EmptyView, WelcomePanel
-from readq.ui.highlight import plain_words
 from readq.ui.import_dialog import ImportController, ProgressPanel
 from readq.ui.import_summary import ImportSummaryDialog
+from readq.ui.index_keeper import IndexKeeper
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
 from readq.ui.paper_model import PaperModel
 from readq.ui.paper_table import PaperTable
 from readq.ui.search_box import SearchBox
+from readq.ui.search_runner import SearchRunner
 from readq.ui.settings import WindowSettings
 from readq.ui.sidebar import Sidebar, SidebarEntry
-from readq.ui.tasks import READ, WRITE, Task, TaskContext, TaskRunner
-from readq.ui.undo import StateCommand, describe
-from readq.ui.views import count_job, empty_text, payload_titles, sidebar_groups, view_title
-from readq.ui.qtcompat import emit
+from readq.ui.tasks import READ, Task, TaskRunner
+from readq.ui.triage import Triage
+from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
 
 log = logging.getLogger(__name__)
-
-SEARCH_LIMIT = 2000
-
-
-@dataclass
-class SearchResult:
-    """What a background search found (or why the query is malformed)."""
-
-    generation: int
-    ids: list[int] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)
-    error: str = ""
 
 
 class MainWindow(QMainWindow):
@@ -92,12 +78,8 @@ class MainWindow(QMainWindow):
         self._query_from_saved = False
         self._terms: list[str] = []
         self._select_after_load: list[int] = []
-        self._search_task: Task | None = None
-        self._search_gen = 0
         self._counts_task: Task | None = None
         self._counts_again = False
-        self._sync_task: Task | None = None
-        self._sync_again = False
         self.last_summary: ImportSummaryDialog | None = None
         self.cheatsheet: CheatSheet | None = None
 
@@ -124,7 +106,7 @@ class MainWindow(QMainWindow):
             self.sidebar.select_key("view:inbox")
         self.table.setFocus()
         if start_background:
-            QTimer.singleShot(0, self.check_index)
+            QTimer.singleShot(0, self.index_keeper.check_at_start)
 
     # --- construction ------------------------------------------------------------------
 
@@ -157,7 +139,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([210, 720, 430])
+        self.splitter.setSizes([230, 760, 400])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -167,6 +149,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.index_status)
         self.imports = ImportController(self.runner, self.progress, self)
+        self.index_keeper = IndexKeeper(self.runner, self.index_status, self)
+        self.searches = SearchRunner(self.runner, self)
+        self.triage = Triage(self.library, self.undo_stack, self._state_changed,
+                             self.detail.flush_note, self)
 
     def _connect(self) -> None:
         a = self.actions
@@ -180,9 +166,10 @@ class MainWindow(QMainWindow):
         a["search_help"].triggered.connect(self.search.show_help)
         for n in range(6):
             a[f"rate_{n}"].triggered.connect(lambda _=False, n=n: self.rate(n))
-        a["toggle_read"].triggered.connect(self.toggle_read)
-        a["toggle_queue"].triggered.connect(self.toggle_queue)
-        a["dismiss"].triggered.connect(self.toggle_dismissed)
+        a["toggle_read"].triggered.connect(lambda: self.triage.toggle_read(self.selected_ids()))
+        a["toggle_queue"].triggered.connect(
+            lambda: self.triage.toggle_queued(self.selected_ids()))
+        a["dismiss"].triggered.connect(lambda: self.triage.toggle_dismissed(self.selected_ids()))
         a["move_up"].triggered.connect(lambda: self.move_in_queue(-1))
         a["move_down"].triggered.connect(lambda: self.move_in_queue(1))
         a["open_note"].triggered.connect(self.detail.note_editor.focus_editor)
@@ -199,14 +186,14 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_status())
         self.table.doubleClicked.connect(lambda *_: self.detail.note_editor.focus_editor())
-        self.model.reorder_requested.connect(self.reorder_queue)
+        self.model.reorder_requested.connect(self.triage.reorder)
         self.search.query_changed.connect(self._on_query)
         self.search.leave.connect(self._focus_list)
         self.detail.rate_requested.connect(lambda n: self.rate(n, self._detail_ids()))
         self.detail.read_requested.connect(
-            lambda read: self.set_read(self._detail_ids(), read))
+            lambda read: self.triage.set_read(self._detail_ids(), read))
         self.detail.queue_requested.connect(
-            lambda add: self.set_queued(self._detail_ids(), add))
+            lambda add: self.triage.set_queued(self._detail_ids(), add))
         self.detail.note_editor.saved.connect(self._on_note_saved)
         self.detail.note_editor.save_failed.connect(
             lambda msg: self.statusBar().showMessage(f"The note could not be saved: {msg}"))
@@ -220,6 +207,11 @@ class MainWindow(QMainWindow):
         self.imports.indexed.connect(self._on_indexed)
         self.imports.finished.connect(self._on_import_finished)
         self.imports.message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.index_keeper.synced.connect(self._on_indexed)
+        self.index_keeper.message.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self.searches.results.connect(self._on_search_results)
+        self.searches.failed.connect(self._on_search_failed)
+        self.triage.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
 
     # --- views -------------------------------------------------------------------------
 
@@ -246,13 +238,13 @@ class MainWindow(QMainWindow):
             self._view = "all"
             self._query = entry.query
             self._query_from_saved = True
-            self.search.set_text(entry.query, emit=False)
+            self.search.set_text(entry.query, notify=False)
         else:
             self._view = entry.view
             if self._query_from_saved and previous is not None and previous.kind == "saved" \
                     and self._query == previous.query:
                 self._query = ""
-                self.search.set_text("", emit=False)
+                self.search.set_text("", notify=False)
             self._query_from_saved = False
         if self._view == "queue":
             self.table.clear_sort()
@@ -268,7 +260,7 @@ class MainWindow(QMainWindow):
         if self._query:
             self._run_search()
             return
-        self._search_gen += 1  # results of a search still running are stale now
+        self.searches.cancel()  # results of a search still running are stale now
         self._set_terms([])
         ids = self.library.view_ids(self._view, sort=self.model.sort_key or "added",
                                     descending=self.model.descending)
@@ -284,9 +276,13 @@ class MainWindow(QMainWindow):
         self._choose_page()
         self._show_current()
         self._selection_status()
-        emit(self.view_loaded)
+        self.view_loaded.emit()
 
     def _choose_page(self) -> None:
+        self._choose_center()
+        self.detail.setVisible(self.center.currentWidget() is not self.welcome)
+
+    def _choose_center(self) -> None:
         if self.model.rowCount():
             self.center.setCurrentWidget(self.table)
             return
@@ -313,7 +309,9 @@ class MainWindow(QMainWindow):
         self.model.set_ids([])
         self.center.setCurrentWidget(self.duplicates)
         self.detail.show_paper(None, "Decide for each pair whether it is one paper.")
-        emit(self.view_loaded)
+        self.statusBar().showMessage(f"{len(pairs)} possible duplicate"
+                                     f"{'s' if len(pairs) != 1 else ''} to review")
+        self.view_loaded.emit()
 
     def _update_reorderable(self) -> None:
         self.table.set_reorderable(self._view == "queue" and not self._query
@@ -372,7 +370,7 @@ class MainWindow(QMainWindow):
             self._counts_again = False
             self.refresh_counts()
             return
-        emit(self.counts_updated)
+        self.counts_updated.emit()
 
     def counts(self) -> dict[str, int | None]:
         """The counts the sidebar shows, by entry key."""
@@ -385,68 +383,26 @@ class MainWindow(QMainWindow):
         self._query_from_saved = False
         if not text:
             self.search.clear_error()
-            if self._search_task is not None:
-                self._search_task.cancel()
+            self.searches.cancel()
         self.load(keep=True)
 
     def _run_search(self) -> None:
-        if self._search_task is not None:
-            self._search_task.cancel()  # dropped if it has not started yet
-        self._search_gen += 1
-        generation = self._search_gen
-        query = self._query
         view = "all" if self._view == "duplicates" else self._view
-        sort, descending = self.model.sort_key, self.model.descending
+        self.searches.run(self._query, view, self.model.sort_key, self.model.descending)
 
-        def job(ctx: TaskContext) -> SearchResult:
-            try:
-                parsed = parse_query(query)
-            except QueryError as exc:
-                return SearchResult(generation, error=str(exc))
-            library = ctx.library
-            try:
-                ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
-            except QueryError as exc:
-                return SearchResult(generation, error=str(exc))
-            except Exception:  # the index may be being rebuilt: reopen and retry once
-                ctx.reset_library()
-                library = ctx.library
-                ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
-            if sort:
-                hits = set(ids)
-                ids = [i for i in library.view_ids(view, sort=sort, descending=descending)
-                       if i in hits]
-            try:
-                terms = library.index.terms_for_highlight(parsed)
-            except Exception:
-                terms = plain_words(query)
-            return SearchResult(generation, ids, terms)
-
-        task = self.runner.submit(job, lane=READ, name="search")
-        self._search_task = task
-        task.finished.connect(lambda result, t=task: self._on_search_result(t, result))
-        task.failed.connect(lambda message, t=task, q=query: self._on_search_failed(t, q, message))
-
-    def _on_search_result(self, task: Task, result: object) -> None:
-        if task is self._search_task:
-            self._search_task = None
-        if not isinstance(result, SearchResult) or result.generation != self._search_gen:
-            return  # stale: the user typed on
-        if result.error:
-            self.search.show_error(result.error)
-            emit(self.search_done, self._query)
+    def _on_search_results(self, query: str, ids: list[int], terms: list[str]) -> None:
+        if query != self._query:
             return
         self.search.clear_error()
-        self._set_terms(result.terms)
-        self._show_ids(result.ids, keep=True)
-        emit(self.search_done, self._query)
+        self._set_terms(terms)
+        self._show_ids(ids, keep=True)
+        self.search_done.emit(query)
 
-    def _on_search_failed(self, task: Task, query: str, message: str) -> None:
-        if task is self._search_task:
-            self._search_task = None
-        if query == self._query:
-            self.search.show_error(f"Search failed: {message}")
-            emit(self.search_done, query)
+    def _on_search_failed(self, query: str, message: str) -> None:
+        if query != self._query:
+            return
+        self.search.show_error(message)  # the previous results stay
+        self.search_done.emit(query)
 
     def _set_terms(self, terms: list[str]) -> None:
         self._terms = list(terms)
@@ -492,66 +448,16 @@ class MainWindow(QMainWindow):
             return selected
         return [paper] if paper is not None else []
 
-    def _titles(self, ids: list[int]) -> dict[int, str]:
-        return payload_titles(self.library.papers(ids[:1])) if len(ids) == 1 else {}
-
-    def _push(self, verb: str, ids: list[int], apply: Any, suffix: str = "",
-              snapshot_ids: list[int] | None = None) -> None:
-        if not ids:
-            self.statusBar().showMessage("Select a paper first.", 4000)
-            return
-        self.detail.flush_note()
-        text = describe(verb, ids, self._titles(ids), suffix)
-        self.undo_stack.push(StateCommand(self.library, text, ids, apply, self._state_changed,
-                                          snapshot_ids))
-
     def _state_changed(self, ids: list[int], select: list[int]) -> None:
         self.model.invalidate(ids)
         self._select_after_load = list(select)
         self.load(keep=True)
         self.refresh_counts()
-        self.schedule_index_sync()  # restore() queues its papers for the index
+        self.index_keeper.schedule_sync()  # restore() queues its papers for the index
 
     def rate(self, rating: int, ids: list[int] | None = None) -> None:
         """Rate the selected papers (0 clears)."""
-        ids = self.selected_ids() if ids is None else ids
-        if rating:
-            self._push("Rate", ids, lambda: self.library.set_rating(ids, rating), "★" * rating)
-        else:
-            self._push("Clear rating of", ids, lambda: self.library.set_rating(ids, 0))
-
-    def toggle_read(self) -> None:
-        """Mark the selection read, or unread if it is all read."""
-        ids = self.selected_ids()
-        states = self.library.snapshot(ids)
-        self.set_read(ids, not all(s["status"] == "read" for s in states.values()))
-
-    def set_read(self, ids: list[int], read: bool) -> None:
-        """Mark papers read or unread."""
-        status = "read" if read else "unread"
-        self._push("Mark", ids, lambda: self.library.set_status(ids, status), status)
-
-    def toggle_queue(self) -> None:
-        """Queue the selection, or take it off the queue if it is all queued."""
-        ids = self.selected_ids()
-        states = self.library.snapshot(ids)
-        self.set_queued(ids, not all(s["queue_position"] for s in states.values()))
-
-    def set_queued(self, ids: list[int], add: bool) -> None:
-        """Add papers to the end of the queue, or remove them."""
-        queue = self.library.queue()
-        if add:
-            self._push("Queue", ids, lambda: self.library.queue_add(ids), snapshot_ids=queue)
-        else:
-            self._push("Unqueue", ids, lambda: self.library.queue_remove(ids), snapshot_ids=queue)
-
-    def toggle_dismissed(self) -> None:
-        """Dismiss the selection, or restore it if it is all dismissed."""
-        ids = self.selected_ids()
-        states = self.library.snapshot(ids)
-        dismiss = not all(s["dismissed"] for s in states.values())
-        self._push("Dismiss" if dismiss else "Restore", ids,
-                   lambda: self.library.set_dismissed(ids, dismiss))
+        self.triage.rate(self.selected_ids() if ids is None else ids, rating)
 
     def move_in_queue(self, step: int) -> None:
         """Move the selected queued papers one place up (-1) or down (+1)."""
@@ -559,27 +465,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "Reorder in the Queue view, in queue order (no search, no sorting).", 6000)
             return
-        ids = self.selected_ids()
-        order = self.library.queue()
-        chosen = [i for i in order if i in set(ids)]
-        if not chosen:
-            return
-        new = list(order)
-        for pid in (chosen if step < 0 else reversed(chosen)):
-            i = new.index(pid)
-            j = i + step
-            if 0 <= j < len(new) and new[j] not in chosen:
-                new[i], new[j] = new[j], new[i]
-        if new == order:
-            return
-        self._push("Move", chosen, lambda: self.library.set_queue_order(new),
-                   "up" if step < 0 else "down", snapshot_ids=order)
-
-    def reorder_queue(self, order: list[int], moved: list[int]) -> None:
-        """Store a new queue order (from drag and drop)."""
-        current = self.library.queue()
-        self._push("Move", moved, lambda: self.library.set_queue_order(order), "in the queue",
-                   snapshot_ids=current)
+        self.triage.move(self.selected_ids(), step)
 
     def read_next(self) -> None:
         """Open the top of the reading queue."""
@@ -588,7 +474,7 @@ class MainWindow(QMainWindow):
                                          6000)
             return
         if self._query:
-            self.search.set_text("", emit=False)
+            self.search.set_text("", notify=False)
             self._query = ""
         if self._view != "queue":
             self.show_view("queue")
@@ -615,80 +501,13 @@ class MainWindow(QMainWindow):
     def _on_note_saved(self, paper_id: int) -> None:
         self.model.invalidate([paper_id])
         self.refresh_counts()
-        self.schedule_index_sync()
-
-    def schedule_index_sync(self) -> None:
-        """Bring the search index up to date in the background (coalesced)."""
-        if self._sync_task is not None:
-            self._sync_again = True
-            return
-
-        def job(ctx: TaskContext) -> int:
-            return ctx.library.sync_index(
-                progress=lambda d, t: ctx.progress(d, t, "Indexing for search…"),
-                should_cancel=ctx.cancelled)
-
-        task = self.runner.submit(job, lane=WRITE, name="sync-index")
-        self._sync_task = task
-        task.progressed.connect(self._on_index_progress)
-        task.finished.connect(lambda written: self._on_sync_done(int(written or 0)))
-        task.failed.connect(self._on_sync_failed)
-
-    def _on_index_progress(self, done: int, total: int, label: str) -> None:
-        if total > 20:
-            self.index_status.setText(f"{label} {done:,}/{total:,}")
-
-    def _on_sync_done(self, written: int) -> None:
-        self._sync_task = None
-        self.index_status.setText("")
-        if self._sync_again:
-            self._sync_again = False
-            self.schedule_index_sync()
-            return
-        self._on_indexed()
-
-    def _on_sync_failed(self, message: str) -> None:
-        self._sync_task = None
-        self.index_status.setText("")
-        self.statusBar().showMessage(f"The search index could not be updated: {message}", 10000)
+        self.index_keeper.schedule_sync()
 
     def _on_indexed(self) -> None:
         if self._query:
             self.load(keep=True)
         self.refresh_counts()
-        emit(self.index_synced)
-
-    def check_index(self) -> None:
-        """At start: index what is pending, check store and index agree, rebuild if not."""
-
-        def job(ctx: TaskContext) -> CheckReport:
-            library = ctx.library
-            if library.store.pending_count() > 0:
-                library.sync_index(progress=lambda d, t: ctx.progress(d, t, "Indexing…"),
-                                   should_cancel=ctx.cancelled)
-            report = library.check()
-            if not report.in_step and not ctx.cancelled():
-                ctx.progress(0, 0, "Rebuilding the search index…")
-                library.rebuild_index(
-                    progress=lambda d, t: ctx.progress(d, t, "Rebuilding the search index…"))
-            return report
-
-        task = self.runner.submit(job, lane=WRITE, name="check-index")
-        self.index_status.setText("Checking the search index…")
-        task.progressed.connect(self._on_index_progress)
-        task.finished.connect(self._on_check_done)
-        task.failed.connect(self._on_check_failed)
-
-    def _on_check_done(self, report: object) -> None:
-        if self._sync_task is None:
-            self.index_status.setText("")
-        if isinstance(report, CheckReport) and not report.in_step:
-            self.statusBar().showMessage("The search index was rebuilt.", 6000)
-        self._on_indexed()
-
-    def _on_check_failed(self, message: str) -> None:
-        self.index_status.setText("")
-        self.statusBar().showMessage(f"The search index could not be checked: {message}", 10000)
+        self.index_synced.emit()
 
     # --- import ----------------------------------------------------------------------------
 
@@ -716,7 +535,7 @@ class MainWindow(QMainWindow):
     def _on_import_finished(self, reports: list[FileReport], cancelled: bool) -> None:
         self._rebuild_sidebar()
         self.load(keep=True)
-        self.schedule_index_sync()
+        self.index_keeper.schedule_sync()
         if not reports:
             return
         note = "Papers already stored stay; the search index catches up in the background." \
@@ -726,7 +545,7 @@ class MainWindow(QMainWindow):
         self.last_summary = dialog
         dialog.destroyed.connect(lambda *_: self._forget_summary(dialog))
         dialog.open()
-        emit(self.import_done, reports)
+        self.import_done.emit(reports)
 
     def _forget_summary(self, dialog: ImportSummaryDialog) -> None:
         if self.last_summary is dialog:
@@ -762,7 +581,7 @@ class MainWindow(QMainWindow):
 
     def _after_duplicate_decision(self) -> None:
         self._rebuild_sidebar()
-        self.schedule_index_sync()
+        self.index_keeper.schedule_sync()
         if self.sidebar.current_key == "duplicates":
             self.load(keep=False)
 

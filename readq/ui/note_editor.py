@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from readq.ui.links import open_url
-from readq.ui.qtcompat import emit
 
 AUTOSAVE_MS = 700
 
@@ -62,7 +61,7 @@ class _Editor(QPlainTextEdit):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
-        emit(self.focus_lost)
+        self.focus_lost.emit()
 
 
 class NoteEditor(QWidget):
@@ -160,12 +159,12 @@ class NoteEditor(QWidget):
         except Exception as exc:  # shown, kept dirty, retried on the next change or flush
             self.status.setText("Not saved!")
             self.status.setToolTip(str(exc))
-            emit(self.save_failed, str(exc))
+            self.save_failed.emit(str(exc))
             return False
         self._saved_text = text
         self.status.setText("Saved")
         self.status.setToolTip("")
-        emit(self.saved, self._paper_id)
+        self.saved.emit(self._paper_id)
         return True
 
     def focus_editor(self) -> None:

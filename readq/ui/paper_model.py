@@ -24,7 +24,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-from readq.ui.qtcompat import emit
 
 CHUNK = 100
 CACHE_LIMIT = 3000
@@ -82,8 +81,6 @@ class PaperModel(QAbstractTableModel):
         self._fetch_rows = fetch_rows
         self._ids: list[int] = []
         self._rows: dict[int, dict[str, Any]] = {}
-        self._bold = QFont()
-        self._bold.setBold(True)
         self._italic = QFont()
         self._italic.setItalic(True)
         self.sort_key = ""
@@ -109,7 +106,7 @@ class PaperModel(QAbstractTableModel):
         if ids is None:
             self._rows.clear()
             if self._ids:
-                emit(self.dataChanged, self.index(0, 0),
+                self.dataChanged.emit(self.index(0, 0),
                                       self.index(len(self._ids) - 1, len(COLUMNS) - 1))
             return
         wanted = set(ids)
@@ -117,7 +114,7 @@ class PaperModel(QAbstractTableModel):
             self._rows.pop(paper_id, None)
         for row, paper_id in enumerate(self._ids):
             if paper_id in wanted:
-                emit(self.dataChanged, self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def row_of(self, paper_id: int) -> int:
         """The row showing a paper, or -1."""
@@ -187,8 +184,6 @@ class PaperModel(QAbstractTableModel):
                 title, standin = display_title(row)
                 if standin:
                     return self._italic
-                if row.get("status") == "unread":
-                    return self._bold
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (READ, CODE, QUEUE, CATEGORY):
@@ -211,7 +206,7 @@ class PaperModel(QAbstractTableModel):
             rating = int(row.get("rating") or 0)
             return "★" * rating if rating else ""
         if column == READ:
-            return "✓" if row.get("status") == "read" else "●"
+            return "✓" if row.get("status") == "read" else ""
         if column == CODE:
             return "</>" if row.get("has_code") else ""
         if column == QUEUE:
@@ -249,9 +244,12 @@ class PaperModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Ask the owner to re-query the ids in SQL (column -1: the view's own order)."""
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else ""
+        descending = order == Qt.SortOrder.DescendingOrder and bool(key)
+        if (key, descending) == (self.sort_key, self.descending):
+            return  # already in this order (QTableView.sortByColumn asks twice)
         self.sort_key = key
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        emit(self.sort_requested, key, self.descending)
+        self.descending = descending
+        self.sort_requested.emit(key, self.descending)
 
     # --- drag and drop (queue reordering) ---------------------------------------------
 
@@ -294,5 +292,5 @@ class PaperModel(QAbstractTableModel):
         order = [i for i in before if i not in keep] + moved + [i for i in after if i not in keep]
         if order == self._ids:
             return False
-        emit(self.reorder_requested, order, moved)  # the owner stores it, re-queries the ids
+        self.reorder_requested.emit(order, moved)  # the owner stores it, re-queries the ids
         return True

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from readq.ui.paper_model import (
     AUTHORS,
@@ -28,8 +28,8 @@ from readq.ui.paper_model import (
 )
 from readq.ui.star_widget import StarDelegate
 
-DEFAULT_WIDTHS = {TITLE: 430, AUTHORS: 200, DATE: 88, CATEGORY: 44, RATING: 76, READ: 44,
-                  CODE: 44, QUEUE: 52}
+DEFAULT_WIDTHS = {TITLE: 300, AUTHORS: 170, DATE: 86, CATEGORY: 42, RATING: 74, READ: 40,
+                  CODE: 42, QUEUE: 46}
 
 
 class PaperTable(QTableView):
@@ -67,6 +67,9 @@ class PaperTable(QTableView):
         header.setMinimumSectionSize(28)
         for column, width in DEFAULT_WIDTHS.items():
             header.resizeSection(column, width)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.setDragDropOverwriteMode(False)
         self.setDropIndicatorShown(True)
@@ -141,6 +144,19 @@ class PaperTable(QTableView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove if enabled
                              else QAbstractItemView.DragDropMode.NoDragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+
+    def _header_menu(self, pos: QPoint) -> None:
+        """Right-click on the header: show or hide columns (the title always stays)."""
+        header = self.horizontalHeader()
+        menu = QMenu(self)
+        for column, (name, _key) in enumerate(COLUMNS):
+            if column == TITLE:
+                continue
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
+        menu.popup(header.mapToGlobal(pos))
 
     def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
         self.paper_model.sort(column, order)

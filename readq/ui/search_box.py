@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from readq.ui.qtcompat import emit
 
 DEBOUNCE_MS = 150
 
@@ -73,10 +72,10 @@ class _Line(QLineEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
-            emit(self.escape)
+            self.escape.emit()
             return
         if event.key() == Qt.Key.Key_Down:
-            emit(self.down)
+            self.down.emit()
             return
         super().keyPressEvent(event)
 
@@ -129,15 +128,15 @@ class SearchBox(QWidget):
         """The query typed."""
         return self.line.text()
 
-    def set_text(self, text: str, *, emit: bool = True) -> None:
+    def set_text(self, text: str, *, notify: bool = True) -> None:
         """Replace the query (a saved search); emits ``query_changed`` at once."""
         self._timer.stop()
         blocked = self.line.blockSignals(True)
         self.line.setText(text)
         self.line.blockSignals(blocked)
         self.clear_error()
-        if emit:
-            emit(self.query_changed, text.strip())
+        if notify:
+            self.query_changed.emit(text.strip())
 
     def focus(self) -> None:
         """Put the cursor in the box with the query selected."""
@@ -177,9 +176,9 @@ class SearchBox(QWidget):
             self.help_popup.show()
 
     def _emit(self) -> None:
-        emit(self.query_changed, self.line.text().strip())
+        self.query_changed.emit(self.line.text().strip())
 
     def _on_escape(self) -> None:
         if self.line.text():
             self.set_text("")
-        emit(self.leave)
+        self.leave.emit()

@@ -28,7 +28,6 @@ VIEW_ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("dismissed", "Dismissed", "Papers you dismissed from the inbox (never deleted)."),
     ("notes", "With notes", "Papers you wrote a note on."),
 )
-from readq.ui.qtcompat import emit
 VIEW_LABELS = {key: label for key, label, _ in VIEW_ENTRIES}
 VIEW_PURPOSE = {key: purpose for key, _, purpose in VIEW_ENTRIES}
 
@@ -93,7 +92,7 @@ class SidebarModel(QAbstractItemModel):
                     if (current.count, current.tooltip, current.query) != \
                             (entry.count, entry.tooltip, entry.query):
                         self._groups[g][1][r] = entry
-                        emit(self.dataChanged, self.index(r, 0, self.index(g, 0)),
+                        self.dataChanged.emit(self.index(r, 0, self.index(g, 0)),
                                               self.index(r, 1, self.index(g, 0)))
             return
         self.beginResetModel()
@@ -107,7 +106,7 @@ class SidebarModel(QAbstractItemModel):
                 if entry.key in counts and counts[entry.key] != entry.count:
                     entry.count = counts[entry.key]
                     parent = self.index(g, 0)
-                    emit(self.dataChanged, self.index(r, 0, parent), self.index(r, 1, parent))
+                    self.dataChanged.emit(self.index(r, 0, parent), self.index(r, 1, parent))
 
     def index_of(self, key: str) -> QModelIndex:
         """The model index (column 0) of an entry, invalid if absent."""
@@ -215,6 +214,7 @@ class Sidebar(QTreeView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setAccessibleName("Views")
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -254,13 +254,13 @@ class Sidebar(QTreeView):
         if entry is None:
             return
         self._current_key = entry.key
-        emit(self.entry_selected, entry)
+        self.entry_selected.emit(entry)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         entry = self.sidebar_model.entry_at(self.currentIndex())
         if entry is not None and entry.kind == "saved" and \
                 event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            emit(self.delete_saved_search, int(entry.payload["id"]))
+            self.delete_saved_search.emit(int(entry.payload["id"]))
             return
         super().keyPressEvent(event)
 
@@ -270,5 +270,5 @@ class Sidebar(QTreeView):
             return
         menu = QMenu(self)
         action = menu.addAction(f"Delete saved search “{entry.label}”")
-        action.triggered.connect(lambda: emit(self.delete_saved_search, int(entry.payload["id"])))
+        action.triggered.connect(lambda: self.delete_saved_search.emit(int(entry.payload["id"])))
         menu.popup(self.viewport().mapToGlobal(pos))

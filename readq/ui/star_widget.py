@@ -11,7 +11,6 @@ import math
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPalette, QPaintEvent
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
-from readq.ui.qtcompat import emit
 
 GOLD = QColor("#f2b01e")
 MAX_STARS = 5
@@ -118,7 +117,7 @@ class StarWidget(QWidget):
         if star:
             value = 0 if star == self._rating else star
             self.set_rating(value)
-            emit(self.rated, value)
+            self.rated.emit(value)
 
 
 class StarDelegate(QStyledItemDelegate):

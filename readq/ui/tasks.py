@@ -15,11 +15,23 @@ widgets: it reports through ``ctx.progress`` / ``ctx.event`` and its return
 value, which the runner re-emits as the :class:`Task`'s signals **on the GUI
 thread**. ``task.cancel()`` asks the job to stop (``ctx.cancelled()``); a job
 cancelled before it starts is skipped, which is how stale searches are dropped.
+
+Big index work (a sync of thousands of papers, a rebuild) is handed by its
+write-lane job to a child process (:func:`run_index_child`): Whoosh is pure
+Python, and in a thread of the app it would take the GIL and up to 256 MB from
+the window. The lane's thread just relays the child's progress.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,13 +40,16 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from readq.library import Library
-from readq.ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
 
 WRITE = "write"
 READ = "read"
 LANES = (WRITE, READ)
+
+# Index work bigger than this runs in a child process (see ``readq.ui.index_child``).
+CHILD_THRESHOLD = 2000
+CHILD_SCRIPT = Path(__file__).with_name("index_child.py")
 
 
 class TaskContext:
@@ -51,11 +66,11 @@ class TaskContext:
 
     def progress(self, done: int, total: int, label: str = "") -> None:
         """Report progress (re-emitted as ``Task.progressed`` on the GUI thread)."""
-        emit(self._worker.progressed, self._task, int(done), int(total), label)
+        self._worker.progressed.emit(self._task, int(done), int(total), label)
 
     def event(self, name: str, payload: Any = None) -> None:
         """Report a milestone such as ``"stored"`` (``Task.evented`` on the GUI thread)."""
-        emit(self._worker.evented, self._task, name, payload)
+        self._worker.evented.emit(self._task, name, payload)
 
     def cancelled(self) -> bool:
         """True once the GUI asked this job to stop."""
@@ -64,6 +79,11 @@ class TaskContext:
     def reset_library(self) -> None:
         """Close and forget the lane's library (the next use reopens it)."""
         self._worker.reset()
+
+    @property
+    def root(self) -> Path:
+        """The library folder."""
+        return self._worker.root
 
 
 Job = Callable[[TaskContext], Any]
@@ -104,12 +124,12 @@ class _Worker(QObject):
 
     def __init__(self, root: Path) -> None:
         super().__init__()
-        self._root = root
+        self.root = root
         self._library: Library | None = None
 
     def library(self) -> Library:
         if self._library is None:
-            self._library = Library(self._root)
+            self._library = Library(self.root)
         return self._library
 
     def reset(self) -> None:
@@ -123,7 +143,7 @@ class _Worker(QObject):
     @Slot(object)
     def run(self, task: Task) -> None:
         if task.is_cancelled():
-            emit(self.completed, task, None)
+            self.completed.emit(task, None)
             return
         try:
             result = task.fn(TaskContext(task, self))
@@ -131,9 +151,9 @@ class _Worker(QObject):
             log.exception("background task %s failed", task.name)
             self.reset()  # a failed job may leave the library in a bad state
             message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            emit(self.errored, task, message)
+            self.errored.emit(task, message)
             return
-        emit(self.completed, task, result)
+        self.completed.emit(task, result)
 
     @Slot()
     def close(self) -> None:
@@ -180,8 +200,8 @@ class TaskRunner(QObject):
             task.done = True
             return task
         self._pending[lane].append(task)
-        emit((self._dispatch_write if lane == WRITE else self._dispatch_read), task)
-        emit(self.activity)
+        (self._dispatch_write if lane == WRITE else self._dispatch_read).emit(task)
+        self.activity.emit()
         return task
 
     def busy(self, lane: str | None = None) -> bool:
@@ -193,20 +213,26 @@ class TaskRunner(QObject):
         """Jobs not yet finished on a lane, oldest first."""
         return list(self._pending[lane])
 
-    def shutdown(self, timeout_ms: int = 30000) -> None:
-        """Cancel what is queued, close the workers' libraries, stop the threads."""
+    def shutdown(self) -> None:
+        """Cancel what is queued, close the workers' libraries, stop the threads.
+
+        A running job stops at its next cancellation check (an index batch at
+        most); this waits for it, because a thread must never be destroyed
+        while it runs.
+        """
         if self._closed:
             return
         self._closed = True
         for tasks in self._pending.values():
             for task in tasks:
                 task.cancel()
-        emit(self._close_all)
+        self._close_all.emit()
         for thread in self._threads.values():
             thread.quit()
         for lane, thread in self._threads.items():
-            if not thread.wait(timeout_ms):
-                log.error("the %s lane did not stop in time", lane)
+            if not thread.wait(5000):
+                log.warning("waiting for the %s lane to finish its current step", lane)
+                thread.wait()
 
     # --- relays (GUI thread) ----------------------------------------------------------
 
@@ -216,25 +242,86 @@ class TaskRunner(QObject):
             self._pending[task.lane].remove(task)
         except ValueError:
             pass
-        emit(self.activity)
+        self.activity.emit()
         return not self._closed
 
     @Slot(object, int, int, str)
     def _on_progress(self, task: Task, done: int, total: int, label: str) -> None:
         if not self._closed and not task.is_cancelled():
-            emit(task.progressed, done, total, label)
+            task.progressed.emit(done, total, label)
 
     @Slot(object, str, object)
     def _on_event(self, task: Task, name: str, payload: object) -> None:
         if not self._closed:
-            emit(task.evented, name, payload)
+            task.evented.emit(name, payload)
 
     @Slot(object, object)
     def _on_completed(self, task: Task, result: object) -> None:
         if self._finish(task):
-            emit(task.finished, result)
+            task.finished.emit(result)
 
     @Slot(object, str)
     def _on_errored(self, task: Task, message: str) -> None:
         if self._finish(task):
-            emit(task.failed, message)
+            task.failed.emit(message)
+
+
+def child_available() -> bool:
+    """Whether index jobs can run in a child process here (POSIX pipes and signals)."""
+    return os.name == "posix" and CHILD_SCRIPT.is_file()
+
+
+def run_index_child(ctx: TaskContext, mode: str, label: str) -> int:
+    """Run ``index_child.py`` (``sync`` or ``check``) and relay its progress.
+
+    Called from a write-lane job: the lane's thread only waits on the pipe, so
+    the GUI keeps the GIL. Cancelling the task interrupts the child.
+    """
+    package_parent = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+    ctx.reset_library()  # the child writes the index: reopen it afterwards
+    state = {"written": 0, "label": label}
+
+    def handle(line: str) -> None:
+        message = json.loads(line)
+        if "progress" in message:
+            done, total = message["progress"]
+            ctx.progress(done, total, state["label"])
+        elif message.get("stage") == "rebuild":
+            state["label"] = "Rebuilding the search index…"
+            ctx.progress(0, 0, state["label"])
+        elif "result" in message:
+            state["written"] = int(message["result"])
+
+    interrupted = False
+    with tempfile.TemporaryFile("w+") as errors, subprocess.Popen(
+        [sys.executable, str(CHILD_SCRIPT), str(ctx.root), mode],
+        stdout=subprocess.PIPE, stderr=errors, text=True, env=env,
+    ) as child, selectors.DefaultSelector() as selector:
+        assert child.stdout is not None
+        selector.register(child.stdout, selectors.EVENT_READ)
+        while child.poll() is None:
+            if ctx.cancelled() and not interrupted:
+                child.send_signal(signal.SIGINT)
+                interrupted = True
+            if selector.select(timeout=0.1):
+                line = child.stdout.readline()
+                if line:
+                    handle(line)
+        for line in child.stdout:  # whatever is left once it has exited
+            handle(line)
+        code = child.wait()
+        errors.seek(0)
+        error = errors.read().strip()
+    if code not in (0, 130, -signal.SIGINT):
+        raise RuntimeError(error.splitlines()[-1] if error else f"index process failed ({code})")
+    return int(state["written"])
+
+
+def sync_index(ctx: TaskContext, label: str = "Indexing for search…") -> int:
+    """Bring the index up to date from a write-lane job (a child process if it is big)."""
+    if child_available() and ctx.library.store.pending_count() >= CHILD_THRESHOLD:
+        return run_index_child(ctx, "sync", label)
+    return ctx.library.sync_index(progress=lambda d, t: ctx.progress(d, t, label),
+                                  should_cancel=ctx.cancelled)

@@ -71,7 +71,9 @@ def count_job(entries: list[SidebarEntry]) -> Callable[[TaskContext], dict[str, 
         for key, kind, view, query in wanted:
             if ctx.cancelled():
                 break
-            if kind == "saved":
+            if kind == "duplicates":
+                counts[key] = len(library.possible_duplicates())  # pairs to decide on
+            elif kind == "saved":
                 try:
                     counts[key] = len(library.search(query, limit=None, view=view))
                 except QueryError:

@@ -1,0 +1,104 @@
+"""Running searches in the background, newest query only.
+
+``run`` cancels the search before it (a search not yet started is skipped) and
+tags each with a generation number: results of anything but the latest run are
+dropped. A malformed query comes back as ``failed`` with ``QueryError``'s
+one-line message; the caller keeps the previous results on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from readq.search.query import QueryError, parse_query
+from readq.ui.highlight import plain_words
+from readq.ui.tasks import READ, Task, TaskContext, TaskRunner
+
+SEARCH_LIMIT = 1000
+
+
+@dataclass
+class SearchResult:
+    """What a background search found (or why the query is malformed)."""
+
+    generation: int
+    ids: list[int] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def search_job(generation: int, query: str, view: str, sort: str,
+               descending: bool) -> object:
+    """The background job: parse, search within ``view``, order, find words to highlight."""
+
+    def job(ctx: TaskContext) -> SearchResult:
+        try:
+            parsed = parse_query(query)
+        except QueryError as exc:
+            return SearchResult(generation, error=str(exc))
+        library = ctx.library
+        try:
+            ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
+        except QueryError as exc:
+            return SearchResult(generation, error=str(exc))
+        except Exception:  # the index may have been rebuilt under us: reopen, retry once
+            ctx.reset_library()
+            library = ctx.library
+            ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
+        if sort:
+            hits = set(ids)
+            ids = [i for i in library.view_ids(view, sort=sort, descending=descending)
+                   if i in hits]
+        try:
+            terms = library.index.terms_for_highlight(parsed)
+        except Exception:  # highlighting is a nicety: fall back to the typed words
+            terms = plain_words(query)
+        return SearchResult(generation, ids, terms)
+
+    return job
+
+
+class SearchRunner(QObject):
+    """Searches on the read lane; only the latest one's outcome is reported."""
+
+    results = Signal(str, list, list)  # query, ids, words to highlight
+    failed = Signal(str, str)  # query, one-line message
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._task: Task | None = None
+        self._generation = 0
+
+    def run(self, query: str, view: str, sort: str = "", descending: bool = False) -> None:
+        """Search in the background; earlier searches are dropped."""
+        self.cancel()
+        generation = self._generation
+        task = self._runner.submit(search_job(generation, query, view, sort, descending),
+                                   lane=READ, name="search")
+        self._task = task
+        task.finished.connect(lambda result, q=query: self._on_finished(q, result))
+        task.failed.connect(lambda message, g=generation, q=query: self._on_failed(g, q, message))
+
+    def cancel(self) -> None:
+        """Forget the running search (its results will be dropped)."""
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def _on_finished(self, query: str, result: object) -> None:
+        if not isinstance(result, SearchResult) or result.generation != self._generation:
+            return  # stale: the user typed on
+        self._task = None
+        if result.error:
+            self.failed.emit(query, result.error)
+        else:
+            self.results.emit(query, result.ids, result.terms)
+
+    def _on_failed(self, generation: int, query: str, message: str) -> None:
+        if generation == self._generation:
+            self._task = None
+            self.failed.emit(query, f"Search failed: {message}")

@@ -1,0 +1,106 @@
+"""Triage actions: rate, mark read, queue, dismiss, reorder — all undoable.
+
+Each action takes the papers it applies to, snapshots their state and pushes
+a :class:`~readq.ui.undo.StateCommand` whose text names the change ("Rate 3
+papers ★★★★"). Toggles look at the papers first: R marks read unless all are
+read already, Q queues unless all are queued, X dismisses unless all are
+dismissed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from readq.library import Library
+from readq.ui.undo import Changed, StateCommand, describe
+from readq.ui.views import payload_titles
+
+
+class Triage(QObject):
+    """Undoable changes to the reading state of papers."""
+
+    message = Signal(str)  # a hint for the status bar
+
+    def __init__(self, library: Library, undo_stack: QUndoStack, changed: Changed,
+                 before_change: Callable[[], object], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.undo_stack = undo_stack
+        self._changed = changed
+        self._before_change = before_change  # e.g. save the note being typed
+
+    def _push(self, verb: str, ids: list[int], apply: Callable[[], None], suffix: str = "",
+              snapshot_ids: list[int] | None = None) -> bool:
+        if not ids:
+            self.message.emit("Select a paper first.")
+            return False
+        self._before_change()
+        titles = payload_titles(self.library.papers(ids[:1])) if len(ids) == 1 else {}
+        text = describe(verb, ids, titles, suffix)
+        self.undo_stack.push(StateCommand(self.library, text, ids, apply, self._changed,
+                                          snapshot_ids))
+        return True
+
+    def rate(self, ids: list[int], rating: int) -> None:
+        """Rate papers (0 clears the rating)."""
+        if rating:
+            self._push("Rate", ids, lambda: self.library.set_rating(ids, rating), "★" * rating)
+        else:
+            self._push("Clear rating of", ids, lambda: self.library.set_rating(ids, 0))
+
+    def toggle_read(self, ids: list[int]) -> None:
+        """Mark papers read, or unread if they all are read."""
+        states = self.library.snapshot(ids)
+        self.set_read(ids, not all(s["status"] == "read" for s in states.values()))
+
+    def set_read(self, ids: list[int], read: bool) -> None:
+        """Mark papers read or unread."""
+        status = "read" if read else "unread"
+        self._push("Mark", ids, lambda: self.library.set_status(ids, status), status)
+
+    def toggle_queued(self, ids: list[int]) -> None:
+        """Queue papers, or take them off the queue if they all are queued."""
+        states = self.library.snapshot(ids)
+        self.set_queued(ids, not all(s["queue_position"] for s in states.values()))
+
+    def set_queued(self, ids: list[int], add: bool) -> None:
+        """Add papers to the end of the queue, or remove them."""
+        queue = self.library.queue()
+        if add:
+            self._push("Queue", ids, lambda: self.library.queue_add(ids), snapshot_ids=queue)
+        else:
+            self._push("Unqueue", ids, lambda: self.library.queue_remove(ids),
+                       snapshot_ids=queue)
+
+    def toggle_dismissed(self, ids: list[int]) -> None:
+        """Dismiss papers, or restore them if they all are dismissed."""
+        states = self.library.snapshot(ids)
+        dismiss = not all(s["dismissed"] for s in states.values())
+        self._push("Dismiss" if dismiss else "Restore", ids,
+                   lambda: self.library.set_dismissed(ids, dismiss))
+
+    def move(self, ids: list[int], step: int) -> None:
+        """Move queued papers one place up (-1) or down (+1), keeping their order."""
+        order = self.library.queue()
+        chosen = [i for i in order if i in set(ids)]
+        if not chosen:
+            self.message.emit("Only queued papers can be moved.")
+            return
+        new = list(order)
+        for pid in (chosen if step < 0 else reversed(chosen)):
+            i = new.index(pid)
+            j = i + step
+            if 0 <= j < len(new) and new[j] not in chosen:
+                new[i], new[j] = new[j], new[i]
+        if new != order:
+            self._push("Move", chosen, lambda: self.library.set_queue_order(new),
+                       "up" if step < 0 else "down", snapshot_ids=order)
+
+    def reorder(self, order: list[int], moved: list[int]) -> None:
+        """Store a new queue order (drag and drop)."""
+        current = self.library.queue()
+        self._push("Move", moved, lambda: self.library.set_queue_order(order), "in the queue",
+                   snapshot_ids=current)

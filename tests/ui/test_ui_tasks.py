@@ -1,0 +1,123 @@
+"""The background task helper, and the guard against PySide's reference bug."""
+
+from __future__ import annotations
+
+import sys
+import threading
+
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication, QLabel
+
+from readq.library import Library
+from readq.ui import qtcompat
+from readq.ui.tasks import READ, WRITE, TaskRunner
+from tests.ui.uihelpers import WAIT_MS
+
+
+def test_jobs_run_off_the_gui_thread_with_their_own_library(qtbot, seeded_root) -> None:
+    runner = TaskRunner(seeded_root)
+    try:
+        seen = {}
+
+        def job(ctx):
+            seen["thread"] = QThread.currentThread()
+            ctx.progress(1, 2, "half")
+            ctx.event("milestone", 42)
+            return ctx.library.view_count("all")
+
+        task = runner.submit(job, lane=READ)
+        progress, events = [], []
+        task.progressed.connect(lambda d, t, label: progress.append((d, t, label)))
+        task.evented.connect(lambda name, payload: events.append((name, payload)))
+        with qtbot.waitSignal(task.finished, timeout=WAIT_MS) as done:
+            pass
+        assert done.args == [161]
+        assert seen["thread"] is not QApplication.instance().thread()
+        assert progress == [(1, 2, "half")]
+        assert events == [("milestone", 42)]
+        assert not runner.busy()
+    finally:
+        runner.shutdown()
+
+
+def test_a_failing_job_reports_one_line(qtbot, seeded_root) -> None:
+    runner = TaskRunner(seeded_root)
+    try:
+        def job(ctx):
+            raise ValueError("first line\nsecond line")
+
+        task = runner.submit(job, lane=WRITE)
+        with qtbot.waitSignal(task.failed, timeout=WAIT_MS) as failed:
+            pass
+        assert failed.args == ["first line"]
+    finally:
+        runner.shutdown()
+
+
+def test_a_job_cancelled_before_it_starts_is_skipped(qtbot, seeded_root) -> None:
+    runner = TaskRunner(seeded_root)
+    try:
+        gate = threading.Event()
+        runner.submit(lambda ctx: gate.wait(10), lane=READ)
+        ran = []
+        stale = runner.submit(lambda ctx: ran.append(1), lane=READ)
+        stale.cancel()
+        gate.set()
+        qtbot.waitUntil(lambda: stale.done, timeout=WAIT_MS)
+        assert ran == []
+    finally:
+        runner.shutdown()
+
+
+def test_shutdown_stops_the_lanes(qtbot, seeded_root) -> None:
+    runner = TaskRunner(seeded_root)
+    runner.submit(lambda ctx: ctx.library.view_count("all"), lane=WRITE)
+    runner.shutdown()
+    assert all(not thread.isRunning() for thread in runner._threads.values())
+    late = runner.submit(lambda ctx: 1)
+    assert late.is_cancelled()
+
+
+def test_many_qt_calls_and_emits_do_not_exhaust_none_or_true(qtbot) -> None:
+    label = QLabel()
+    runner_probe = qtcompat._Probe()
+    for _ in range(20000):
+        label.setText("x")
+        runner_probe.fired.emit()
+    if qtcompat.BUG_PRESENT:
+        assert sys.getrefcount(None) > qtcompat.EXTRA_REFERENCES // 2
+        assert sys.getrefcount(True) > qtcompat.EXTRA_REFERENCES // 2
+
+
+def test_big_index_work_runs_in_a_child_process(qtbot, open_window, seeded_root, settings,
+                                                monkeypatch) -> None:
+    import shutil
+
+    from readq.ui import index_keeper, tasks
+
+    if not tasks.child_available():
+        return
+    monkeypatch.setattr(tasks, "CHILD_THRESHOLD", 1)
+    monkeypatch.setattr(index_keeper, "CHILD_THRESHOLD", 1)
+    started = []
+    real_popen = tasks.subprocess.Popen
+    monkeypatch.setattr(tasks.subprocess, "Popen",
+                        lambda args, **kw: started.append(args[-1]) or real_popen(args, **kw))
+    shutil.rmtree(seeded_root / "index")  # the start-up check must rebuild it
+    window = open_window(seeded_root, settings)
+    assert started == ["check"]
+    with Library(seeded_root) as library:
+        assert library.check().in_step
+    window.show_view("all")
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text("agent")
+    assert window.model.rowCount() > 0
+    # a note saved now is indexed by a child "sync"
+    window.table.select_row(0)
+    paper = window.table.current_id()
+    window.detail.note_editor.editor.setPlainText("wombat")
+    window.detail.flush_note()
+    qtbot.waitUntil(lambda: "sync" in started and not window.runner.busy(), timeout=WAIT_MS)
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text("wombat")
+    assert window.model.ids == [paper]

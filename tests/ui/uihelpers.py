@@ -1,0 +1,39 @@
+"""Helpers shared by the app tests: waiting (always with a timeout) and reading state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from readq.library import Library
+from readq.ui.main_window import MainWindow
+
+WAIT_MS = 15000
+
+
+def settle(qtbot: Any, window: MainWindow) -> None:
+    """Wait until no background job is queued or running."""
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=WAIT_MS)
+
+
+def wait_counts(qtbot: Any, window: MainWindow, **expected: int) -> None:
+    """Wait until the sidebar shows these counts (``inbox=161`` → ``view:inbox``)."""
+    wanted = {f"view:{k}": v for k, v in expected.items()}
+
+    def shown() -> bool:
+        counts = window.counts()
+        return all(counts.get(k) == v for k, v in wanted.items())
+
+    qtbot.waitUntil(shown, timeout=WAIT_MS)
+
+
+def focus_list(qtbot: Any, window: MainWindow) -> None:
+    """Give the paper list the keyboard focus, as a click would."""
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(lambda: window.table.hasFocus(), timeout=WAIT_MS)
+
+
+def state(window: MainWindow, paper_id: int) -> dict[str, Any]:
+    """A paper's user state as stored (read through a fresh library)."""
+    with Library(window.root) as library:
+        return library.snapshot([paper_id])[paper_id]
