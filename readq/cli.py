@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from readq.exporting import EXPORTERS, FORMATS
+from readq.indexing import ConcurrentIndexer
 from readq.library import FileReport, Library, LibraryError
 from readq.models import DumpError, DumpFormat
 from readq.paths import library_dir
@@ -148,8 +150,14 @@ def _progress_printer(label: str) -> Any:
 
 def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     fmt = None if args.format == "auto" else DumpFormat(args.format)
-    reports = library.import_paths([Path(p) for p in args.paths], format=fmt,
-                                   progress=_progress_printer("storing"))
+    paths = [Path(p) for p in args.paths]
+    if len(paths) > 1 and (os.cpu_count() or 1) > 1:
+        # index the dumps already stored while the next one is stored
+        with ConcurrentIndexer(library.root):
+            reports = library.import_paths(paths, format=fmt,
+                                           progress=_progress_printer("storing"))
+    else:
+        reports = library.import_paths(paths, format=fmt, progress=_progress_printer("storing"))
     library.sync_index(progress=_progress_printer("indexing"))
     if args.json:
         json.dump({"files": [r.as_json() for r in reports]}, out, ensure_ascii=False, indent=2)

@@ -39,7 +39,7 @@ from readq.store.backup import (
     make_backup,
     restore_into,
 )
-from readq.store.database import DEFAULT_KEEP, Store, now_iso
+from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
 from readq.store.schema import migrate
 from readq.text import content_words, title_key
 
@@ -140,7 +140,7 @@ class Library:
 
     DB_NAME = "library.sqlite3"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.root = Path(root)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -148,7 +148,7 @@ class Library:
             raise LibraryError(f"cannot create the library folder {self.root}: "
                                f"{exc.strerror or exc}") from None
         try:
-            self.store = Store(self.root / self.DB_NAME)
+            self.store = Store(self.root / self.DB_NAME, busy_timeout_ms=busy_timeout_ms)
         except sqlite3.DatabaseError as exc:
             raise LibraryError(f"cannot open the library in {self.root}: {exc}") from None
         self._index: SearchIndex | None = None
