@@ -28,7 +28,7 @@ from readq.merge import (
     judge_abstract_match,
 )
 from readq.models import EXPORT_KEYS, DumpError, DumpFormat, ParseResult, Problem, Record
-from readq.parsing import parse_file, parse_text
+from readq.parsing import DumpSource, no_records_error, parse_text, stream_items
 from readq.search.index import IndexCorrupt, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
 from readq.store.backup import (
@@ -210,14 +210,17 @@ class Library:
     def import_file(self, path: Path, *, format: DumpFormat | None = None,
                     progress: Progress | None = None,
                     should_cancel: Cancel | None = None) -> FileReport:
-        """Parse and store one dump file."""
+        """Parse and store one dump file, streamed (memory does not grow with its size)."""
         report = FileReport(path=str(path))
         try:
-            parsed = parse_file(path, format=format)
+            with DumpSource(Path(path)) as source:
+                kind, items = stream_items(source.lines(), source.captured, format)
+                total = max(1, source.size // 1500)  # progress estimate: ~1.5 kB a record
+                return self._store_items(kind, items, Path(path).name, report, progress,
+                                         should_cancel, source.problems, total)
         except DumpError as exc:
             report.failed = str(exc)
             return report
-        return self.store_parsed(parsed, path.name, report, progress, should_cancel)
 
     def import_text(self, text: str, *, name: str = "clipboard",
                     format: DumpFormat | None = None, captured: date | None = None,
@@ -236,21 +239,40 @@ class Library:
                      progress: Progress | None = None,
                      should_cancel: Cancel | None = None) -> FileReport:
         """Merge parsed records into the store in ONE transaction (all or nothing)."""
-        report.format = parsed.format.value
-        report.records = len(parsed.records)
-        report.errors = list(parsed.problems)
+        items: list[Record | Problem] = [*parsed.records, *parsed.problems]
+        try:
+            return self._store_items(parsed.format, iter(items), file_name, report, progress,
+                                     should_cancel, [], len(parsed.records))
+        except DumpError as exc:
+            report.failed = str(exc)
+            return report
+
+    def _store_items(self, kind: DumpFormat, items: Iterator[Record | Problem], file_name: str,
+                     report: FileReport, progress: Progress | None,
+                     should_cancel: Cancel | None, late_problems: list[Problem],
+                     expected: int) -> FileReport:
+        """Consume parsed items inside one transaction; a failure or cancel rolls back."""
+        report.format = kind.value
         when = now_iso()
-        total = len(parsed.records)
         try:
             with self.store.transaction():
-                import_id = self.store.insert_import(file_name, parsed.format.value, when)
-                for done, record in enumerate(parsed.records, start=1):
+                import_id = self.store.insert_import(file_name, kind.value, when)
+                for item in items:
+                    if isinstance(item, Problem):
+                        report.errors.append(item)
+                        continue
                     if should_cancel and should_cancel():
                         raise _Cancelled
-                    self._merge_record(record, import_id, file_name, parsed.format.value,
-                                       when, report)
-                    if progress and (done % 200 == 0 or done == total):
-                        progress(done, total)
+                    report.records += 1
+                    self._merge_record(item, import_id, file_name, kind.value, when, report)
+                    if progress and report.records % 200 == 0:
+                        progress(report.records, max(expected, report.records))
+                report.errors.extend(late_problems)
+                report.errors.sort(key=lambda p: p.line)
+                if not report.records:
+                    raise no_records_error(kind, report.errors)
+                if progress:
+                    progress(report.records, report.records)
                 counts = {"records": report.records, "new": report.new,
                           "merged": report.merged, "unchanged": report.unchanged,
                           "possible_duplicates": report.possible_duplicates,
@@ -265,7 +287,8 @@ class Library:
                               failed="import cancelled; nothing was changed")
         except sqlite3.Error as exc:
             return FileReport(path=report.path, format=report.format,
-                              failed=f"the library could not be written ({exc}); nothing was changed")
+                              failed=f"the library could not be written ({exc}); "
+                                     "nothing was changed")
         return report
 
     def _merge_record(self, record: Record, import_id: int, file_name: str, fmt: str,

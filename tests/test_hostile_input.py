@@ -48,15 +48,14 @@ def test_binary_and_empty_are_refused():
 
 def test_permission_denied_is_one_line(tmp_path, monkeypatch):
     """Root reads anything, so the refusal the OS would give is simulated."""
+    import readq.parsing
+
     path = dump_copy(PROFILE, tmp_path)
-    real_read = type(path).read_bytes
 
-    def denied(self):
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    def denied(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(type(path), "read_bytes", denied)
+    monkeypatch.setattr(readq.parsing, "open", denied, raising=False)
     with Library(tmp_path / "lib") as lib:
         report = lib.import_file(path)
         assert report.failed == f"{path}: permission denied"
@@ -122,3 +121,117 @@ def test_mutated_real_dumps_never_crash(text):
     for record in result.records:
         assert record.abstract
         assert record.title is None or record.title.strip() == record.title
+
+
+STREAM_PROBE = """
+import resource, sys
+from pathlib import Path
+from readq.parsing import DumpSource, stream_items
+with DumpSource(Path(sys.argv[1])) as source:
+    kind, items = stream_items(source.lines(), source.captured)
+    count = sum(1 for _ in items)
+print(kind.value, count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_200_mb_dump_is_streamed_in_bounded_memory(tmp_path):
+    """A 200 MB trending dump parses in a real process whose memory stays small."""
+    import subprocess
+    import sys
+
+    from benchmarks.generate import Generator
+
+    generator = Generator(5)
+    abstracts = [generator.abstract() for _ in range(50)]
+    path = tmp_path / "big.txt"
+    count = 0
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("new\n\nSubscribe\n\n")
+        while out.tell() < 200 * 1000 * 1000:
+            out.write(f"Paper {count}: On Something\n\n{abstracts[count % 50]}\n\n")
+            count += 1
+    result = subprocess.run([sys.executable, "-c", STREAM_PROBE, str(path)],
+                            capture_output=True, text=True, timeout=600, check=True)
+    kind, parsed, max_rss_mb = result.stdout.split()
+    assert (kind, int(parsed)) == ("trending", count)
+    assert int(max_rss_mb) < 120, f"peak memory {max_rss_mb} MB for a 200 MB dump"
+
+
+def test_huge_line_is_cut_and_reported(tmp_path):
+    text = SEEDS[TRENDING]
+    huge = "A Title That Goes On " + "and on " * 400_000  # ~2.8 MB on one line
+    path = tmp_path / "huge-line.txt"
+    path.write_text(text + "\n\n" + huge + "\n\n" + SEEDS[TRENDING].split("\n\n")[-1] + "\n",
+                    encoding="utf-8")
+    with Library(tmp_path / "lib") as lib:
+        report = lib.import_file(path)
+        assert report.failed is None
+        assert any("longer than" in p.message for p in report.errors)
+
+
+def test_control_characters_rtl_and_emoji_survive(tmp_path):
+    text = ("LGJan 5, 2024\nנתונים 🚀 Learning\x07 with Emoji\n\nדוד לוי, Ann Lee\n\n"
+            + "An abstract with right-to-left words שלום and emoji 🎉 in it, long enough. " * 3)
+    with Library(tmp_path / "lib") as lib:
+        report = lib.import_text(text, name="rtl.txt")
+        assert report.new == 1
+        row = lib.paper(report.new_ids[0])
+        assert row["title"] == "נתונים 🚀 Learning with Emoji"
+        assert row["authors"] == ["דוד לוי", "Ann Lee"]
+
+
+def test_ten_thousand_authors_and_a_megabyte_title(tmp_path):
+    authors = ", ".join(f"Author{i} Person" for i in range(10_000))
+    title = "Long " * 200_000
+    text = (f"LGJan 5, 2024\n{title}\n\n{authors}\n\n"
+            + "An abstract that is long enough to read as prose for the parser. " * 4)
+    with Library(tmp_path / "lib") as lib:
+        report = lib.import_text(text, name="wide.txt")
+        assert report.failed is None and report.new == 1
+
+
+def test_read_only_library_folder_is_one_line(tmp_path, monkeypatch):
+    import sqlite3
+
+    from readq.library import LibraryError
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    with Library(tmp_path / "lib") as lib:
+        lib.import_paths([dump_copy(PROFILE, tmp_path)])
+        before = lib.stats()
+        monkeypatch.setattr(lib.store, "insert_import", refuse)
+        report = lib.import_file(dump_copy(COMPACT, tmp_path))
+        assert "could not be written" in report.failed and "\n" not in report.failed
+        monkeypatch.undo()
+        assert lib.stats() == before
+    folder = tmp_path / "nowhere"
+    folder.write_text("a file where the library folder should be")
+    try:
+        Library(folder / "lib")
+    except LibraryError as exc:
+        assert "cannot create the library folder" in str(exc)
+    else:
+        raise AssertionError("a library inside a file must be refused")
+
+
+def test_full_disk_changes_nothing(tmp_path, monkeypatch):
+    import sqlite3
+
+    with Library(tmp_path / "lib") as lib:
+        lib.import_paths([dump_copy(PROFILE, tmp_path)])
+        before = lib.export_rows(lib.view_ids("all", sort="id"))
+        real = lib.store.insert_paper
+        calls = {"n": 0}
+
+        def fill_up(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] > 20:
+                raise sqlite3.OperationalError("database or disk is full")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(lib.store, "insert_paper", fill_up)
+        report = lib.import_file(dump_copy(COMPACT, tmp_path))
+        assert "disk is full" in report.failed
+        assert lib.export_rows(lib.view_ids("all", sort="id")) == before

@@ -10,10 +10,11 @@ The id belongs to the abstract before it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from readq.models import DumpFormat, ParseResult, Problem, Record
-from readq.parsing.common import looks_like_abstract
+from readq.models import Problem, Record
+from readq.parsing.common import Item, looks_like_abstract
 
 # New-style ids: YYMM.NNNN until 2014, YYMM.NNNNN from 2015 (so the id's length is
 # known and a glued "3D scenes…" is not read as part of it); old-style archive/NNNNNNN.
@@ -83,50 +84,41 @@ def _is_comment(line: str) -> bool:
     return len(line) < 250 or (len(line) < 600 and bool(_COMMENT_HINT.search(line)))
 
 
-def parse_arxiv(lines: list[str], captured: date) -> ParseResult:
+def parse_arxiv(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[Item]:
     """Parse an arXiv listing; ``captured`` is unused (ids carry their own dates)."""
     del captured
-    result = ParseResult(DumpFormat.ARXIV, [])
     abstract: list[str] = []
     comments: list[str] = []
     start_line = 0
-
-    def begin(text: str, number: int) -> None:
-        nonlocal abstract, comments, start_line
-        abstract, comments, start_line = ([text] if text else []), [], number
-
-    for number, line in enumerate(lines, start=1):
+    count = 0
+    for number, line in lines:
         if not line:
             continue
         split = _split_id(line)
         if split is None:
             if not abstract and not comments:
-                begin(line, number)
-            elif abstract and _is_comment(line):
-                comments.append(line)
-            elif comments:
+                abstract, start_line = [line], number
+            elif comments or _is_comment(line):
                 comments.append(line)
             else:
                 abstract.append(line)
             continue
         arxiv_id, rest = split
         journal_ref = None
-        if rest.startswith(" - ") or rest.startswith(" – "):
+        if rest.startswith((" - ", " – ")):
             journal_ref, rest = split_journal_ref(rest[3:])
-        elif rest.startswith(" "):
+        else:
             rest = rest.lstrip()
         if abstract:
-            result.records.append(Record(
-                index=len(result.records), line=start_line, arxiv_id=arxiv_id,
+            yield Record(
+                index=count, line=start_line, arxiv_id=arxiv_id,
                 journal_ref=journal_ref or None, comments="; ".join(comments) or None,
                 abstract=" ".join(abstract),
-            ))
+            )
+            count += 1
         else:
-            result.problems.append(Problem(number, f"arXiv:{arxiv_id} has no abstract before it; skipped"))
-        begin(rest, number)
+            yield Problem(number, f"arXiv:{arxiv_id} has no abstract before it; skipped")
+        abstract, comments, start_line = ([rest] if rest else []), [], number
     if abstract:
-        result.problems.append(Problem(
-            start_line, "the last abstract has no arXiv id after it "
-            "(the dump looks cut off); not imported",
-        ))
-    return result
+        yield Problem(start_line, "the last abstract has no arXiv id after it "
+                      "(the dump looks cut off); not imported")

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from readq.dates import DATE_PATTERN, parse_listing_date
-from readq.models import Record
+from readq.models import Problem, Record
 
 # ``LGSep 14, 2023Code``, ``AIMar 19``, ``99.1LGMar 18Code``
 META_LINE = re.compile(
@@ -55,6 +55,5 @@ def looks_like_title(line: str) -> bool:
     return 0 < len(line) <= 400 and not looks_like_abstract(line)
 
 
-def numbered(lines: list[str]) -> list[tuple[int, str]]:
-    """Non-blank lines with their 1-based line numbers."""
-    return [(n, line) for n, line in enumerate(lines, start=1) if line]
+Item = Record | Problem
+"""What a streaming parser yields."""

@@ -1,4 +1,4 @@
-"""Author profile dumps (spaced and compact).
+"""Author profile dumps (spaced and compact), parsed as a stream.
 
 Spaced (``000_*``): a header, then per paper a header line ``<CAT><date>[Code]``,
 the title, the author line (``A, B et al. · orgs``) and the abstract, with blank
@@ -8,10 +8,10 @@ title immediately followed by the authors, then the abstract; no blank lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from readq.models import DumpFormat, ParseResult, Problem, Record
+from readq.models import Problem, Record
 from readq.names import (
     name_score,
     split_author_line,
@@ -20,19 +20,27 @@ from readq.names import (
     strip_et_al,
     without_orgs,
 )
-from readq.parsing.common import is_meta_line, looks_like_abstract, numbered, parse_meta_line
+from readq.parsing.common import Item, is_meta_line, looks_like_abstract, parse_meta_line
 from readq.text import fold
 
+Block = list[tuple[int, str]]
 
-def _record_blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
-    """Group non-blank lines into blocks that each start with a header line."""
-    blocks: list[list[tuple[int, str]]] = []
-    for number, line in numbered(lines):
+
+def _record_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[Block, bool]]:
+    """Non-blank lines grouped into blocks that each start with a header line, with a
+    flag for the last block (one block of look-ahead, so memory stays flat)."""
+    current: Block | None = None
+    for number, line in lines:
+        if not line:
+            continue
         if is_meta_line(line):
-            blocks.append([(number, line)])
-        elif blocks:
-            blocks[-1].append((number, line))
-    return blocks
+            if current is not None:
+                yield current, False
+            current = [(number, line)]
+        elif current is not None:
+            current.append((number, line))
+    if current is not None:
+        yield current, True
 
 
 def looks_like_author_line(line: str) -> bool:
@@ -45,32 +53,33 @@ def looks_like_author_line(line: str) -> bool:
     return len(line) < 1000 and all(name_score(n) is not None for n in parsed.authors)
 
 
-def parse_profile(lines: list[str], captured: date) -> ParseResult:
-    """Parse a spaced author profile."""
-    result = ParseResult(DumpFormat.PROFILE, [])
-    blocks = _record_blocks(lines)
-    for index, block in enumerate(blocks):
+def parse_profile(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[Item]:
+    """Parse a spaced author profile; yields records and problems."""
+    for index, (block, is_last) in enumerate(_record_blocks(lines)):
         record = Record(index=index, line=block[0][0])
         parse_meta_line(block[0][1], record, captured)
         body = [text for _, text in block[1:]]
         if len(body) >= 3 or (body and not looks_like_abstract(body[0])):
             record.title = body.pop(0)
-        if body and looks_like_author_line(body[0]) and (len(body) > 1 or not looks_like_abstract(body[0])):
+        if body and looks_like_author_line(body[0]) and (
+            len(body) > 1 or not looks_like_abstract(body[0])
+        ):
             authors = split_author_line(body.pop(0))
             record.authors, record.authors_truncated, record.orgs = (
                 authors.authors, authors.truncated, authors.orgs,
             )
         record.abstract = " ".join(body)
-        _finish(record, result, block is blocks[-1])
-    return result
+        yield _finish(record, is_last)
 
 
-def parse_compact(lines: list[str], captured: date) -> ParseResult:
-    """Parse a compact author profile (title glued to the first author)."""
-    result = ParseResult(DumpFormat.COMPACT, [])
-    blocks = _record_blocks(lines)
-    known = _known_names(block[1][1] for block in blocks if len(block) > 1)
-    for index, block in enumerate(blocks):
+def parse_compact(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[Item]:
+    """Parse a compact author profile (title glued to the first author).
+
+    Names seen after the first comma of earlier lines help place the split of later
+    ones (and the caller may seed ``known`` from a look-ahead window).
+    """
+    known: set[str] = set()
+    for index, (block, is_last) in enumerate(_record_blocks(lines)):
         record = Record(index=index, line=block[0][0])
         parse_meta_line(block[0][1], record, captured)
         body = [text for _, text in block[1:]]
@@ -78,19 +87,17 @@ def parse_compact(lines: list[str], captured: date) -> ParseResult:
             glued_line = body.pop(0)
             authors = split_author_line(glued_line)
             head = _title_and_names(glued_line)
-            split = split_title_and_authors(head, known)
+            known.update(_names_after_first(head))
+            split = split_title_and_authors(head, frozenset(known))
             if split is None:
                 record.title = head
-                result.problems.append(Problem(
-                    block[1][0], "could not tell where the title ends and the authors begin; "
-                    "kept the whole line as the title",
-                ))
+                yield Problem(block[1][0], "could not tell where the title ends and the "
+                              "authors begin; kept the whole line as the title")
             else:
                 record.title, record.authors = split
             record.authors_truncated, record.orgs = authors.truncated, authors.orgs
         record.abstract = " ".join(body)
-        _finish(record, result, block is blocks[-1])
-    return result
+        yield _finish(record, is_last)
 
 
 def _title_and_names(glued_line: str) -> str:
@@ -98,25 +105,17 @@ def _title_and_names(glued_line: str) -> str:
     return strip_et_al(without_orgs(glued_line))[0]
 
 
-def _known_names(glued_lines: Iterable[str]) -> frozenset[str]:
-    """Authors named after the first comma of any line: people seen in this dump."""
-    known: set[str] = set()
-    for line in glued_lines:
-        for name in split_names(_title_and_names(line))[1:]:
-            if name_score(name) is not None:
-                known.add(fold(name))
-    return frozenset(known)
+def _names_after_first(head: str) -> set[str]:
+    """Folded names after the first comma: people this dump names for sure."""
+    return {fold(n) for n in split_names(head)[1:] if name_score(n) is not None}
 
 
-def _finish(record: Record, result: ParseResult, is_last: bool) -> None:
-    """Keep a complete record; report an incomplete one instead of storing it half-empty."""
+def _finish(record: Record, is_last: bool) -> Item:
+    """A complete record, or the problem that keeps an incomplete one out of the store."""
     missing = [name for name, value in (("title", record.title), ("abstract", record.abstract))
                if not value]
     if not missing:
-        result.records.append(record)
-        return
+        return record
     where = "the last record" if is_last else "a record"
     cut = " (the dump looks cut off)" if is_last else ""
-    result.problems.append(Problem(
-        record.line, f"{where} has no {' and no '.join(missing)}{cut}; not imported",
-    ))
+    return Problem(record.line, f"{where} has no {' and no '.join(missing)}{cut}; not imported")
