@@ -20,8 +20,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readq.library import LibraryError
 from readq.store.schema import SchemaTooNew
+from readq.ui.external_changes import ExternalChanges
 from readq.ui.main_window import MainWindow
 from readq.ui.settings import user_settings
+from readq.ui.single_instance import SingleInstance
 from readq.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -54,13 +56,53 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
     """Open the main window on a library folder and run until it closes."""
     started = time.perf_counter()
     app = make_application(argv)
+    instance = SingleInstance(Path(library_root))
+    if not instance.claim():
+        if instance.hand_over():
+            print("readq: this library is already open; brought its window to the front",
+                  file=sys.stderr)
+            return 0
+        QMessageBox.warning(None, "readq", f"The library in {library_root} is open in "
+                            "another readq window that does not answer. Close it first.")
+        return 1
     try:
         window = MainWindow(Path(library_root), settings or user_settings())
     except (LibraryError, SchemaTooNew) as exc:
         QMessageBox.critical(None, "readq", f"The library cannot be opened: {exc}")
+        instance.release()
         return 1
+    instance.activated.connect(lambda: bring_to_front(window))
+    watch_external_changes(window)
     window.show()
     log.info("window shown %.0f ms after run_app", (time.perf_counter() - started) * 1000)
     code = app.exec()
     window.shutdown()
+    instance.release()
     return int(code)
+
+
+def bring_to_front(window: MainWindow) -> None:
+    """Show a window that another start asked for."""
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def watch_external_changes(window: MainWindow) -> ExternalChanges:
+    """Refresh the window when another process (the command line) writes the library."""
+
+    def busy() -> bool:
+        focus = QApplication.focusWidget()
+        return focus is not None and (window.detail.isAncestorOf(focus) and
+                                      focus.inherits("QPlainTextEdit")
+                                      or focus.inherits("QLineEdit"))
+
+    def refresh() -> None:
+        window.detail.flush_note()
+        window.refresh_counts()
+        window.load(keep=True)
+
+    watcher = ExternalChanges(lambda: int(window.library.store.one("PRAGMA data_version")),
+                              busy, parent=window)
+    watcher.changed.connect(refresh)
+    return watcher

@@ -1,0 +1,48 @@
+"""Notice changes other processes make to the library (``readq rate`` in a terminal
+while the window is open) and refresh the window.
+
+SQLite's ``PRAGMA data_version`` changes on a connection whenever *another*
+connection commits; polling it every second and a half costs microseconds. A
+refresh waits while the user is typing (note editor, search box) so it never
+moves the cursor, and the note being written is saved first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+POLL_MS = 1500
+
+
+class ExternalChanges(QObject):
+    """Emit ``changed`` when the store was written by another connection."""
+
+    changed = Signal()
+
+    def __init__(self, data_version: Callable[[], int], busy: Callable[[], bool],
+                 parent: QObject | None = None, interval_ms: int = POLL_MS) -> None:
+        super().__init__(parent)
+        self._data_version = data_version
+        self._busy = busy
+        self._seen = data_version()
+        self._pending = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.poll)
+        self._timer.start()
+
+    def poll(self) -> None:
+        """Check once (also called by the timer)."""
+        current = self._data_version()
+        if current != self._seen:
+            self._seen = current
+            self._pending = True
+        if self._pending and not self._busy():
+            self._pending = False
+            self.changed.emit()
+
+    def stop(self) -> None:
+        """Stop polling (on close)."""
+        self._timer.stop()
