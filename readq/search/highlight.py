@@ -30,8 +30,13 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(parts), origin
 
 
-def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping ``(start, end)`` spans of ``terms`` in ``text``."""
+def highlight_spans(text: str, terms: Sequence[str], *,
+                    whole_words: bool = False) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ``(start, end)`` spans of ``terms`` in ``text``.
+
+    ``whole_words``: a span runs on to the end of the word it starts
+    ("transformer" marks all of "Transformers").
+    """
     words_per_term = [re.findall(r"\w+", fold(t)) for t in terms]
     patterns = [r"\W+".join(re.escape(w) for w in words) for words in words_per_term if words]
     if not patterns or not text:
@@ -40,6 +45,7 @@ def highlight_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     # Longest first so a phrase wins over its first word at the same place.
     regex = re.compile(
         r"(?<!\w)(?:" + "|".join(sorted(set(patterns), key=len, reverse=True)) + ")"
+        + (r"\w*" if whole_words else "")
     )
     spans: list[tuple[int, int]] = []
     for m in regex.finditer(folded):

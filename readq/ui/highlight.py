@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Sequence
 
+from readq.search.highlight import highlight_spans
 from readq.search.schema import fold
 
 _OPERATORS = {"and", "or", "not", "to"}
@@ -31,39 +32,9 @@ def plain_words(query: str) -> list[str]:
     return words
 
 
-def _folded_with_map(text: str) -> tuple[str, list[int]]:
-    """``fold(text)`` and, for each folded character, the original character's index."""
-    out: list[str] = []
-    where: list[int] = []
-    for i, char in enumerate(text):
-        folded = fold(char)
-        out.append(folded)
-        where.extend([i] * len(folded))
-    where.append(len(text))
-    return "".join(out), where
-
-
 def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping ``(start, end)`` spans of ``text`` that match ``terms``."""
-    if not text or not terms:
-        return []
-    folded, where = _folded_with_map(text)
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        parts = [re.escape(p) for p in fold(term).split() if p]
-        if not parts:
-            continue
-        pattern = re.compile(r"(?<!\w)" + r"\W+".join(parts) + r"\w*")
-        for m in pattern.finditer(folded):
-            spans.append((where[m.start()], where[m.end()] if m.end() < len(where) else len(text)))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    """Sorted, non-overlapping spans of ``text`` that match ``terms``, whole words."""
+    return highlight_spans(text, terms, whole_words=True)
 
 
 def highlight_html(text: str, terms: Sequence[str], background: str, foreground: str) -> str:
