@@ -74,6 +74,8 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
     instance.activated.connect(lambda: bring_to_front(window))
     watch_external_changes(window)
     window.show()
+    # once a day, a consistent copy of the store (off the GUI thread)
+    window.runner.submit(lambda ctx: ctx.library.daily_backup(), name="daily backup")
     log.info("window shown %.0f ms after run_app", (time.perf_counter() - started) * 1000)
     code = app.exec()
     window.shutdown()

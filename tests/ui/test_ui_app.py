@@ -25,3 +25,24 @@ def test_the_application_is_named_readq(qapp) -> None:
     assert application is qapp
     assert application.applicationName() == "readq"
     assert not app_module.app_icon().isNull()
+
+
+def test_run_app_opens_the_window_and_backs_up_once_a_day(qtbot, seeded_root, settings) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from readq.library import Library
+
+    def quit_when_backed_up() -> None:
+        backups = list((seeded_root / "backups").glob("*-daily.sqlite3"))
+        if backups:
+            QApplication.quit()
+        else:
+            QTimer.singleShot(100, quit_when_backed_up)
+
+    QTimer.singleShot(100, quit_when_backed_up)
+    QTimer.singleShot(20_000, QApplication.quit)  # never hang
+    assert app_module.run_app(seeded_root, ["readq"], settings=settings) == 0
+    with Library(seeded_root) as library:
+        assert [p.name for p in library.backups()][0].endswith("-daily.sqlite3")
+        assert library.daily_backup() is None  # not twice in a day
