@@ -43,6 +43,7 @@ from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
 from readq.store.schema import migrate
 from readq.text import content_words, title_key
 
+ANALYZE_AFTER = 1000  # new papers in one import that make statistics worth refreshing
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
@@ -53,8 +54,11 @@ VIEWS = {
     "starred": ("s.rating >= 4", ()),
     "all": ("1 = 1", ()),
     "dismissed": ("s.dismissed = 1", ()),
-    "new": ("p.id IN (SELECT paper_id FROM sightings GROUP BY paper_id "
-            "HAVING MIN(import_id) = (SELECT MAX(id) FROM imports))", ()),
+    # first seen in the latest import: sighted there, and in no earlier import
+    "new": ("p.id IN (SELECT paper_id FROM sightings "
+            "WHERE import_id = (SELECT MAX(id) FROM imports)) "
+            "AND NOT EXISTS (SELECT 1 FROM sightings o WHERE o.paper_id = p.id "
+            "AND o.import_id < (SELECT MAX(id) FROM imports))", ()),
     "notes": ("s.note != ''", ()),
 }
 
@@ -205,6 +209,8 @@ class Library:
                 break
             reports.append(self.import_file(Path(path), format=format, progress=progress,
                                             should_cancel=should_cancel))
+        if sum(r.new for r in reports) >= ANALYZE_AFTER:
+            self.store.analyze()  # the query planner's statistics follow the library's size
         return reports
 
     def import_file(self, path: Path, *, format: DumpFormat | None = None,

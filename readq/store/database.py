@@ -89,8 +89,16 @@ class Store:
         """Where backups of this store go."""
         return self.path.parent / "backups"
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics (``ANALYZE``)."""
+        self.conn.execute("ANALYZE")
+
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connection (idempotent), letting SQLite refresh stale statistics."""
+        try:
+            self.conn.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass  # read-only or busy: statistics can wait for another time
         try:
             self.conn.close()
         except sqlite3.ProgrammingError:
