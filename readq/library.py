@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from readq.merge import (
-    BANDS_FOR_RETITLED,
+    BANDS_FOR_NEAR_EQUAL,
     Match,
     abstract_bands,
     fill_empty,
@@ -340,15 +340,18 @@ class Library:
                 row = self.store.match_rows([found])[0]
                 if not (record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id):
                     return Match("same", found, 1.0)
-        # A titled record can be an untitled paper (an arXiv listing seen first) with
-        # any similar abstract, or a differently titled paper only with a near-equal
-        # one; an untitled record can be any paper.
+        # An untitled record can be any paper with a similar abstract. A titled one can
+        # be an untitled paper (an arXiv listing seen first) with a similar abstract,
+        # or a differently titled one only with a near-equal abstract (the user then
+        # decides) — which shares most bands, so others are not even compared.
+        found = self.store.band_candidates(bands)
         if key:
-            ids = self.store.band_candidates(bands, untitled_only=True) + \
-                self.store.band_candidates(bands, min_shared=BANDS_FOR_RETITLED, limit=10)
+            untitled = self.store.match_rows([i for i, _ in found], untitled_only=True)
+            near = self.store.match_rows([i for i, shared in found
+                                          if shared >= BANDS_FOR_NEAR_EQUAL])
+            candidates = list({row["id"]: row for row in (*untitled, *near)}.values())
         else:
-            ids = self.store.band_candidates(bands)
-        candidates = self.store.match_rows(list(dict.fromkeys(ids)))
+            candidates = self.store.match_rows([i for i, _ in found])
         return judge_abstract_match(record, words, candidates)
 
     # --- index -------------------------------------------------------------------------

@@ -28,9 +28,9 @@ SURE = 0.75            # abstracts this alike are the same paper
 SURE_WITH_DATE = 0.45  # …or this alike when the dates agree
 POSSIBLE = 0.30        # worth asking the user
 RETITLED = 0.90        # differently titled papers this alike may be one (the user decides)
-# Bands two abstracts at RETITLED similarity share almost surely (expected ~17 of 24);
-# unrelated abstracts rarely share this many.
-BANDS_FOR_RETITLED = 6
+# Abstracts at RETITLED similarity share most bands (expected ~17 of 24; at least 6
+# with near certainty); unrelated ones almost never share 6.
+BANDS_FOR_NEAR_EQUAL = 6
 
 
 def abstract_bands(words: frozenset[str]) -> list[int]:

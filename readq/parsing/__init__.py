@@ -158,7 +158,7 @@ class DumpSource:
                         more = reader.readline(MAX_LINE_CHARS)
                         if not more or more.endswith("\n"):
                             break
-                yield number, clean_line(line)
+                yield number, clean_line(line.rstrip("\r\n"))
         except UnicodeDecodeError:
             raise DumpError(f"{self.path} is not valid {self.encoding} text "
                             f"(line {number + 1})") from None

@@ -137,27 +137,40 @@ class Store:
         """Papers whose folded title equals ``key``."""
         return self.column("SELECT id FROM papers WHERE title_key = ? ORDER BY id", (key,))
 
-    def band_candidates(self, bands: Sequence[int], *, min_shared: int = 1,
-                        untitled_only: bool = False, limit: int = 40) -> list[int]:
-        """Papers sharing at least ``min_shared`` abstract bands, most shared first."""
+    def band_candidates(self, bands: Sequence[int], *, limit: int = 40,
+                        max_papers_per_band: int = 64) -> list[tuple[int, int]]:
+        """``(paper id, bands shared)`` of papers sharing abstract bands, most shared first.
+
+        A band value that many papers share says nothing about any one of them (an
+        abstract of common words); such bands are left out, which keeps this a few
+        index look-ups however large the library grows.
+        """
         if not bands:
             return []
-        untitled = ("AND paper_id IN (SELECT id FROM papers WHERE title IS NULL)"
-                    if untitled_only else "")
-        return self.column(
-            f"SELECT paper_id FROM abstract_bands WHERE band IN ({placeholders(len(bands))}) "
-            f"{untitled} GROUP BY paper_id HAVING COUNT(*) >= ? "
-            "ORDER BY COUNT(*) DESC, paper_id LIMIT ?",
-            (*bands, min_shared, limit),
-        )
+        marks = placeholders(len(bands))
+        counts = dict(self.conn.execute(
+            f"SELECT band, COUNT(*) FROM abstract_bands WHERE band IN ({marks}) GROUP BY band",
+            tuple(bands),
+        ).fetchall())
+        useful = [b for b in bands if 0 < counts.get(b, 0) <= max_papers_per_band]
+        if not useful:
+            return []
+        return [(int(r[0]), int(r[1])) for r in self.conn.execute(
+            "SELECT paper_id, COUNT(*) FROM abstract_bands "
+            f"WHERE band IN ({placeholders(len(useful))}) "
+            "GROUP BY paper_id ORDER BY COUNT(*) DESC, paper_id LIMIT ?",
+            (*useful, limit),
+        )]
 
-    def match_rows(self, ids: Sequence[int]) -> list[sqlite3.Row]:
+    def match_rows(self, ids: Sequence[int], *, untitled_only: bool = False
+                   ) -> list[sqlite3.Row]:
         """The fields the merge compares, for candidate papers."""
         if not ids:
             return []
+        untitled = "AND title IS NULL" if untitled_only else ""
         return self.conn.execute(
             "SELECT id, title, title_key, arxiv_id, published, abstract FROM papers "
-            f"WHERE id IN ({placeholders(len(ids))})",
+            f"WHERE id IN ({placeholders(len(ids))}) {untitled}",
             tuple(ids),
         ).fetchall()
 
