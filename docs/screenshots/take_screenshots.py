@@ -5,12 +5,15 @@ Run under a real (virtual) X server so fonts and styles are the real ones::
     xvfb-run -a -s "-screen 0 1600x1000x24" python docs/screenshots/take_screenshots.py
 
 Writes ``main_window.png``, ``detail_note.png``, ``queue.png``, ``duplicates.png``,
-``search.png``, ``import_summary.png``, ``empty_library.png`` and ``dark.png`` next to this script. Nothing
+``search.png``, ``import_summary.png``, ``empty_library.png``, ``dark.png``,
+``triage_light.png`` and ``triage_dark.png`` next to this script. Nothing
 touches the user's library or settings: both live in a temporary folder.
+``--only triage`` takes just the two triage-mode screenshots.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -94,13 +97,47 @@ def open_window(root: Path, settings_dir: Path, size: tuple[int, int] = (1440, 8
     return window
 
 
+def triage_shot(window: MainWindow, name: str) -> None:
+    """Triage mode on the author-profile import, three decisions in, on a paper with
+    authors, organisations, a code marker and two sightings."""
+    with Library(window.root) as library:
+        profile = next(i["id"] for i in library.imports() if i["file"].startswith("000_"))
+        ids = library.view_ids(f"import:{profile}", sort="added")
+        rows = library.papers(ids)
+    window.show_view(f"import:{profile}")
+    wait(200)
+    window.start_triage(ids, "000_205de6c725f08f55.txt — author profile")
+    page = window.triage_page
+
+    def fits(r: dict) -> bool:
+        return bool(r["has_code"] and r["orgs"] and r["authors"] and not r["note"]
+                    and len(r["abstract"]) < 1300)
+
+    wanted = next((r["id"] for r in rows if fits(r) and len(r["sightings"]) > 1),
+                  next((r["id"] for r in rows if fits(r)), ids[0]))
+    page.move(1)  # J, then three decisions, then back to the wanted card
+    page.queue()
+    page.rate(4)
+    page.dismiss()
+    if page.session is not None and page.session.go_to(wanted):
+        page.refresh()
+    wait(400)
+    save(window, name)
+    window.leave_triage()
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=["triage"], help="take only these screenshots")
+    args = parser.parse_args()
     app = make_application(["readq"])
     app.setStyle("Fusion")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         root = tmp_path / "library"
         seed(root, tmp_path / "dumps")
+        if args.only == "triage":
+            return take_triage(app, root, tmp_path)
 
         window = open_window(root, tmp_path / "settings")
         window.show_view("inbox")
@@ -155,7 +192,25 @@ def main() -> int:
         save(dark, "dark.png")
         dark.close()
         wait(100)
+        take_triage(app, root, tmp_path)
     QApplication.processEvents()
+    return 0
+
+
+def take_triage(app: QApplication, root: Path, tmp_path: Path) -> int:
+    """``triage_light.png`` and ``triage_dark.png`` (each in a fresh copy of the library,
+    so the decisions of the first do not show in the second)."""
+    import shutil
+
+    for theme, name in (("fusion", "triage_light.png"), ("dark", "triage_dark.png")):
+        copy = tmp_path / f"library-{theme}"
+        shutil.copytree(root, copy)
+        app.setPalette(app.style().standardPalette())
+        apply_theme(app, theme)
+        window = open_window(copy, tmp_path / f"settings-{theme}", (1440, 860))
+        triage_shot(window, name)
+        window.close()
+        wait(100)
     return 0
 
 

@@ -4,7 +4,9 @@ One table (``SPECS``) says each action's text, shortcuts, menu and scope, so the
 menus, the shortcuts and the cheat sheet never disagree. ``list``-scoped
 actions use single keys (0–5, R, Q, X…): they are attached to the paper list
 and the detail pane with ``WidgetWithChildrenShortcut``, so they never fire
-while the user types in the search box or the note editor.
+while the user types in the search box or the note editor. ``triage``-scoped
+actions are the keys of triage mode: attached the same way to the triage card
+(never to the quick-note editor beside it).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class ActionSpec:
     text: str
     keys: tuple[str, ...] = ()
     menu: str = ""
-    scope: str = "window"  # window | list
+    scope: str = "window"  # window | list | triage
     tip: str = ""
     separator_before: bool = False
 
@@ -60,6 +62,9 @@ SPECS: tuple[ActionSpec, ...] = (
                separator_before=True),
     ActionSpec("open_page", "&Open arXiv page", ("O",), "&Paper", "list"),
 
+    ActionSpec("triage", "&Triage these papers", ("T",), "&Go",
+               tip="Go through the papers of this view (or the selected ones) one card at a "
+                   "time, deciding each with one key"),
     ActionSpec("read_next", "Read &next in queue", ("N",), "&Go", "list",
                tip="Select the top of the reading queue"),
     *(ActionSpec(f"view_{key}", label, (f"Ctrl+{n}",), "&Go", separator_before=n == 1)
@@ -67,6 +72,22 @@ SPECS: tuple[ActionSpec, ...] = (
           "&Inbox", "&Queue", "&Read", "&Starred", "&All", "&New since last import",
           "&Dismissed")), start=1)),
     ActionSpec("focus_list", "Go to the paper &list", ("Alt+L",), "&Go", separator_before=True),
+
+    ActionSpec("triage_queue", "Queue it, next paper", ("Q",), scope="triage"),
+    *(ActionSpec(f"triage_rate_{n}", f"Rate {'★' * n}, next paper", (str(n),), scope="triage")
+      for n in range(1, 6)),
+    ActionSpec("triage_read", "Mark it read, next paper", ("R",), scope="triage"),
+    ActionSpec("triage_dismiss", "Dismiss it (hidden from the inbox, kept), next paper",
+               ("X", "Del"), scope="triage"),
+    ActionSpec("triage_skip", "Skip it for now", ("S",), scope="triage"),
+    ActionSpec("triage_note", "Write a quick note (Esc saves it)", ("N",), scope="triage"),
+    ActionSpec("triage_open", "Open it in the browser", ("O",), scope="triage"),
+    ActionSpec("triage_next", "Next paper, deciding nothing", ("J", "Down", "Right"),
+               scope="triage"),
+    ActionSpec("triage_previous", "Previous paper", ("K", "Up", "Left"), scope="triage"),
+    ActionSpec("triage_undo", "Undo the last decision (back to its card)", ("Z",),
+               scope="triage"),
+    ActionSpec("triage_leave", "Leave triage", ("Esc",), scope="triage"),
 
     ActionSpec("cheatsheet", "&Keyboard shortcuts", ("F1", "?"), "&Help"),
     ActionSpec("about", "&About readq", (), "&Help"),
@@ -76,7 +97,8 @@ SPECS: tuple[ActionSpec, ...] = (
 class Actions:
     """The window's actions by name (``actions["rate_4"]``)."""
 
-    def __init__(self, window: QMainWindow, list_widgets: list[QWidget]) -> None:
+    def __init__(self, window: QMainWindow, list_widgets: list[QWidget],
+                 triage_widgets: list[QWidget] | None = None) -> None:
         self._actions: dict[str, QAction] = {}
         self.specs = {spec.name: spec for spec in SPECS}
         for spec in SPECS:
@@ -86,9 +108,9 @@ class Actions:
                 action.setShortcuts([QKeySequence(k) for k in spec.keys])
             if spec.tip:
                 action.setStatusTip(spec.tip)
-            if spec.scope == "list":
+            if spec.scope in ("list", "triage"):
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                for widget in list_widgets:
+                for widget in (list_widgets if spec.scope == "list" else triage_widgets or []):
                     widget.addAction(action)
             else:
                 window.addAction(action)

@@ -106,5 +106,6 @@ def watch_external_changes(window: MainWindow) -> ExternalChanges:
 
     watcher = ExternalChanges(lambda: int(window.library.store.one("PRAGMA data_version")),
                               busy, parent=window)
+    window.installEventFilter(watcher)  # stops polling when the window closes
     watcher.changed.connect(refresh)
     return watcher

@@ -20,6 +20,8 @@ EXTRA = (
     ("Search box", "Esc", "Clear the search and go back to the list"),
     ("Search box", "↓", "Go to the results"),
     ("Note editor", "Tab", "Leave the note (it is saved automatically)"),
+    ("Triage mode", "Space / Page Down", "Scroll a long abstract"),
+    ("Triage mode", "Esc (in the quick note)", "Save the note and go back to the card"),
 )
 
 
@@ -37,6 +39,8 @@ def cheatsheet_html(actions: Actions) -> str:
         group = (spec.menu or "&Edit").replace("&", "")
         if spec.scope == "list":
             group = f"{group} (in the paper list)"
+        elif spec.scope == "triage":
+            group = "Triage mode"
         text = action.text().replace("&", "")
         if spec.name == "find_slash":
             text = "Search"

@@ -9,9 +9,10 @@ moves the cursor, and the note being written is saved first.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 POLL_MS = 1500
 
@@ -33,9 +34,19 @@ class ExternalChanges(QObject):
         self._timer.timeout.connect(self.poll)
         self._timer.start()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Stop polling when the watched window closes (its library closes with it)."""
+        if event.type() == QEvent.Type.Close:
+            self.stop()
+        return False
+
     def poll(self) -> None:
         """Check once (also called by the timer)."""
-        current = self._data_version()
+        try:
+            current = self._data_version()
+        except sqlite3.ProgrammingError:  # the library was closed under us
+            self.stop()
+            return
         if current != self._seen:
             self._seen = current
             self._pending = True

@@ -2,7 +2,8 @@
 
 One row per file (kind, records, new, merged, unchanged, possible duplicates,
 problems), a total row, then the details: problems with their line numbers and
-files that failed with their one-line message.
+files that failed with their one-line message. When the import brought new
+papers, the dialog offers to triage them (the default button: Enter starts it).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -64,8 +66,20 @@ def headline(reports: Sequence[FileReport], cancelled: bool = False) -> str:
     return text
 
 
+def new_paper_ids(reports: Sequence[FileReport]) -> list[int]:
+    """The papers an import brought for the first time (possible duplicates included),
+    in the order of the dumps."""
+    ids: list[int] = []
+    for report in reports:
+        if not report.failed:
+            ids.extend(report.new_ids)
+    return list(dict.fromkeys(ids))
+
+
 class ImportSummaryDialog(QDialog):
     """Per-file numbers of an import, with problems and failures listed below."""
+
+    triage_requested = Signal(list)  # the new papers' ids
 
     def __init__(self, reports: Sequence[FileReport], parent: QWidget | None = None,
                  cancelled: bool = False, note: str = "") -> None:
@@ -114,12 +128,29 @@ class ImportSummaryDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok, self)
         buttons.accepted.connect(self.accept)
+        self.new_ids = new_paper_ids(self.reports)
+        self.triage_button: QPushButton | None = None
+        if self.new_ids:
+            count = len(self.new_ids)
+            self.triage_button = buttons.addButton(
+                f"&Triage {count} new paper{'s' if count != 1 else ''}",
+                QDialogButtonBox.ButtonRole.ActionRole)
+            self.triage_button.setToolTip("Go through the new papers one by one: queue, rate, "
+                                          "mark read or dismiss each with one key")
+            self.triage_button.setDefault(True)
+            self.triage_button.clicked.connect(self._triage)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.table)
         layout.addWidget(self.details, 1)
         layout.addWidget(buttons)
         self.resize(900, 420 if self.details.isVisible() else 200)
+        if self.triage_button is not None:
+            self.triage_button.setFocus()
+
+    def _triage(self) -> None:
+        self.accept()
+        self.triage_requested.emit(list(self.new_ids))
 
     def cell(self, row: int, header: str) -> str:
         """The text of a cell by row and column name (tests, accessibility)."""

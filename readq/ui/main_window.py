@@ -1,4 +1,4 @@
-"""The main window: sidebar, paper list, detail pane, search, import, undo.
+"""The main window: sidebar, paper list, detail pane, search, import, undo, triage.
 
 The window owns the GUI thread's :class:`~readq.library.Library` for quick,
 small reads and writes (a view's ids, a page of rows, a rating), and a
@@ -8,6 +8,12 @@ checked and brought up to date in the background after the window is shown.
 
 Searching applies to the view selected in the sidebar (choose *All* to search
 everything; a saved search always searches All).
+
+Triage mode (T, the toolbar, or the import summary's "Triage N new papers")
+swaps the whole window body for :class:`~readq.ui.triage_mode.TriagePage`: one
+card at a time, decided with single keys through the same undoable actions as
+the list. While it is shown the hidden list is not reloaded after each decision
+(the sidebar counts are); it is reloaded once when triage ends.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -49,9 +56,12 @@ from readq.ui.settings import WindowSettings
 from readq.ui.sidebar import Sidebar, SidebarEntry
 from readq.ui.tasks import READ, Task, TaskRunner
 from readq.ui.triage import Triage
+from readq.ui.triage_mode import TriagePage
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
 
 log = logging.getLogger(__name__)
+
+TRIAGE_SYNC_PAUSE_MS = 2500
 
 
 class MainWindow(QMainWindow):
@@ -82,14 +92,22 @@ class MainWindow(QMainWindow):
         self._counts_again = False
         self.last_summary: ImportSummaryDialog | None = None
         self.cheatsheet: CheatSheet | None = None
+        self._list_stale = False
+        self._sync_after_pause = QTimer(self)
+        self._sync_after_pause.setSingleShot(True)
+        self._sync_after_pause.setInterval(TRIAGE_SYNC_PAUSE_MS)
+        self._sync_after_pause.timeout.connect(lambda: self.index_keeper.schedule_sync())
 
         self.setWindowTitle("readq")
         self.setAcceptDrops(True)
         self._build_widgets()
-        self.actions = Actions(self, [self.center, self.detail.info])
+        self.actions = Actions(self, [self.center, self.detail.info], [self.triage_page.card])
         self.actions.replace("undo", self.undo_stack.createUndoAction(self, "&Undo"))
         self.actions.replace("redo", self.undo_stack.createRedoAction(self, "&Redo"))
+        for name in ("triage_undo", "triage_leave"):  # also on the end summary
+            self.triage_page.summary.addAction(self.actions[name])
         self.menus = build_menus(self, self.actions)
+        self.toolbar = self._build_toolbar()
         self._connect()
 
         if not self.prefs.restore_window(self):
@@ -107,6 +125,8 @@ class MainWindow(QMainWindow):
         self.table.setFocus()
         if start_background:
             QTimer.singleShot(0, self.index_keeper.check_at_start)
+        # render the hidden triage page once while idle, so T opens it at once
+        QTimer.singleShot(400, self, self._warm_up_triage)
 
     # --- construction ------------------------------------------------------------------
 
@@ -141,7 +161,6 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([230, 760, 400])
         self.splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.splitter)
 
         self.progress = ProgressPanel()
         self.index_status = QLabel()
@@ -153,6 +172,31 @@ class MainWindow(QMainWindow):
         self.searches = SearchRunner(self.runner, self)
         self.triage = Triage(self.library, self.undo_stack, self._state_changed,
                              self.detail.flush_note, self)
+        self.triage_page = TriagePage(self.library, self.triage, self.undo_stack)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        self.pages.addWidget(self.triage_page)
+        self.setCentralWidget(self.pages)
+
+    def _build_toolbar(self) -> QToolBar:
+        toolbar = QToolBar("Toolbar", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.toggleViewAction().setEnabled(False)
+        a = self.actions
+        for name, text in (("import", "Import…"), ("paste", "Paste"), ("triage", "Triage"),
+                           ("read_next", "Read next")):
+            toolbar.addAction(a[name])
+            button = toolbar.widgetForAction(a[name])
+            if button is not None:
+                keys = a[name].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                button.setText(text)
+                button.setToolTip(f"{a[name].statusTip() or text}"
+                                  + (f" ({keys})" if keys else ""))
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        return toolbar
 
     def _connect(self) -> None:
         a = self.actions
@@ -160,8 +204,8 @@ class MainWindow(QMainWindow):
         a["paste"].triggered.connect(self.imports.paste)
         a["import_samples"].triggered.connect(self.import_samples)
         a["quit"].triggered.connect(self.close)
-        a["find"].triggered.connect(self.search.focus)
-        a["find_slash"].triggered.connect(self.search.focus)
+        a["find"].triggered.connect(self.focus_search)
+        a["find_slash"].triggered.connect(self.focus_search)
         a["save_search"].triggered.connect(self.save_current_search)
         a["search_help"].triggered.connect(self.search.show_help)
         for n in range(6):
@@ -175,6 +219,24 @@ class MainWindow(QMainWindow):
         a["open_note"].triggered.connect(self.detail.note_editor.focus_editor)
         a["open_page"].triggered.connect(self.open_page)
         a["read_next"].triggered.connect(self.read_next)
+        a["triage"].triggered.connect(lambda: self.start_triage())
+        page = self.triage_page
+        a["triage_queue"].triggered.connect(page.queue)
+        for n in range(1, 6):
+            a[f"triage_rate_{n}"].triggered.connect(lambda _=False, n=n: page.rate(n))
+        a["triage_read"].triggered.connect(page.mark_read)
+        a["triage_dismiss"].triggered.connect(page.dismiss)
+        a["triage_skip"].triggered.connect(page.skip)
+        a["triage_note"].triggered.connect(page.open_note)
+        a["triage_open"].triggered.connect(page.open_page)
+        a["triage_next"].triggered.connect(lambda: page.move(1))
+        a["triage_previous"].triggered.connect(lambda: page.move(-1))
+        a["triage_undo"].triggered.connect(page.undo_last)
+        a["triage_leave"].triggered.connect(self.leave_triage)
+        page.leave_requested.connect(self.leave_triage)
+        page.read_queue_requested.connect(self._read_queue_after_triage)
+        page.note_saved.connect(self._on_note_saved)
+        page.message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         for key in VIEW_KEYS:
             a[f"view_{key}"].triggered.connect(lambda _=False, k=key: self.show_view(k))
         a["focus_list"].triggered.connect(self._focus_list)
@@ -227,6 +289,8 @@ class MainWindow(QMainWindow):
 
     def show_view(self, view: str) -> None:
         """Select a sidebar view by its library name (``inbox``, ``queue``…)."""
+        if self.triage_active:
+            self.leave_triage()
         self.sidebar.select_key(f"view:{view}" if ":" not in view else view)
 
     def _on_entry(self, entry: SidebarEntry) -> None:
@@ -321,6 +385,7 @@ class MainWindow(QMainWindow):
         self.load(keep=True)
 
     def _show_current(self) -> None:
+        self._update_dismiss_text()
         if self.center.currentWidget() is not self.table:
             if self.center.currentWidget() is not self.duplicates:
                 self.detail.show_paper(None)
@@ -340,7 +405,15 @@ class MainWindow(QMainWindow):
             text += f" · {count} selected"
         self.statusBar().showMessage(text)
 
+    def focus_search(self) -> None:
+        """Put the cursor in the search box (leaving triage mode first)."""
+        if self.triage_active:
+            self.leave_triage()
+        self.search.focus()
+
     def _focus_list(self) -> None:
+        if self.triage_active:
+            self.leave_triage()
         self.table.setFocus()
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.select_row(0)
@@ -450,10 +523,14 @@ class MainWindow(QMainWindow):
 
     def _state_changed(self, ids: list[int], select: list[int]) -> None:
         self.model.invalidate(ids)
-        self._select_after_load = list(select)
-        self.load(keep=True)
+        if self.triage_active:  # the list is hidden: reload it once, when triage ends
+            self._list_stale = True
+            self.triage_page.state_changed(ids)
+        else:
+            self._select_after_load = list(select)
+            self.load(keep=True)
         self.refresh_counts()
-        self.index_keeper.schedule_sync()  # restore() queues its papers for the index
+        self.sync_index_soon()  # restore() queues its papers for the index
 
     def rate(self, rating: int, ids: list[int] | None = None) -> None:
         """Rate the selected papers (0 clears)."""
@@ -493,6 +570,86 @@ class MainWindow(QMainWindow):
             arxiv_search_url(paper.get("title") or (paper.get("abstract") or "")[:80])
         open_url(url)
 
+    def _update_dismiss_text(self) -> None:
+        """X restores a dismissed paper: the menu says which it will do."""
+        row = self.table.currentIndex().row()
+        dismissed = self._view == "dismissed"
+        if not dismissed and 0 <= row < self.model.rowCount():
+            dismissed = bool(self.model.paper(row).get("dismissed"))
+        self.actions["dismiss"].setText("&Restore to the inbox" if dismissed else "&Dismiss")
+
+    # --- triage mode -----------------------------------------------------------------------
+
+    @property
+    def triage_active(self) -> bool:
+        """Triage mode is shown."""
+        return self.pages.currentWidget() is self.triage_page
+
+    def triage_scope(self) -> tuple[list[int], str]:
+        """What T triages: the selected papers when several are selected, else the whole
+        view (or search results) in list order."""
+        if self.center.currentWidget() is not self.table:
+            return [], ""
+        label = view_title(self._entry)
+        if self._query:
+            label = f"“{self._query}” in {label}"
+        if len(self.table.selectionModel().selectedRows()) > 1:
+            ids = self.table.selected_ids()
+            return ids, f"{len(ids)} selected papers"
+        return self.model.ids, label
+
+    def start_triage(self, ids: list[int] | None = None, label: str = "") -> bool:
+        """Open triage mode on papers (default: :meth:`triage_scope`)."""
+        if ids is None:
+            ids, label = self.triage_scope()
+        if not ids:
+            self.statusBar().showMessage("Nothing to triage here: choose a view with papers, "
+                                         "or select some.", 6000)
+            return False
+        self.detail.flush_note()
+        self.detail.show_paper(None)  # reloaded fresh (with any quick note) on the way back
+        if self.cheatsheet is not None and self.cheatsheet.isVisible():
+            self.cheatsheet.close()
+        self.pages.setCurrentWidget(self.triage_page)
+        self.statusBar().clearMessage()
+        self.toolbar.hide()
+        self.actions["triage"].setEnabled(False)
+        if not self.triage_page.start(list(ids), label or "Triage"):
+            self.leave_triage()
+            return False
+        self.triage_page.card.setFocus()
+        return True
+
+    def leave_triage(self) -> None:
+        """Back to the list (reloaded if decisions changed it), on the paper last shown."""
+        current = self.triage_page.stop()
+        if not self.triage_active:
+            return
+        self.pages.setCurrentWidget(self.splitter)
+        self.toolbar.show()
+        self.actions["triage"].setEnabled(True)
+        if self._sync_after_pause.isActive():
+            self._sync_after_pause.stop()
+            self.index_keeper.schedule_sync()
+        if self._list_stale or current is not None:
+            self._list_stale = False
+            self._select_after_load = [current] if current is not None else []
+            self.load(keep=True)
+        self._show_current()
+        self.table.setFocus()
+
+    def _warm_up_triage(self) -> None:
+        if not self._closed and not self.triage_active:
+            self.triage_page.warm_up(self.pages.size())
+
+    def _read_queue_after_triage(self) -> None:
+        self.leave_triage()
+        self.read_next()
+
+    def _on_import_triage(self, ids: list[int]) -> None:
+        if self.start_triage(ids, f"{len(ids)} new paper{'s' if len(ids) != 1 else ''}"):
+            self.activateWindow()  # the summary dialog just closed: keys come here
+
     # --- notes and the index -------------------------------------------------------------
 
     def _save_note(self, paper_id: int, text: str) -> None:
@@ -501,7 +658,17 @@ class MainWindow(QMainWindow):
     def _on_note_saved(self, paper_id: int) -> None:
         self.model.invalidate([paper_id])
         self.refresh_counts()
-        self.index_keeper.schedule_sync()
+        self.sync_index_soon()
+
+    def sync_index_soon(self) -> None:
+        """Bring the index up to date in the background: now, or — in triage mode — once
+        the keys pause for ``TRIAGE_SYNC_PAUSE_MS`` (or triage ends), so a Whoosh
+        writer never competes with painting the next card. What is pending stays
+        queued in the store meanwhile, so nothing is lost if the app stops."""
+        if self.triage_active:
+            self._sync_after_pause.start()
+        else:
+            self.index_keeper.schedule_sync()
 
     def _on_indexed(self) -> None:
         if self._query:
@@ -542,6 +709,7 @@ class MainWindow(QMainWindow):
             if cancelled else ""
         dialog = ImportSummaryDialog(reports, self, cancelled=cancelled, note=note)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.triage_requested.connect(self._on_import_triage)
         self.last_summary = dialog
         dialog.destroyed.connect(lambda *_: self._forget_summary(dialog))
         dialog.open()
@@ -618,6 +786,10 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        if self.triage_active:
+            self.triage_page.stop()  # saves a quick note being typed
+            self.pages.setCurrentWidget(self.splitter)
+            self.toolbar.show()  # remembered visible
         if not self.detail.flush_note():
             self.detail.flush_note()  # one retry (e.g. the database was busy)
         self.prefs.save_window(self)

@@ -44,43 +44,46 @@ class Triage(QObject):
                                           snapshot_ids))
         return True
 
-    def rate(self, ids: list[int], rating: int) -> None:
-        """Rate papers (0 clears the rating)."""
+    def rate(self, ids: list[int], rating: int) -> bool:
+        """Rate papers (0 clears the rating); False if there was nothing to rate."""
         if rating:
-            self._push("Rate", ids, lambda: self.library.set_rating(ids, rating), "★" * rating)
-        else:
-            self._push("Clear rating of", ids, lambda: self.library.set_rating(ids, 0))
+            return self._push("Rate", ids, lambda: self.library.set_rating(ids, rating),
+                              "★" * rating)
+        return self._push("Clear rating of", ids, lambda: self.library.set_rating(ids, 0))
 
     def toggle_read(self, ids: list[int]) -> None:
         """Mark papers read, or unread if they all are read."""
         states = self.library.snapshot(ids)
         self.set_read(ids, not all(s["status"] == "read" for s in states.values()))
 
-    def set_read(self, ids: list[int], read: bool) -> None:
+    def set_read(self, ids: list[int], read: bool) -> bool:
         """Mark papers read or unread."""
         status = "read" if read else "unread"
-        self._push("Mark", ids, lambda: self.library.set_status(ids, status), status)
+        return self._push("Mark", ids, lambda: self.library.set_status(ids, status), status)
 
     def toggle_queued(self, ids: list[int]) -> None:
         """Queue papers, or take them off the queue if they all are queued."""
         states = self.library.snapshot(ids)
         self.set_queued(ids, not all(s["queue_position"] for s in states.values()))
 
-    def set_queued(self, ids: list[int], add: bool) -> None:
+    def set_queued(self, ids: list[int], add: bool) -> bool:
         """Add papers to the end of the queue, or remove them."""
         queue = self.library.queue()
         if add:
-            self._push("Queue", ids, lambda: self.library.queue_add(ids), snapshot_ids=queue)
-        else:
-            self._push("Unqueue", ids, lambda: self.library.queue_remove(ids),
-                       snapshot_ids=queue)
+            return self._push("Queue", ids, lambda: self.library.queue_add(ids),
+                              snapshot_ids=queue)
+        return self._push("Unqueue", ids, lambda: self.library.queue_remove(ids),
+                          snapshot_ids=queue)
 
     def toggle_dismissed(self, ids: list[int]) -> None:
         """Dismiss papers, or restore them if they all are dismissed."""
         states = self.library.snapshot(ids)
-        dismiss = not all(s["dismissed"] for s in states.values())
-        self._push("Dismiss" if dismiss else "Restore", ids,
-                   lambda: self.library.set_dismissed(ids, dismiss))
+        self.set_dismissed(ids, not all(s["dismissed"] for s in states.values()))
+
+    def set_dismissed(self, ids: list[int], dismiss: bool) -> bool:
+        """Dismiss papers (hidden from the inbox, never deleted), or restore them."""
+        return self._push("Dismiss" if dismiss else "Restore", ids,
+                          lambda: self.library.set_dismissed(ids, dismiss))
 
     def move(self, ids: list[int], step: int) -> None:
         """Move queued papers one place up (-1) or down (+1), keeping their order."""

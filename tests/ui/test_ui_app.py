@@ -33,15 +33,22 @@ def test_run_app_opens_the_window_and_backs_up_once_a_day(qtbot, seeded_root, se
 
     from readq.library import Library
 
-    def quit_when_backed_up() -> None:
-        backups = list((seeded_root / "backups").glob("*-daily.sqlite3"))
-        if backups:
-            QApplication.quit()
-        else:
-            QTimer.singleShot(100, quit_when_backed_up)
+    from readq.ui.main_window import MainWindow
 
-    QTimer.singleShot(100, quit_when_backed_up)
-    QTimer.singleShot(20_000, QApplication.quit)  # never hang
+    waited = {"ms": 0}
+
+    def close_when_backed_up() -> None:
+        # close the window as the user would, once the backup is there (or after 20 s)
+        backups = list((seeded_root / "backups").glob("*-daily.sqlite3"))
+        if backups or waited["ms"] > 20_000:
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, MainWindow):
+                    widget.close()
+        else:
+            waited["ms"] += 100
+            QTimer.singleShot(100, close_when_backed_up)
+
+    QTimer.singleShot(100, close_when_backed_up)
     assert app_module.run_app(seeded_root, ["readq"], settings=settings) == 0
     with Library(seeded_root) as library:
         assert [p.name for p in library.backups()][0].endswith("-daily.sqlite3")

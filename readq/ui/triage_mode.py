@@ -1,0 +1,954 @@
+"""Triage mode: one paper at a time on a calm, full-window card, decided with one key.
+
+The page replaces the whole window body (sidebar, list and detail pane) while it
+is shown. The card holds the title, every author and organisation, date,
+category, a code marker, the abstract in larger type in a centred column of about
+75 characters, where the paper was seen, and the paper's current state; a
+progress line sits above it and discreet key hints below.
+
+Decisions go through the window's :class:`~readq.ui.triage.Triage` actions, so
+each one is written to the store (and pushed on the window's undo stack, named)
+before the next card is shown. The keys are ``QAction``s of the window's action
+table (scope ``triage``) attached to the card with
+``WidgetWithChildrenShortcut``; the quick-note editor sits below the card, not
+inside it, so typing a note never triggers them. :class:`TriageSession` keeps the
+order, the position and the decisions, and follows undo and redo done from
+anywhere (Z, Ctrl+Z, Edit ▸ Undo) back to the paper concerned.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from readq.library import Library
+from readq.models import DumpFormat
+from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
+from readq.ui.paper_model import display_title
+from readq.ui.star_widget import GOLD
+from readq.ui.triage import Triage
+from readq.ui.triage_session import (
+    DISMISS,
+    QUEUE,
+    RATE,
+    READ,
+    SKIP,
+    Decision,
+    Summary,
+    TriageSession,
+)
+
+LINE_CHARS = 76  # the abstract's column: about this many characters a line
+ABSTRACT_SCALE = 1.28
+TITLE_SCALE = 1.75
+CARD_MARGINS = (48, 34, 48, 28)
+
+HINTS: tuple[tuple[str, str], ...] = (
+    ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("S", "skip"),
+    ("N", "note"), ("O", "open"), ("J / K", "move"), ("Z", "undo"), ("Esc", "leave"),
+)
+NOTE_HINTS: tuple[tuple[str, str], ...] = (
+    ("Esc", "save the note and go back to the card"), ("Ctrl+Enter", "the same"),
+)
+
+
+def mix(a: QColor, b: QColor, amount: float) -> QColor:
+    """``a`` moved ``amount`` (0–1) of the way towards ``b``."""
+    return QColor(round(a.red() + (b.red() - a.red()) * amount),
+                  round(a.green() + (b.green() - a.green()) * amount),
+                  round(a.blue() + (b.blue() - a.blue()) * amount))
+
+
+def quiet_colour(palette: QPalette) -> QColor:
+    """Secondary text: between the text and the base colour, still easy to read."""
+    return mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base),
+               0.38)
+
+
+def tint_quiet(label: QLabel) -> None:
+    """Give a label the quiet text colour of its palette (call again on palette changes)."""
+    palette = label.parentWidget().palette() if label.parentWidget() else label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, quiet_colour(palette))
+    label.setPalette(palette)
+
+
+def pretty_date(iso: str | None, inferred: bool = False) -> str:
+    """``2023-09-14`` → ``Sep 14, 2023`` (marked when the year was inferred)."""
+    if not iso:
+        return ""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    text = f"{day:%b} {day.day}, {day.year}"
+    return text + " (year inferred)" if inferred else text
+
+
+def format_label(fmt: str) -> str:
+    """A dump kind in words."""
+    try:
+        return DumpFormat(fmt).label
+    except ValueError:
+        return fmt
+
+
+def _scaled(font: QFont, scale: float, bold: bool = False) -> QFont:
+    result = QFont(font)
+    result.setPointSizeF(font.pointSizeF() * scale)
+    result.setBold(bold)
+    return result
+
+
+def _label(parent: QWidget, selectable: bool = True) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setOpenExternalLinks(False)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+class QuickNote(QPlainTextEdit):
+    """The quick-note editor: Esc (or Ctrl+Enter) means done; focus loss saves."""
+
+    done = Signal()
+    focus_lost = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if key == Qt.Key.Key_Escape or (ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            event.accept()
+            self.done.emit()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.focus_lost.emit()
+
+
+class TriageCard(QFrame):
+    """One paper, laid out for reading; holds the keyboard focus in triage mode."""
+
+    scroll_requested = Signal(int)  # pages: +1 down, -1 up
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("triageCard")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("Triage card")
+        self.setStyleSheet("QFrame#triageCard { background-color: palette(base); "
+                           "border: 1px solid palette(midlight); border-radius: 12px; }")
+        base = self.font()
+        self.title = _label(self)
+        self.title.setFont(_scaled(base, TITLE_SCALE, bold=True))
+        self.title.setAccessibleName("Title")
+        self.authors = _label(self)
+        self.authors.setFont(_scaled(base, 1.08))
+        self.authors.setAccessibleName("Authors")
+        self.orgs = _label(self)
+        self.meta = _label(self)
+        self.state = _label(self, selectable=False)
+        self.abstract = _label(self)
+        self.abstract.setFont(_scaled(base, ABSTRACT_SCALE))
+        self.abstract.setAccessibleName("Abstract")
+        self.note = _label(self)
+        self.note.setAccessibleName("Note")
+        self.sightings = _label(self)
+        self.sightings.setAccessibleName("Seen in")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(*CARD_MARGINS)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addSpacing(4)
+        layout.addWidget(self.authors)
+        layout.addWidget(self.orgs)
+        layout.addSpacing(2)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.state)
+        layout.addSpacing(14)
+        layout.addWidget(self.abstract)
+        layout.addSpacing(10)
+        layout.addWidget(self.note)
+        layout.addSpacing(6)
+        layout.addWidget(self.sightings)
+        self._row: dict[str, Any] | None = None
+
+    @staticmethod
+    def column_width(font: QFont) -> int:
+        """The card width that gives the abstract about ``LINE_CHARS`` characters a line."""
+        metrics = QFontMetricsF(_scaled(font, ABSTRACT_SCALE))
+        sample = "the quick brown fox jumps over a lazy dog, then naps "  # typical text
+        per_char = metrics.horizontalAdvance(sample) / len(sample)
+        return int(per_char * LINE_CHARS) + CARD_MARGINS[0] + CARD_MARGINS[2] + 2
+
+    @property
+    def paper_id(self) -> int | None:
+        """The paper shown."""
+        return None if self._row is None else int(self._row["id"])
+
+    def show_paper(self, row: dict[str, Any]) -> None:
+        """Fill the card from a full library row."""
+        self._row = row
+        palette = self.palette()
+        quiet = quiet_colour(palette).name()
+        text = palette.color(QPalette.ColorRole.Text)
+        base = palette.color(QPalette.ColorRole.Base)
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        pill_bg = mix(base, accent, 0.16).name()
+        pill_fg = mix(text, accent, 0.25).name()
+
+        neutral_bg = mix(base, text, 0.08).name()
+
+        def pill(label: str, colour: str = "", background: str = "") -> str:
+            return (f'<span style="background-color:{background or pill_bg}; '
+                    f'color:{colour or pill_fg};">&nbsp;{label}&nbsp;</span>')
+
+        title, standin = display_title(row, words=16)
+        self.title.setText(f"<i>{html.escape(title)}</i>" if standin else html.escape(title))
+
+        authors = row.get("authors") or []
+        if authors:
+            shown = html.escape(", ".join(authors))
+            if row.get("authors_truncated"):
+                shown += f' <span style="color:{quiet}"><i>et al.</i></span>'
+            self.authors.setText(shown)
+        else:
+            self.authors.setText(f'<span style="color:{quiet}"><i>Authors not listed '
+                                 "in this dump</i></span>")
+        orgs = row.get("orgs") or []
+        self.orgs.setText(f'<span style="color:{quiet}">{html.escape(" · ".join(orgs))}</span>')
+        self.orgs.setVisible(bool(orgs))
+
+        facts = []
+        when = pretty_date(row.get("published"), bool(row.get("year_inferred")))
+        if when:
+            facts.append(html.escape(when))
+        if row.get("category"):
+            facts.append(html.escape(str(row["category"])))
+        if row.get("arxiv_id"):
+            facts.append(f"arXiv:{html.escape(row['arxiv_id'])}")
+        if row.get("score") is not None:
+            facts.append(f"score {row['score']:g}")
+        meta = f'<span style="color:{quiet}">{" · ".join(facts)}</span>' if facts else ""
+        if row.get("has_code"):
+            meta += ("&nbsp;&nbsp;" if meta else "") + pill("&lt;/&gt; Code")
+        self.meta.setText(meta)
+        self.meta.setVisible(bool(meta))
+
+        chips = []
+        position = row.get("queue_position")
+        if position:
+            chips.append(pill(f"In queue #{position}"))
+        rating = int(row.get("rating") or 0)
+        if rating:
+            chips.append(pill("★" * rating, GOLD.darker(115).name()
+                              if base.lightness() > 128 else GOLD.name(), neutral_bg))
+        if row.get("status") == "read":
+            chips.append(pill("Read"))
+        if row.get("dismissed"):
+            chips.append(pill("Dismissed"))
+        self.state.setText("&nbsp; ".join(chips))
+        self.state.setVisible(bool(chips))
+
+        abstract = (row.get("abstract") or "").strip()
+        body = html.escape(abstract) if abstract else \
+            f'<i style="color:{quiet}">No abstract in this dump.</i>'
+        self.abstract.setText(f'<p style="line-height:150%">{body}</p>')
+
+        self.set_note(row.get("note") or "")
+
+        lines = []
+        for s in row.get("sightings") or []:
+            when = (s.get("imported_at") or "")[:10]
+            lines.append(f"{html.escape(s['file'])} — {html.escape(format_label(s['format']))}, "
+                         f"record {int(s['record_index']) + 1}"
+                         + (f", imported {html.escape(when)}" if when else ""))
+        self.sightings.setText(
+            f'<span style="color:{quiet}"><b>Seen in</b><br>{"<br>".join(lines)}</span>'
+            if lines else "")
+        self.sightings.setVisible(bool(lines))
+
+    def set_note(self, note: str) -> None:
+        """Show the paper's note (or nothing) under the abstract."""
+        quiet = quiet_colour(self.palette()).name()
+        note = note.strip()
+        if note:
+            shown = html.escape(note if len(note) <= 600 else note[:600] + "…")
+            self.note.setText(f'<span style="color:{quiet}"><b>Your note</b> '
+                              f"(N edits)</span><br>{shown.replace(chr(10), '<br>')}")
+        else:
+            self.note.setText("")
+        self.note.setVisible(bool(note))
+        if self._row is not None:
+            self._row["note"] = note
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+            self.scroll_requested.emit(1)
+        elif key == Qt.Key.Key_PageUp:
+            self.scroll_requested.emit(-1)
+        else:
+            super().keyPressEvent(event)
+
+
+class ProgressLine(QWidget):
+    """A thin progress line (done / total). Unlike ``QProgressBar``, whose
+    ``setValue`` repaints the window synchronously, it only schedules a paint, so a
+    card is painted once, after its layout is done."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._done = 0
+        self._total = 1
+        self.setFixedHeight(4)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_progress(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total``."""
+        if (done, total) != (self._done, self._total):
+            self._done, self._total = done, max(1, total)
+            self.update()
+
+    def value(self) -> tuple[int, int]:
+        """(done, total)."""
+        return self._done, self._total
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        palette = self.palette()
+        rect = self.rect()
+        radius = rect.height() / 2
+        painter.setBrush(mix(palette.color(QPalette.ColorRole.Window),
+                             palette.color(QPalette.ColorRole.Text), 0.12))
+        painter.drawRoundedRect(rect, radius, radius)
+        width = round(rect.width() * self._done / self._total)
+        if width:
+            filled = rect.adjusted(0, 0, width - rect.width(), 0)
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(filled, radius, radius)
+        painter.end()
+
+
+class _Centre(QWidget):
+    """The scroll area's content: keeps its column centred and at most ``width`` wide."""
+
+    def __init__(self, column: QWidget, width: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.column = column
+        self.max_width = width
+        self._layout = QHBoxLayout(self)
+        self._layout.addWidget(column)
+
+    def minimumSizeHint(self) -> QSize:
+        # The word-wrapped labels' own minimum (their height at a narrow width) would
+        # make the scroll area scroll a card that fits; its height-for-width is used.
+        return QSize(320, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        side = max(16, (event.size().width() - self.max_width) // 2)
+        self._layout.setContentsMargins(side, 12, side, 16)
+        super().resizeEvent(event)
+
+
+class ElidedLabel(QLabel):
+    """One line of quiet plain text, cut with "…" to the width it gets."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(40)
+        self._recolour()
+
+    def full_text(self) -> str:
+        """The text before eliding."""
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        """Show ``text``, elided if it is too long."""
+        self._full = text
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              max(0, self.width() - 2))
+        if shown != self.text():
+            self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+    def _recolour(self) -> None:
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, quiet_colour(palette))
+        self.setPalette(palette)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self.setPalette(QPalette())
+            self._recolour()
+
+
+class TriageSummaryPanel(QWidget):
+    """What the pass did, and where to go next."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("triageSummary")
+        self.heading = QLabel(self)
+        self.heading.setFont(_scaled(self.font(), 1.7, bold=True))
+        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subline = QLabel(self)
+        self.subline.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subline.setWordWrap(True)
+        self.numbers: dict[str, QLabel] = {}
+        self.quiet_labels: list[QLabel] = [self.subline]
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(36)
+        grid.setVerticalSpacing(2)
+        for column, (key, caption) in enumerate((("queued", "queued"), ("rated", "rated"),
+                                                 ("read", "marked read"),
+                                                 ("dismissed", "dismissed"),
+                                                 ("skipped", "skipped"))):
+            number = QLabel("0", self)
+            number.setFont(_scaled(self.font(), 2.2, bold=True))
+            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            number.setAccessibleName(caption)
+            words = QLabel(caption, self)
+            words.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.quiet_labels.append(words)
+            grid.addWidget(number, 0, column)
+            grid.addWidget(words, 1, column)
+            self.numbers[key] = number
+        self.read_button = QPushButton("Start reading the queue", self)
+        self.read_button.setAutoDefault(True)
+        self.read_button.setDefault(True)
+        self.back_button = QPushButton("Back to the list", self)
+        self.back_button.setAutoDefault(True)
+        self.hint = QLabel("Enter on a button · Tab moves between them · Z undoes the last "
+                           "decision · Esc goes back to the list", self)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.quiet_labels.append(self.hint)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.read_button)
+        buttons.addSpacing(8)
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        layout.addWidget(self.heading)
+        layout.addSpacing(4)
+        layout.addWidget(self.subline)
+        layout.addSpacing(28)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addLayout(grid)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addSpacing(32)
+        layout.addLayout(buttons)
+        layout.addSpacing(14)
+        layout.addWidget(self.hint)
+        layout.addStretch(3)
+        self.retint()
+
+    def retint(self) -> None:
+        """Quiet labels follow the palette."""
+        for label in self.quiet_labels:
+            tint_quiet(label)
+
+    def counts(self) -> dict[str, int]:
+        """The numbers shown (tests, accessibility)."""
+        return {key: int(label.text()) for key, label in self.numbers.items()}
+
+    def set_summary(self, summary: Summary, label: str, queue_length: int) -> None:
+        """Show the counts of a finished pass."""
+        self.heading.setText("Triage done")
+        every = "the paper" if summary.total == 1 else f"all {summary.total} papers"
+        queue = (f"Your reading queue holds {queue_length} "
+                 f"paper{'s' if queue_length != 1 else ''}." if queue_length
+                 else "Your reading queue is empty.")
+        self.subline.setText(f"{label + ': ' if label else ''}{every} decided or skipped. "
+                             f"{queue}")
+        for key, value in summary.as_dict().items():
+            if key in self.numbers:
+                self.numbers[key].setText(str(value))
+        self.read_button.setEnabled(queue_length > 0)
+
+
+class TriagePage(QWidget):
+    """The triage page of the main window (see the module docstring)."""
+
+    leave_requested = Signal()  # Esc, or "Back to the list"
+    read_queue_requested = Signal()  # "Start reading the queue"
+    note_saved = Signal(int)  # a quick note was written to the store
+    message = Signal(str)
+    card_shown = Signal(int)  # paper id (tests, benchmarks)
+    finished = Signal()  # the summary is shown
+
+    def __init__(self, library: Library, triage: Triage, undo_stack: QUndoStack,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("triagePage")
+        self.library = library
+        self.triage = triage
+        self.undo_stack = undo_stack
+        self.session: TriageSession | None = None
+        self._pushing = False
+        self._note_paper: int | None = None
+        self._note_saved_text = ""
+
+        # header: where, how far, what was just done
+        self.where = QLabel(self)
+        self.where.setTextFormat(Qt.TextFormat.PlainText)
+        self.where.setFont(_scaled(self.font(), 1.0, bold=True))
+        self.where.setMaximumWidth(380)
+        self.progress_label = QLabel(self)
+        self.progress_label.setAccessibleName("Progress")
+        self.last_label = ElidedLabel(self)
+        self.last_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.last_label.setAccessibleName("Last decision")
+        self.bar = ProgressLine(self)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.where)
+        top.addSpacing(10)
+        top.addWidget(self.progress_label)
+        top.addSpacing(24)
+        top.addWidget(self.last_label, 1)
+
+        # the quick note: under the scrolled card, always in view while typed
+        self.card = TriageCard()
+        self.note_box = QFrame()
+        self.note_box.setObjectName("triageNoteBox")
+        self.note_caption = QLabel("<b>Quick note</b> — Markdown; Esc saves and returns to "
+                                   "the card")
+        tint_quiet(self.note_caption)
+        self.note_editor = QuickNote()
+        self.note_editor.setAccessibleName("Quick note")
+        self.note_editor.setPlaceholderText("Why read it? What to check?")
+        self.note_editor.setTabChangesFocus(True)
+        self.note_editor.setFixedHeight(self.note_editor.fontMetrics().lineSpacing() * 6 + 14)
+        note_layout = QVBoxLayout(self.note_box)
+        note_layout.setContentsMargins(0, 6, 0, 6)
+        note_layout.setSpacing(4)
+        note_layout.addWidget(self.note_caption)
+        note_layout.addWidget(self.note_editor)
+        self.note_box.hide()
+
+        # the card, in a centred column of reading width
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.setSpacing(0)
+        column_layout.addWidget(self.card)
+        column_layout.addStretch(1)
+        self.centre = _Centre(column, TriageCard.column_width(self.font()))
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.setWidget(self.centre)
+
+        self.summary = TriageSummaryPanel(self)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.scroll)
+        self.stack.addWidget(self.summary)
+
+        self.hints = QLabel(self)
+        self.hints.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hints.setAccessibleName("Keys")
+
+        header = QWidget(self)
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(0, 0, 0, 0)
+        header_layout.setSpacing(6)
+        header_layout.addLayout(top)
+        header_layout.addWidget(self.bar)
+        header.setMaximumWidth(self.centre.max_width)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 10)
+        layout.setSpacing(4)
+        layout.addWidget(header, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._header = header
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.note_box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.hints)
+        self._render_hints()
+
+        self.card.scroll_requested.connect(self._scroll_page)
+        self.note_editor.done.connect(self.close_note)
+        self.note_editor.focus_lost.connect(self.save_note)
+        self.summary.read_button.clicked.connect(self.read_queue_requested)
+        self.summary.back_button.clicked.connect(self.leave_requested)
+        undo_stack.indexChanged.connect(self._on_stack_index)
+
+    # --- starting and stopping ---------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        """A pass is under way (or its summary is shown)."""
+        return self.session is not None
+
+    @property
+    def showing_summary(self) -> bool:
+        """The end summary is shown."""
+        return self.active and self.stack.currentWidget() is self.summary
+
+    def start(self, ids: list[int], label: str) -> bool:
+        """Begin a pass over ``ids`` (in this order); False if there is nothing to show."""
+        self.stop()
+        session = TriageSession(ids, label)
+        if not session.total:
+            return False
+        self.session = session
+        self.where.setText(self.where.fontMetrics().elidedText(
+            label, Qt.TextElideMode.ElideMiddle, self.where.maximumWidth()))
+        self.where.setToolTip(label)
+        self.last_label.set_full_text("")
+        self._show_card()
+        return True
+
+    def stop(self) -> int | None:
+        """End the pass (the quick note is saved); return the paper that was shown."""
+        if self.session is None:
+            return None
+        self.close_note(refocus=False)
+        current = self.session.current
+        self.session = None
+        return current
+
+    def warm_up(self, size: QSize) -> None:
+        """Lay out and render a sample card off screen (while the app is idle), so the
+        first T does not pay for styling, first layouts and the glyphs of its larger
+        fonts."""
+        if self.active or self.isVisible():
+            return
+        sample = ("Sample: the quick brown fox jumps over the lazy dog 0123456789 — "
+                  "ÀÉÎÕÜ àéîõü ß ñ ç “quotes” (parentheses) [brackets] {braces} & % / + = ")
+        self.resize(size)
+        self.card.show_paper({"id": 0, "title": sample, "authors": ["Ada Lovelace"],
+                              "orgs": ["sample"], "published": "2024-01-02", "category": "LG",
+                              "has_code": 1, "rating": 3, "status": "read",
+                              "queue_position": 1, "dismissed": 1, "abstract": sample * 4,
+                              "note": sample, "sightings": [
+                                  {"file": "sample.txt", "format": "trending",
+                                   "record_index": 0, "imported_at": "2024-01-02"}]})
+        self.where.setText(sample[:30])
+        self.last_label.set_full_text(sample)
+        self.grab()
+        self.card.set_note("")
+        self.card._row = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        width = min(self.centre.max_width, max(200, event.size().width() - 36))
+        self._header.setFixedWidth(width)
+        self.note_box.setFixedWidth(width)
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render_hints()
+            self.summary.retint()
+            tint_quiet(self.note_caption)
+            if self.active and not self.showing_summary:
+                self._show_card(keep_scroll=True)
+        super().changeEvent(event)
+
+    # --- decisions (bound to the triage actions) ---------------------------------------
+
+    def queue(self) -> None:
+        """Q: add to the end of the reading queue, next card."""
+        self._decide(QUEUE)
+
+    def rate(self, stars: int) -> None:
+        """1–5: rate, next card."""
+        self._decide(RATE, stars)
+
+    def mark_read(self) -> None:
+        """R: mark read, next card."""
+        self._decide(READ)
+
+    def dismiss(self) -> None:
+        """X / Delete: hide from the inbox (never deleted), next card."""
+        self._decide(DISMISS)
+
+    def skip(self) -> None:
+        """S: leave it for now, next card."""
+        session = self.session
+        if session is None or session.current is None or self.showing_summary:
+            return
+        session.record(Decision(session.current, SKIP, self.undo_stack.index()))
+        self.last_label.set_full_text(self._done_text("✓ Skip", session.current))
+        self._advance()
+
+    def _decide(self, kind: str, rating: int = 0) -> None:
+        session = self.session
+        if session is None or session.current is None or self.showing_summary:
+            return
+        paper_id = session.current
+        ids = [paper_id]
+        self.save_note()
+        self._pushing = True
+        try:
+            if kind == QUEUE:
+                done = self.triage.set_queued(ids, True)
+            elif kind == RATE:
+                done = self.triage.rate(ids, rating)
+            elif kind == READ:
+                done = self.triage.set_read(ids, True)
+            else:
+                done = self.triage.set_dismissed(ids, True)
+        finally:
+            self._pushing = False
+        if not done:
+            return
+        session.record(Decision(paper_id, kind, self.undo_stack.index(), rating))
+        self.last_label.set_full_text(f"✓ {self.undo_stack.undoText()} — Z undoes")
+        self._advance()
+
+    def _advance(self) -> None:
+        assert self.session is not None
+        if self.session.advance():
+            self._show_card()
+        else:
+            self._show_summary()
+
+    def move(self, step: int) -> None:
+        """J/K, arrows: another paper, deciding nothing."""
+        session = self.session
+        if session is None or self.showing_summary:
+            return
+        if session.move(step):
+            self._show_card()
+        else:
+            self.message.emit("This is the last paper." if step > 0 else
+                              "This is the first paper.")
+
+    def undo_last(self) -> None:
+        """Z: take back the last decision of this pass and show its paper again."""
+        session = self.session
+        if session is None:
+            return
+        if not session.decisions:
+            self.message.emit("Nothing to undo in this triage.")
+            return
+        skipped = session.pop_skip()
+        if skipped is not None:
+            session.go_to(skipped.paper_id)
+            self.last_label.set_full_text(self._done_text("↶ Undone: skip", skipped.paper_id))
+            self._show_card()
+            return
+        if self.undo_stack.canUndo():
+            self.undo_stack.undo()  # _on_stack_index brings the card back
+
+    def _on_stack_index(self, index: int) -> None:
+        session = self.session
+        if session is None or self._pushing:
+            return
+        undone = session.undone_to(index)
+        if undone:
+            back_to = undone[-1].paper_id  # the earliest decision taken back
+            session.go_to(back_to)
+            self.last_label.set_full_text(f"↶ Undone: {self.undo_stack.redoText()}")
+            self._show_card()
+            return
+        redone = session.redone_to(index)
+        if redone:
+            session.go_to(redone[-1].paper_id)
+            self.last_label.set_full_text(f"↷ Redone: {self.undo_stack.undoText()}")
+            self._advance()
+
+    # --- notes and links ---------------------------------------------------------------
+
+    def open_note(self) -> None:
+        """N: write a quick note under the card (Esc saves and comes back)."""
+        session = self.session
+        if session is None or session.current is None or self.showing_summary:
+            return
+        paper_id = session.current
+        rows = self.library.papers([paper_id])
+        text = rows[0]["note"] if rows else ""
+        self._note_paper = paper_id
+        self._note_saved_text = text
+        self.note_editor.setPlainText(text)
+        self.note_box.show()
+        self.note_editor.setFocus()
+        self.note_editor.moveCursor(self.note_editor.textCursor().MoveOperation.End)
+        self._render_hints()
+
+    def save_note(self) -> bool:
+        """Write the quick note if it changed (True when nothing is left unsaved)."""
+        paper_id = self._note_paper
+        if paper_id is None:
+            return True
+        text = self.note_editor.toPlainText()
+        if text == self._note_saved_text:
+            return True
+        try:
+            self.library.set_note(paper_id, text)
+        except Exception as exc:  # kept in the editor; shown; retried on the next save
+            self.message.emit(f"The note could not be saved: {exc}")
+            return False
+        self._note_saved_text = text
+        self.note_saved.emit(paper_id)
+        if self.card.paper_id == paper_id:
+            self.card.set_note(text)
+        return True
+
+    def close_note(self, refocus: bool = True) -> None:
+        """Save the quick note, hide the editor, give the card the keys back."""
+        if self._note_paper is None:
+            return
+        saved = self.save_note()
+        if saved:
+            self.message.emit("Note saved.")
+        self._note_paper = None
+        self.note_box.hide()
+        self._render_hints()
+        if refocus and self.active and not self.showing_summary:
+            self.card.setFocus()
+
+    def open_page(self) -> None:
+        """O: the arXiv abstract page (or an arXiv title search) in the browser."""
+        row = self._current_row()
+        if row is None:
+            return
+        if row.get("arxiv_id"):
+            url = arxiv_abs_url(row["arxiv_id"])
+        else:
+            url = arxiv_search_url(row.get("title") or (row.get("abstract") or "")[:80])
+        if open_url(url):
+            self.message.emit(f"Opened {url}")
+        else:
+            self.message.emit("The browser could not be opened.")
+
+    def _current_row(self) -> dict[str, Any] | None:
+        if self.session is None or self.session.current is None or self.showing_summary:
+            return None
+        rows = self.library.papers([self.session.current])
+        return rows[0] if rows else None
+
+    # --- showing -----------------------------------------------------------------------
+
+    def _show_card(self, keep_scroll: bool = False) -> None:
+        session = self.session
+        assert session is not None
+        if self._note_paper is not None and self._note_paper != session.current:
+            self.close_note(refocus=False)
+        row = None
+        while row is None and session.current is not None:
+            rows = self.library.papers([session.current])
+            if rows:
+                row = rows[0]
+            else:
+                session.drop([session.current])  # merged away meanwhile
+        if row is None:
+            self._show_summary()
+            return
+        self.card.show_paper(row)
+        self._update_progress()
+        if self.stack.currentWidget() is not self.scroll:
+            self.stack.setCurrentWidget(self.scroll)
+            self.hints.show()
+        if not keep_scroll:
+            self.scroll.verticalScrollBar().setValue(0)
+        if self._note_paper is None and not self.card.hasFocus():
+            self.card.setFocus()
+        self.card_shown.emit(int(row["id"]))
+
+    def _show_summary(self) -> None:
+        session = self.session
+        assert session is not None
+        self.close_note(refocus=False)
+        self._update_progress()
+        self.summary.set_summary(session.summary(), session.label, len(self.library.queue()))
+        self.stack.setCurrentWidget(self.summary)
+        self.hints.hide()
+        button = self.summary.read_button if self.summary.read_button.isEnabled() \
+            else self.summary.back_button
+        button.setFocus()
+        self.finished.emit()
+
+    def _update_progress(self) -> None:
+        session = self.session
+        assert session is not None
+        left, total = session.left(), session.total
+        self.progress_label.setText(f"{left} of {total} left" if left else f"All {total} done")
+        self.bar.set_progress(total - left, total)
+
+    def refresh(self) -> None:
+        """Show the current card again (its state changed elsewhere)."""
+        if self.active and not self.showing_summary:
+            self._show_card(keep_scroll=True)
+
+    def state_changed(self, ids: list[int]) -> None:
+        """Papers' state changed (a decision, an undo, Edit ▸ Undo of an older change):
+        redraw the card if it shows one of them and no decision is being taken."""
+        if not self._pushing and self.card.paper_id in ids:
+            self.refresh()
+
+    def _scroll_page(self, pages: int) -> None:
+        bar = self.scroll.verticalScrollBar()
+        bar.setValue(bar.value() + pages * bar.pageStep())
+
+    def _done_text(self, verb: str, paper_id: int) -> str:
+        rows = self.library.papers([paper_id])
+        title = display_title(rows[0])[0] if rows else ""
+        short = f"“{title[:40]}…”" if len(title) > 41 else f"“{title}”"
+        return f"{verb} {short}"
+
+    def _render_hints(self) -> None:
+        """The key hints under the card (other ones while a note is typed)."""
+        palette = self.palette()
+        quiet = quiet_colour(palette).name()
+        keys = mix(palette.color(QPalette.ColorRole.Text),
+                   palette.color(QPalette.ColorRole.Base), 0.12).name()
+        hints = NOTE_HINTS if self._note_paper is not None else HINTS
+        parts = [f'<span style="color:{keys}"><b>{html.escape(k)}</b></span>&nbsp;'
+                 f'<span style="color:{quiet}">{html.escape(v)}</span>' for k, v in hints]
+        self.hints.setText("&nbsp;&nbsp;&nbsp; ".join(parts))
