@@ -171,13 +171,17 @@ def main() -> int:
         save(window, "search.png")
         window.search.set_text("")
 
-        window.imports.import_paths(all_dumps(tmp_path / "again"))
-        wait(200, until=lambda: window.last_summary is not None and not window.imports.running)
-        if window.last_summary is not None:
-            wait(300)
-            save(window.last_summary, "import_summary.png")
-            window.last_summary.close()
         window.close()
+
+        # the summary of a first import into an empty library (new, merged, Triage button)
+        fresh = open_window(tmp_path / "fresh", tmp_path / "settings-fresh", (1100, 640))
+        fresh.imports.import_paths(all_dumps(tmp_path / "again"))
+        wait(200, until=lambda: fresh.last_summary is not None and not fresh.imports.running)
+        if fresh.last_summary is not None:
+            wait(300)
+            save(fresh.last_summary, "import_summary.png")
+            fresh.last_summary.close()
+        fresh.close()
 
         empty = open_window(tmp_path / "empty", tmp_path / "settings-empty", (1100, 640))
         wait(300)
