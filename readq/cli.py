@@ -119,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``readq`` script."""
     args = build_parser().parse_args(argv)
     if args.command is None:
+        if not _has_display():
+            print("readq: no display to open the app on (DISPLAY is not set); "
+                  "use a command instead, see `readq --help`", file=sys.stderr)
+            return 1
         from readq.ui.app import run_app  # Qt is only needed for the app
 
         return run_app(library_dir(args.library))
@@ -135,6 +139,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"readq: {exc.strerror or exc}"
               + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
         return 1
+
+
+def _has_display() -> bool:
+    """Whether Qt can open a window here (Linux without X11/Wayland cannot)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _progress_printer(label: str) -> Any:

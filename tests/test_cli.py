@@ -180,3 +180,12 @@ def test_real_process_with_environment_library(seeded, tmp_path):
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0 and result.stderr == ""
     assert any("NetHack" in r["title"] for r in json.loads(result.stdout))
+
+
+def test_no_command_without_a_display_is_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "readq", "--library", str(tmp_path / "l")],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("readq: no display") and result.stderr.count("\n") == 1
