@@ -218,3 +218,18 @@ def test_check_finds_and_repairs_a_deleted_index(seeded):
         again.check(repair=True)
         assert again.check().in_step
         assert again.search("nethack", limit=None)
+
+
+def test_a_corrupt_index_is_rebuilt_from_the_store(seeded):
+    seeded.close()
+    index_dir = seeded.root / "index"
+    for path in index_dir.iterdir():
+        if path.is_file():
+            path.write_bytes(b"\x00garbage" * 64)
+    with Library(seeded.root) as again:
+        report = again.check()  # opening the unreadable index recreates it empty
+        assert not report.in_step and report.indexed == 0
+        assert again.store.pending_count() == 161  # everything queued for the index again
+        again.check(repair=True)
+        assert again.check().in_step
+        assert again.search("nethack", limit=None)
