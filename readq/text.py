@@ -27,15 +27,6 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def clean_document(text: str) -> str:
-    """Normalise a whole dump: line endings, BOM, NBSPs, trailing spaces.
-
-    Blank lines are kept (they separate records); lines are cleaned one by one.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "\n".join(clean_line(line) for line in text.split("\n"))
-
-
 _COMBINING = re.compile(
     "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
 )

@@ -177,12 +177,6 @@ class DumpSource:
         self.close()
 
 
-def read_dump(path: Path) -> tuple[str, date]:
-    """Read a whole dump file; return its text and its capture date (the file's mtime)."""
-    with DumpSource(path) as source:
-        return "\n".join(line for _, line in source.lines()), source.captured
-
-
 def detect_format(lines: list[str]) -> DumpFormat:
     """Pick the dump kind from the shape of its (first) lines; ``DumpError`` if none fits."""
     non_blank = [line for line in lines if line]
