@@ -104,6 +104,93 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # state history and triage log (statistics): triggers on user_state record every
+    # change of status, rating, queue membership and dismissal, whatever writes it;
+    # history_since says from when on the history is complete
+    """
+    CREATE TABLE state_history (
+        id INTEGER PRIMARY KEY,
+        paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        event TEXT NOT NULL CHECK (event IN ('read', 'unread', 'queued', 'unqueued',
+                                             'dismissed', 'undismissed', 'rated')),
+        value INTEGER,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX state_history_event ON state_history(event, at);
+    CREATE INDEX state_history_paper ON state_history(paper_id, event, at);
+    CREATE TRIGGER state_history_insert AFTER INSERT ON user_state
+    BEGIN
+        INSERT INTO state_history (paper_id, event, value, at)
+        SELECT NEW.paper_id, 'read', NULL, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+        WHERE NEW.status = 'read';
+        INSERT INTO state_history (paper_id, event, value, at)
+        SELECT NEW.paper_id, 'rated', NEW.rating, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+        WHERE NEW.rating > 0;
+        INSERT INTO state_history (paper_id, event, value, at)
+        SELECT NEW.paper_id, 'queued', NULL, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+        WHERE NEW.queue_position IS NOT NULL;
+        INSERT INTO state_history (paper_id, event, value, at)
+        SELECT NEW.paper_id, 'dismissed', NULL, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+        WHERE NEW.dismissed = 1;
+    END;
+    CREATE TRIGGER state_history_status AFTER UPDATE OF status ON user_state
+    WHEN OLD.status IS NOT NEW.status
+    BEGIN
+        INSERT INTO state_history (paper_id, event, at)
+        VALUES (NEW.paper_id, NEW.status, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
+    END;
+    CREATE TRIGGER state_history_rating AFTER UPDATE OF rating ON user_state
+    WHEN OLD.rating IS NOT NEW.rating
+    BEGIN
+        INSERT INTO state_history (paper_id, event, value, at)
+        VALUES (NEW.paper_id, 'rated', NEW.rating,
+                strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
+    END;
+    CREATE TRIGGER state_history_dismissed AFTER UPDATE OF dismissed ON user_state
+    WHEN OLD.dismissed IS NOT NEW.dismissed
+    BEGIN
+        INSERT INTO state_history (paper_id, event, at)
+        VALUES (NEW.paper_id, CASE WHEN NEW.dismissed THEN 'dismissed' ELSE 'undismissed' END,
+                strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
+    END;
+    CREATE TRIGGER state_history_unqueued AFTER UPDATE OF queue_position ON user_state
+    WHEN OLD.queue_position IS NOT NULL AND NEW.queue_position IS NULL
+    BEGIN
+        INSERT INTO state_history (paper_id, event, at)
+        VALUES (NEW.paper_id, 'unqueued', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
+    END;
+    CREATE TRIGGER state_history_queued AFTER UPDATE OF queue_position ON user_state
+    WHEN OLD.queue_position IS NULL AND NEW.queue_position IS NOT NULL
+    BEGIN
+        INSERT INTO state_history (paper_id, event, at)
+        SELECT NEW.paper_id, 'queued', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+        WHERE NOT EXISTS (
+            SELECT 1 FROM state_history h
+            WHERE h.id = (SELECT MAX(id) FROM state_history WHERE paper_id = NEW.paper_id)
+            AND h.event = 'unqueued'
+            AND h.at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-5 seconds'));
+        DELETE FROM state_history
+        WHERE id = (SELECT MAX(id) FROM state_history WHERE paper_id = NEW.paper_id)
+        AND event = 'unqueued'
+        AND at >= strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now', '-5 seconds');
+    END;
+    CREATE TABLE triage_sessions (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        label TEXT NOT NULL DEFAULT '',
+        papers INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE triage_log (
+        id INTEGER PRIMARY KEY,
+        session_id INTEGER NOT NULL REFERENCES triage_sessions(id) ON DELETE CASCADE,
+        paper_id INTEGER,
+        decision TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX triage_log_session ON triage_log(session_id);
+    INSERT OR IGNORE INTO settings (key, value)
+    VALUES ('history_since', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -118,6 +205,21 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def sql_statements(script: str) -> list[str]:
+    """The statements of a migration (a trigger's body keeps its inner semicolons)."""
+    statements: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \t\n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip(" \t\n;"):
+        statements.append(buffer.strip())
+    return statements
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema up to date, one transaction per step; return the old version."""
     current = schema_version(conn)
@@ -129,9 +231,8 @@ def migrate(conn: sqlite3.Connection) -> int:
     for version in range(current, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in MIGRATIONS[version].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in sql_statements(MIGRATIONS[version]):
+                conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:

@@ -1,0 +1,367 @@
+"""The figures of the Statistics page and ``readq stats``, as SQL over the store.
+
+Each figure is one function taking a SQLite connection (no Qt) and returning
+plain data (dicts, lists, numbers) ready for JSON. Weeks start on Monday and
+are counted in UTC. Times of reading, queueing and dismissing come from
+``state_history``, which the store's triggers fill from the moment the library
+was upgraded (``history_since``); a paper read before then is counted as read
+"before the history began", never given an invented date.
+
+Every bar or point of a figure names a *selection* (``"added:2026-11-23"``,
+``"stars:4"``…); :func:`selection_where` turns one into a SQL condition on
+``papers p JOIN user_state s`` so the app can list exactly those papers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+DEFAULT_WEEKS = 26
+TOP = 10
+# wait buckets: (key, label, upper bound in days — exclusive)
+BUCKETS: tuple[tuple[str, str, float], ...] = (
+    ("day", "< 1 day", 1),
+    ("week", "1–7 days", 7),
+    ("month", "1–4 weeks", 28),
+    ("quarter", "1–3 months", 91),
+    ("year", "3–12 months", 365),
+    ("older", "> 1 year", float("inf")),
+)
+LAST_READ = ("(SELECT MAX(h.at) FROM state_history h "
+             "WHERE h.paper_id = s.paper_id AND h.event = 'read')")
+LAST_DISMISSED = ("(SELECT MAX(h.at) FROM state_history h "
+                  "WHERE h.paper_id = s.paper_id AND h.event = 'dismissed')")
+LAST_QUEUED = ("(SELECT MAX(h.at) FROM state_history h "
+               "WHERE h.paper_id = s.paper_id AND h.event = 'queued')")
+# when a paper that is out of the inbox now left it (NULL: before the history began)
+LEFT_INBOX = ("(SELECT MAX(h.at) FROM state_history h WHERE h.paper_id = s.paper_id "
+              "AND h.event IN ('read', 'dismissed'))")
+IN_INBOX = "s.status = 'unread' AND s.dismissed = 0"
+
+
+class SelectionError(ValueError):
+    """A selection key this module does not know."""
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime | date) -> str:
+    """A time as stored (``YYYY-MM-DDTHH:MM:SS+00:00``), or a date at midnight UTC."""
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_range(week: str) -> tuple[str, str]:
+    """Stored-time bounds ``[start, end)`` of the week starting on ``week`` (a Monday)."""
+    start = date.fromisoformat(week)
+    return iso(start), iso(start + timedelta(days=7))
+
+
+def history_since(conn: sqlite3.Connection) -> str | None:
+    """When the state history began (the upgrade or the library's creation)."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'history_since'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _weeks(now: datetime, count: int) -> list[date]:
+    last = week_start(now.date())
+    return [last - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+def _week_counts(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> dict[str, int]:
+    """``{monday: count}`` from a query yielding ISO times (one per counted paper)."""
+    return {str(r[0]): int(r[1]) for r in conn.execute(
+        f"SELECT date(substr(t, 1, 10), 'weekday 0', '-6 days') AS w, COUNT(*) "
+        f"FROM ({sql}) WHERE t IS NOT NULL GROUP BY w", params)}
+
+
+# --- figures ------------------------------------------------------------------------------
+
+def totals(conn: sqlite3.Connection) -> dict[str, int]:
+    """Counts of the whole library by state."""
+    row = conn.execute(
+        "SELECT COUNT(*), "
+        f"COALESCE(SUM({IN_INBOX}), 0), COALESCE(SUM(s.status = 'read'), 0), "
+        "COALESCE(SUM(s.queue_position IS NOT NULL), 0), COALESCE(SUM(s.dismissed = 1), 0), "
+        "COALESCE(SUM(s.rating > 0), 0) FROM user_state s").fetchone()
+    return dict(zip(("papers", "inbox", "read", "queued", "dismissed", "rated"),
+                    (int(v) for v in row)))
+
+
+def backlog(conn: sqlite3.Connection, now: datetime, weeks: int = DEFAULT_WEEKS
+            ) -> list[dict[str, Any]]:
+    """Per week: papers added, papers read (their latest reading), and the inbox size at
+    the week's end (None for weeks before the history began: not known)."""
+    days = _weeks(now, weeks)
+    first = iso(days[0])
+    added = _week_counts(conn, "SELECT added_at AS t FROM papers WHERE added_at >= ?", (first,))
+    read = _week_counts(
+        conn, f"SELECT {LAST_READ} AS t FROM user_state s WHERE s.status = 'read' "
+        "AND s.paper_id IN (SELECT paper_id FROM state_history "
+        "WHERE event = 'read' AND at >= ?)", (first,))
+    # inbox at a week's end = papers added by then − papers that left it by then for good
+    inbox_now = int(conn.execute(f"SELECT COUNT(*) FROM user_state s WHERE {IN_INBOX}")
+                    .fetchone()[0])
+    left_after = _week_counts(
+        conn, f"SELECT {LEFT_INBOX} AS t FROM user_state s WHERE NOT ({IN_INBOX}) "
+        "AND s.paper_id IN (SELECT paper_id FROM state_history "
+        "WHERE event IN ('read', 'dismissed') AND at >= ?)", (first,))
+    since = history_since(conn)
+    since_week = week_start(datetime.fromisoformat(since).date()) if since else None
+    rows: list[dict[str, Any]] = []
+    inbox = inbox_now
+    for day in reversed(days):
+        key = day.isoformat()
+        known = since_week is not None and day >= since_week
+        rows.append({"week": key, "added": added.get(key, 0), "read": read.get(key, 0),
+                     "inbox": inbox if known else None})
+        inbox = inbox - added.get(key, 0) + left_after.get(key, 0)
+    rows.reverse()
+    return rows
+
+
+def reading_rate(conn: sqlite3.Connection, now: datetime, backlog_rows: list[dict[str, Any]]
+                 ) -> dict[str, Any]:
+    """Papers read per week, the average of the last 4 weeks (28 days), and how many read
+    papers were read before the history began."""
+    recent = int(conn.execute(
+        f"SELECT COUNT(*) FROM user_state s WHERE s.status = 'read' AND {LAST_READ} >= ?",
+        (iso(now - timedelta(days=28)),)).fetchone()[0])
+    undated = int(conn.execute(
+        "SELECT COUNT(*) FROM user_state s WHERE s.status = 'read' AND NOT EXISTS "
+        "(SELECT 1 FROM state_history h WHERE h.paper_id = s.paper_id AND h.event = 'read')"
+    ).fetchone()[0])
+    return {"weeks": [{"week": r["week"], "read": r["read"]} for r in backlog_rows],
+            "last_4_weeks_average": round(recent / 4, 2), "read_before_history": undated}
+
+
+def _days_between(later: str, earlier: str) -> str:
+    return f"(julianday(substr({later}, 1, 19)) - julianday(substr({earlier}, 1, 19)))"
+
+
+WAIT_EXPRESSIONS = {
+    # how long papers in the inbox have waited so far (since they were added)
+    "inbox": (IN_INBOX, lambda now: _days_between("?", "p.added_at")),
+    # how long queued papers have been in the queue (unknown: queued before the history)
+    "queue": ("s.queue_position IS NOT NULL", lambda now: _days_between("?", LAST_QUEUED)),
+    # how long read papers waited from being added to being read
+    "read": ("s.status = 'read'", lambda now: _days_between(LAST_READ, "p.added_at")),
+    # how long dismissed papers waited from being added to being dismissed
+    "dismissed": ("s.dismissed = 1", lambda now: _days_between(LAST_DISMISSED, "p.added_at")),
+}
+
+
+def waiting(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
+    """How long papers wait: in the inbox and the queue now, and before being read or
+    dismissed; counts per bucket (``unknown``: before the history began) and the median."""
+    result: dict[str, Any] = {}
+    stamp = iso(now)
+    for kind, (where, expression) in WAIT_EXPRESSIONS.items():
+        days_sql = expression(None)
+        params: tuple[Any, ...] = (stamp,) if kind in ("inbox", "queue") else ()
+        rows = conn.execute(
+            f"SELECT {days_sql} AS d FROM papers p JOIN user_state s ON s.paper_id = p.id "
+            f"WHERE {where}", params).fetchall()
+        values = sorted(max(0.0, float(r[0])) for r in rows if r[0] is not None)
+        counts = {key: 0 for key, _, _ in BUCKETS}
+        for value in values:
+            counts[_bucket_of(value)] += 1
+        result[kind] = {
+            "buckets": [{"bucket": key, "label": label, "papers": counts[key]}
+                        for key, label, _ in BUCKETS],
+            "unknown": len(rows) - len(values),
+            "median_days": round(values[len(values) // 2], 1) if values else None,
+        }
+    return result
+
+
+def _bucket_of(days: float) -> str:
+    return next(key for key, _, bound in BUCKETS if days < bound)
+
+
+def ratings(conn: sqlite3.Connection) -> dict[str, Any]:
+    """How many papers have each number of stars, and average stars by category."""
+    counts = dict(conn.execute(
+        "SELECT rating, COUNT(*) FROM user_state GROUP BY rating").fetchall())
+    by_category = [
+        {"category": r[0], "rated": int(r[1]), "average": round(float(r[2]), 2)}
+        for r in conn.execute(
+            "SELECT COALESCE(p.category, '?'), COUNT(*), AVG(s.rating) FROM papers p "
+            "JOIN user_state s ON s.paper_id = p.id WHERE s.rating > 0 "
+            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", (TOP,))]
+    return {"distribution": [{"stars": n, "papers": int(counts.get(n, 0))} for n in range(1, 6)],
+            "unrated": int(counts.get(0, 0)), "by_category": by_category}
+
+
+def top(conn: sqlite3.Connection, limit: int = TOP) -> dict[str, list[dict[str, Any]]]:
+    """The categories, organisations and authors with the most papers, and the share of
+    their papers read."""
+    def shaped(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+        return [{"name": r[0], "papers": int(r[1]), "read": int(r[2]),
+                 "share_read": round(int(r[2]) / int(r[1]), 3) if r[1] else 0.0} for r in rows]
+
+    categories = conn.execute(
+        "SELECT p.category, COUNT(*), SUM(s.status = 'read') FROM papers p "
+        "JOIN user_state s ON s.paper_id = p.id WHERE p.category IS NOT NULL "
+        "GROUP BY p.category ORDER BY 2 DESC, 1 LIMIT ?", (limit,)).fetchall()
+    lists = {}
+    for name, column in (("orgs", "orgs"), ("authors", "authors")):
+        lists[name] = conn.execute(
+            f"SELECT j.value, COUNT(*), SUM(s.status = 'read') FROM papers p "
+            f"JOIN user_state s ON s.paper_id = p.id, json_each(p.{column}) j "
+            f"WHERE p.{column} != '[]' GROUP BY j.value ORDER BY 2 DESC, 1 LIMIT ?",
+            (limit,)).fetchall()
+    return {"categories": shaped(categories), "orgs": shaped(lists["orgs"]),
+            "authors": shaped(lists["authors"])}
+
+
+def imports(conn: sqlite3.Connection, limit: int = 30) -> list[dict[str, Any]]:
+    """The latest imports (one per file), oldest first: records, new and merged papers."""
+    rows = conn.execute(
+        "SELECT id, file, format, imported_at, records, new, merged, unchanged, "
+        "possible_duplicates FROM imports ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    return [dict(r) if isinstance(r, sqlite3.Row) else dict(zip(
+        ("id", "file", "format", "imported_at", "records", "new", "merged", "unchanged",
+         "possible_duplicates"), r)) for r in reversed(rows)]
+
+
+def triage(conn: sqlite3.Connection, limit: int = 30) -> dict[str, Any]:
+    """The latest triage sessions, oldest first: decisions (undone ones taken back),
+    papers decided, minutes from start to last decision, papers per minute."""
+    rows = conn.execute(
+        "SELECT t.id, t.started_at, t.label, t.papers, "
+        "SUM(l.decision != 'undo') - SUM(l.decision = 'undo'), "
+        "COUNT(DISTINCT CASE WHEN l.decision != 'undo' THEN l.paper_id END), MAX(l.at) "
+        "FROM triage_sessions t JOIN triage_log l ON l.session_id = t.id "
+        "GROUP BY t.id ORDER BY t.id DESC LIMIT ?", (limit,)).fetchall()
+    sessions = []
+    for sid, started, label, size, decisions, papers, last in reversed(rows):
+        seconds = (datetime.fromisoformat(last) - datetime.fromisoformat(started)).total_seconds()
+        minutes = max(seconds, 1.0) / 60
+        decisions = max(0, int(decisions or 0))
+        sessions.append({"id": int(sid), "started_at": started, "label": label,
+                         "papers_in_pass": int(size), "decisions": decisions,
+                         "papers_decided": int(papers), "minutes": round(minutes, 2),
+                         "papers_per_minute": round(decisions / minutes, 2)})
+    total_minutes = sum(s["minutes"] for s in sessions)
+    total = sum(s["decisions"] for s in sessions)
+    count = conn.execute("SELECT COUNT(DISTINCT session_id) FROM triage_log").fetchone()[0]
+    return {"sessions": sessions, "sessions_total": int(count),
+            "papers_per_minute": round(total / total_minutes, 2) if total_minutes else None}
+
+
+def figures(conn: sqlite3.Connection, now: datetime | None = None,
+            weeks: int = DEFAULT_WEEKS) -> dict[str, Any]:
+    """Every figure of the Statistics page."""
+    now = now or utc_now()
+    rows = backlog(conn, now, weeks)
+    return {
+        "generated_at": iso(now),
+        "history_since": history_since(conn),
+        "totals": totals(conn),
+        "backlog": rows,
+        "reading_rate": reading_rate(conn, now, rows),
+        "waiting": waiting(conn, now),
+        "ratings": ratings(conn),
+        "top": top(conn),
+        "imports": imports(conn),
+        "triage": triage(conn),
+    }
+
+
+# --- selections: the papers behind a bar ----------------------------------------------------
+
+def selection_where(key: str, now: datetime | None = None) -> tuple[str, tuple[Any, ...]]:
+    """SQL (over ``papers p JOIN user_state s``) for the papers behind one bar or point."""
+    kind, _, arg = key.partition(":")
+    if kind == "added":
+        return "p.added_at >= ? AND p.added_at < ?", week_range(_monday(arg))
+    if kind == "read":
+        return f"s.status = 'read' AND {LAST_READ} >= ? AND {LAST_READ} < ?", \
+            week_range(_monday(arg))
+    if kind == "inbox":
+        end = week_range(_monday(arg))[1]
+        return (f"p.added_at < ? AND (({IN_INBOX}) OR {LEFT_INBOX} >= ?)", (end, end))
+    if kind == "stars":
+        return "s.rating = ?", (_int(arg, 0, 5),)
+    if kind == "rated-category":
+        return "COALESCE(p.category, '?') = ? AND s.rating > 0", (arg,)
+    if kind == "category":
+        return "p.category = ?", (arg,)
+    if kind in ("org", "author"):
+        column = "orgs" if kind == "org" else "authors"
+        return f"EXISTS (SELECT 1 FROM json_each(p.{column}) j WHERE j.value = ?)", (arg,)
+    if kind == "import":
+        return "p.id IN (SELECT paper_id FROM sightings WHERE import_id = ?)", (_int(arg, 0),)
+    if kind == "triage":
+        return ("p.id IN (SELECT paper_id FROM triage_log WHERE session_id = ? "
+                "AND decision != 'undo')", (_int(arg, 0),))
+    if kind == "wait":
+        which, _, bucket = arg.partition(":")
+        if which not in WAIT_EXPRESSIONS:
+            raise SelectionError(f"unknown selection {key!r}")
+        where, expression = WAIT_EXPRESSIONS[which]
+        params: tuple[Any, ...] = (iso(now or utc_now()),) if which in ("inbox", "queue") else ()
+        bounds = {b[0]: (lower, b[2]) for b, lower in
+                  zip(BUCKETS, [0.0] + [b[2] for b in BUCKETS[:-1]])}
+        if bucket == "unknown":
+            return f"{where} AND {expression(None)} IS NULL", params
+        if bucket not in bounds:
+            raise SelectionError(f"unknown selection {key!r}")
+        lower, upper = bounds[bucket]
+        days = f"MAX(0, {expression(None)})"
+        sql = f"{where} AND {expression(None)} IS NOT NULL AND {days} >= ?"
+        if upper == float("inf"):
+            return sql, (*params, *params, lower)
+        return f"{sql} AND {days} < ?", (*params, *params, lower, *params, upper)
+    raise SelectionError(f"unknown selection {key!r}")
+
+
+def _monday(text: str) -> str:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise SelectionError(f"not a week: {text!r}") from None
+    return week_start(day).isoformat()
+
+
+def _int(text: str, low: int, high: int | None = None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise SelectionError(f"not a number: {text!r}") from None
+    if value < low or (high is not None and value > high):
+        raise SelectionError(f"out of range: {value}")
+    return value
+
+
+# --- the triage log -------------------------------------------------------------------------
+
+TRIAGE_DECISIONS = ("queue", "rate", "read", "dismiss", "skip", "undo")
+
+
+def start_triage_session(conn: sqlite3.Connection, label: str, papers: int) -> int:
+    """Open a triage session in the log; return its id."""
+    cur = conn.execute("INSERT INTO triage_sessions (started_at, label, papers) VALUES (?, ?, ?)",
+                       (iso(utc_now()), label, int(papers)))
+    return int(cur.lastrowid)
+
+
+def log_triage_decision(conn: sqlite3.Connection, session_id: int, paper_id: int | None,
+                        decision: str) -> None:
+    """Append one decision (or ``undo``) to a triage session's log."""
+    if decision not in TRIAGE_DECISIONS:
+        raise ValueError(decision)
+    conn.execute("INSERT INTO triage_log (session_id, paper_id, decision, at) VALUES (?, ?, ?, ?)",
+                 (session_id, paper_id, decision, iso(utc_now())))
