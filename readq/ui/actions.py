@@ -89,6 +89,9 @@ SPECS: tuple[ActionSpec, ...] = (
                scope="triage"),
     ActionSpec("triage_leave", "Leave triage", ("Esc",), scope="triage"),
 
+    ActionSpec("statistics", "S&tatistics", ("Ctrl+I",), "&View",
+               tip="Charts of your backlog, reading rate, ratings and what fills the library"),
+
     ActionSpec("cheatsheet", "&Keyboard shortcuts", ("F1", "?"), "&Help"),
     ActionSpec("about", "&About readq", (), "&Help"),
 )
