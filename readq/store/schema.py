@@ -106,7 +106,10 @@ MIGRATIONS: list[str] = [
     """,
     # state history and triage log (statistics): triggers on user_state record every
     # change of status, rating, queue membership and dismissal, whatever writes it;
-    # history_since says from when on the history is complete
+    # history_since says from when on the history is complete; paper_names (authors
+    # and organisations, one row each) and paper_clock (a narrow row per paper: when
+    # added, latest read / dismissed / queued), both kept by triggers, let the
+    # figures avoid reading the wide papers rows
     """
     CREATE TABLE state_history (
         id INTEGER PRIMARY KEY,
@@ -188,6 +191,95 @@ MIGRATIONS: list[str] = [
         at TEXT NOT NULL
     );
     CREATE INDEX triage_log_session ON triage_log(session_id);
+    CREATE TABLE paper_names (
+        kind TEXT NOT NULL CHECK (kind IN ('author', 'org')),
+        name TEXT NOT NULL,
+        paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        PRIMARY KEY (kind, name, paper_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX paper_names_paper ON paper_names(paper_id);
+    CREATE TABLE name_counts (
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        papers INTEGER NOT NULL,
+        PRIMARY KEY (kind, name)
+    ) WITHOUT ROWID;
+    CREATE INDEX name_counts_papers ON name_counts(kind, papers);
+    CREATE TRIGGER name_counts_add AFTER INSERT ON paper_names
+    BEGIN
+        INSERT INTO name_counts (kind, name, papers) VALUES (NEW.kind, NEW.name, 1)
+        ON CONFLICT (kind, name) DO UPDATE SET papers = papers + 1;
+    END;
+    CREATE TRIGGER name_counts_remove AFTER DELETE ON paper_names
+    BEGIN
+        UPDATE name_counts SET papers = papers - 1 WHERE kind = OLD.kind AND name = OLD.name;
+        DELETE FROM name_counts WHERE kind = OLD.kind AND name = OLD.name AND papers <= 0;
+    END;
+    INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
+    SELECT 'author', j.value, p.id FROM papers p, json_each(p.authors) j;
+    INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
+    SELECT 'org', j.value, p.id FROM papers p, json_each(p.orgs) j;
+    CREATE TRIGGER paper_names_insert AFTER INSERT ON papers
+    BEGIN
+        INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
+        SELECT 'author', value, NEW.id FROM json_each(NEW.authors);
+        INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
+        SELECT 'org', value, NEW.id FROM json_each(NEW.orgs);
+    END;
+    CREATE TRIGGER paper_names_authors AFTER UPDATE OF authors ON papers
+    BEGIN
+        DELETE FROM paper_names WHERE paper_id = NEW.id AND kind = 'author';
+        INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
+        SELECT 'author', value, NEW.id FROM json_each(NEW.authors);
+    END;
+    CREATE TRIGGER paper_names_orgs AFTER UPDATE OF orgs ON papers
+    BEGIN
+        DELETE FROM paper_names WHERE paper_id = NEW.id AND kind = 'org';
+        INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
+        SELECT 'org', value, NEW.id FROM json_each(NEW.orgs);
+    END;
+    CREATE TABLE paper_clock (
+        paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+        added_at TEXT NOT NULL,
+        category TEXT,
+        read_at TEXT,
+        dismissed_at TEXT,
+        queued_at TEXT
+    );
+    CREATE INDEX paper_clock_read ON paper_clock(read_at) WHERE read_at IS NOT NULL;
+    CREATE INDEX paper_clock_added ON paper_clock(added_at);
+    INSERT INTO paper_clock (paper_id, added_at, category)
+    SELECT id, added_at, category FROM papers;
+    CREATE TRIGGER paper_clock_insert AFTER INSERT ON papers
+    BEGIN
+        INSERT OR REPLACE INTO paper_clock (paper_id, added_at, category)
+        VALUES (NEW.id, NEW.added_at, NEW.category);
+    END;
+    CREATE TRIGGER paper_clock_paper AFTER UPDATE OF added_at, category ON papers
+    BEGIN
+        UPDATE paper_clock SET added_at = NEW.added_at, category = NEW.category
+        WHERE paper_id = NEW.id;
+    END;
+    CREATE TRIGGER paper_clock_event AFTER INSERT ON state_history
+    WHEN NEW.event IN ('read', 'dismissed', 'queued')
+    BEGIN
+        UPDATE paper_clock SET
+            read_at = CASE WHEN NEW.event = 'read' THEN NEW.at ELSE read_at END,
+            dismissed_at = CASE WHEN NEW.event = 'dismissed' THEN NEW.at ELSE dismissed_at END,
+            queued_at = CASE WHEN NEW.event = 'queued' THEN NEW.at ELSE queued_at END
+        WHERE paper_id = NEW.paper_id;
+    END;
+    CREATE TRIGGER paper_clock_event_changed AFTER UPDATE OF at ON state_history
+    BEGIN
+        UPDATE paper_clock SET
+            read_at = (SELECT MAX(at) FROM state_history
+                       WHERE paper_id = NEW.paper_id AND event = 'read'),
+            dismissed_at = (SELECT MAX(at) FROM state_history
+                            WHERE paper_id = NEW.paper_id AND event = 'dismissed'),
+            queued_at = (SELECT MAX(at) FROM state_history
+                         WHERE paper_id = NEW.paper_id AND event = 'queued')
+        WHERE paper_id = NEW.paper_id;
+    END;
     INSERT OR IGNORE INTO settings (key, value)
     VALUES ('history_since', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
     """,

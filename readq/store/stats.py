@@ -15,6 +15,7 @@ Every bar or point of a figure names a *selection* (``"added:2026-11-23"``,
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -29,15 +30,14 @@ BUCKETS: tuple[tuple[str, str, float], ...] = (
     ("year", "3–12 months", 365),
     ("older", "> 1 year", float("inf")),
 )
-LAST_READ = ("(SELECT MAX(h.at) FROM state_history h "
-             "WHERE h.paper_id = s.paper_id AND h.event = 'read')")
-LAST_DISMISSED = ("(SELECT MAX(h.at) FROM state_history h "
-                  "WHERE h.paper_id = s.paper_id AND h.event = 'dismissed')")
-LAST_QUEUED = ("(SELECT MAX(h.at) FROM state_history h "
-               "WHERE h.paper_id = s.paper_id AND h.event = 'queued')")
+# the latest reading / dismissal / queueing of the paper of ``s`` (``paper_clock``, kept
+# by triggers from the history; NULL: none since the history began)
+LAST_READ = "(SELECT read_at FROM paper_clock WHERE paper_id = s.paper_id)"
+LAST_DISMISSED = "(SELECT dismissed_at FROM paper_clock WHERE paper_id = s.paper_id)"
+LAST_QUEUED = "(SELECT queued_at FROM paper_clock WHERE paper_id = s.paper_id)"
 # when a paper that is out of the inbox now left it (NULL: before the history began)
-LEFT_INBOX = ("(SELECT MAX(h.at) FROM state_history h WHERE h.paper_id = s.paper_id "
-              "AND h.event IN ('read', 'dismissed'))")
+LEFT_INBOX = ("(SELECT NULLIF(MAX(COALESCE(read_at, ''), COALESCE(dismissed_at, '')), '') "
+              "FROM paper_clock WHERE paper_id = s.paper_id)")
 IN_INBOX = "s.status = 'unread' AND s.dismissed = 0"
 
 
@@ -79,44 +79,69 @@ def _weeks(now: datetime, count: int) -> list[date]:
     return [last - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
 
 
-def _week_counts(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> dict[str, int]:
-    """``{monday: count}`` from a query yielding ISO times (one per counted paper)."""
-    return {str(r[0]): int(r[1]) for r in conn.execute(
-        f"SELECT date(substr(t, 1, 10), 'weekday 0', '-6 days') AS w, COUNT(*) "
-        f"FROM ({sql}) WHERE t IS NOT NULL GROUP BY w", params)}
-
-
 # --- figures ------------------------------------------------------------------------------
 
 def totals(conn: sqlite3.Connection) -> dict[str, int]:
-    """Counts of the whole library by state."""
-    row = conn.execute(
-        "SELECT COUNT(*), "
-        f"COALESCE(SUM({IN_INBOX}), 0), COALESCE(SUM(s.status = 'read'), 0), "
-        "COALESCE(SUM(s.queue_position IS NOT NULL), 0), COALESCE(SUM(s.dismissed = 1), 0), "
-        "COALESCE(SUM(s.rating > 0), 0) FROM user_state s").fetchone()
-    return dict(zip(("papers", "inbox", "read", "queued", "dismissed", "rated"),
-                    (int(v) for v in row)))
+    """Counts of the whole library by state (each from an index)."""
+    one = lambda sql: int(conn.execute(sql).fetchone()[0])  # noqa: E731
+    return {
+        "papers": one("SELECT COUNT(*) FROM paper_clock"),
+        "inbox": one(f"SELECT COUNT(*) FROM user_state s WHERE {IN_INBOX}"),
+        "read": one("SELECT COUNT(*) FROM user_state WHERE status = 'read'"),
+        "queued": one("SELECT COUNT(*) FROM user_state WHERE queue_position IS NOT NULL"),
+        "dismissed": one("SELECT COUNT(*) FROM user_state INDEXED BY user_state_status "
+                         "WHERE status IN ('read', 'unread') AND dismissed = 1"),
+        "rated": one("SELECT COUNT(*) FROM user_state WHERE rating > 0"),
+    }
+
+
+def _per_day(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> list[tuple[str, int]]:
+    """``(day, count)`` rows of a query grouping papers by a day (``YYYY-MM-DD``)."""
+    return [(str(r[0]), int(r[1])) for r in conn.execute(sql, params) if r[0]]
+
+
+def _week_of(stamp: str, cache: dict[str, str]) -> str:
+    day = stamp[:10]
+    week = cache.get(day)
+    if week is None:
+        week = cache[day] = week_start(date.fromisoformat(day)).isoformat()
+    return week
 
 
 def backlog(conn: sqlite3.Connection, now: datetime, weeks: int = DEFAULT_WEEKS
             ) -> list[dict[str, Any]]:
     """Per week: papers added, papers read (their latest reading), and the inbox size at
-    the week's end (None for weeks before the history began: not known)."""
+    the week's end (None for weeks before the history began: not known).
+
+    The inbox is counted back from today: a week's end had today's inbox, minus the
+    papers added since, plus those that left it since (read or dismissed, by their
+    latest such event). A paper that left and came back counts as never having left."""
     days = _weeks(now, weeks)
     first = iso(days[0])
-    added = _week_counts(conn, "SELECT added_at AS t FROM papers WHERE added_at >= ?", (first,))
-    read = _week_counts(
-        conn, f"SELECT {LAST_READ} AS t FROM user_state s WHERE s.status = 'read' "
-        "AND s.paper_id IN (SELECT paper_id FROM state_history "
-        "WHERE event = 'read' AND at >= ?)", (first,))
-    # inbox at a week's end = papers added by then − papers that left it by then for good
+    added = {}
+    for day in days:  # index range counts: no row of ``papers`` is read
+        start, end = week_range(day.isoformat())
+        added[day.isoformat()] = int(conn.execute(
+            "SELECT COUNT(*) FROM papers WHERE added_at >= ? AND added_at < ?",
+            (start, end)).fetchone()[0])
+    cache: dict[str, str] = {}
+    read: dict[str, int] = {}
+    for day, count in _per_day(  # each paper read now, in the day of its latest reading
+            conn, "SELECT substr(c.read_at, 1, 10) AS d, COUNT(*) FROM paper_clock c "
+            "INDEXED BY paper_clock_read JOIN user_state s ON s.paper_id = c.paper_id "
+            "WHERE c.read_at >= ? AND s.status = 'read' GROUP BY d", (first,)):
+        week = _week_of(day, cache)
+        read[week] = read.get(week, 0) + count
+    left_after: dict[str, int] = {}
+    for day, count in _per_day(  # each paper out of the inbox, in the day it last left
+            conn, "SELECT substr(MAX(COALESCE(c.read_at, ''), COALESCE(c.dismissed_at, '')), "
+            "1, 10) AS d, COUNT(*) FROM paper_clock c JOIN user_state s "
+            f"ON s.paper_id = c.paper_id WHERE (c.read_at >= ? OR c.dismissed_at >= ?) "
+            f"AND NOT ({IN_INBOX}) GROUP BY d", (first, first)):
+        week = _week_of(day, cache)
+        left_after[week] = left_after.get(week, 0) + count
     inbox_now = int(conn.execute(f"SELECT COUNT(*) FROM user_state s WHERE {IN_INBOX}")
                     .fetchone()[0])
-    left_after = _week_counts(
-        conn, f"SELECT {LEFT_INBOX} AS t FROM user_state s WHERE NOT ({IN_INBOX}) "
-        "AND s.paper_id IN (SELECT paper_id FROM state_history "
-        "WHERE event IN ('read', 'dismissed') AND at >= ?)", (first,))
     since = history_since(conn)
     since_week = week_start(datetime.fromisoformat(since).date()) if since else None
     rows: list[dict[str, Any]] = []
@@ -162,27 +187,56 @@ WAIT_EXPRESSIONS = {
 }
 
 
+def _summary(values: list[float], unknown: int) -> dict[str, Any]:
+    values.sort()
+    edges = [0] + [bisect_left(values, bound) for _, _, bound in BUCKETS[:-1]] + [len(values)]
+    return {"buckets": [{"bucket": key, "label": label, "papers": edges[i + 1] - edges[i]}
+                        for i, (key, label, _) in enumerate(BUCKETS)],
+            "unknown": unknown,
+            "median_days": round(max(0.0, values[len(values) // 2]), 1) if values else None}
+
+
 def waiting(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
     """How long papers wait: in the inbox and the queue now, and before being read or
     dismissed; counts per bucket (``unknown``: before the history began) and the median."""
     result: dict[str, Any] = {}
-    stamp = iso(now)
-    for kind, (where, expression) in WAIT_EXPRESSIONS.items():
-        days_sql = expression(None)
-        params: tuple[Any, ...] = (stamp,) if kind in ("inbox", "queue") else ()
-        rows = conn.execute(
-            f"SELECT {days_sql} AS d FROM papers p JOIN user_state s ON s.paper_id = p.id "
-            f"WHERE {where}", params).fetchall()
-        values = sorted(max(0.0, float(r[0])) for r in rows if r[0] is not None)
-        counts = {key: 0 for key, _, _ in BUCKETS}
-        for value in values:
-            counts[_bucket_of(value)] += 1
-        result[kind] = {
-            "buckets": [{"bucket": key, "label": label, "papers": counts[key]}
-                        for key, label, _ in BUCKETS],
-            "unknown": len(rows) - len(values),
-            "median_days": round(values[len(values) // 2], 1) if values else None,
-        }
+    # the inbox: bucket bounds as times, compared with added_at (no date arithmetic,
+    # no rows brought into Python); the median by walking the added_at index
+    bounds = [iso(now - timedelta(days=b[2])) for b in BUCKETS[:-1]]
+    sums = ", ".join("COALESCE(SUM(c.added_at > ?), 0)" for _ in bounds)
+    row = conn.execute(f"SELECT COUNT(*), {sums} FROM user_state s JOIN paper_clock c "
+                       f"ON c.paper_id = s.paper_id WHERE {IN_INBOX}", bounds).fetchone()
+    total, newer = int(row[0]), [int(v) for v in row[1:]]
+    counts = [newer[0]] + [newer[i] - newer[i - 1] for i in range(1, len(newer))]
+    counts.append(total - newer[-1])
+    median = None
+    if total:
+        middle = conn.execute(
+            "SELECT c.added_at FROM paper_clock c INDEXED BY paper_clock_added "
+            f"JOIN user_state s ON s.paper_id = c.paper_id WHERE {IN_INBOX} "
+            "ORDER BY c.added_at DESC LIMIT 1 OFFSET ?", (total // 2,)).fetchone()[0]
+        median = round(max(0.0, (now - datetime.fromisoformat(middle)).total_seconds()
+                           / 86400), 1)
+    result["inbox"] = {"buckets": [{"bucket": key, "label": label, "papers": n}
+                                   for (key, label, _), n in zip(BUCKETS, counts)],
+                       "unknown": 0, "median_days": median}
+    # the queue (short): since each paper's latest queueing
+    queued = conn.execute(
+        f"SELECT {_days_between('?', 'c.queued_at')} FROM user_state s "
+        "JOIN paper_clock c ON c.paper_id = s.paper_id "
+        "WHERE s.queue_position IS NOT NULL", (iso(now),)).fetchall()
+    known = [max(0.0, r[0]) for r in queued if r[0] is not None]
+    result["queue"] = _summary(known, len(queued) - len(known))
+    # read and dismissed papers: from being added to the latest reading / dismissal
+    for kind, where, column in (("read", "s.status = 'read'", "c.read_at"),
+                                ("dismissed", "s.dismissed = 1", "c.dismissed_at")):
+        cursor = conn.cursor()
+        cursor.row_factory = None  # plain tuples: thousands of rows
+        rows = cursor.execute(
+            f"SELECT {_days_between(column, 'c.added_at')} FROM user_state s "
+            f"JOIN paper_clock c ON c.paper_id = s.paper_id WHERE {where}").fetchall()
+        known = [max(0.0, r[0]) for r in rows if r[0] is not None]
+        result[kind] = _summary(known, len(rows) - len(known))
     return result
 
 
@@ -197,33 +251,57 @@ def ratings(conn: sqlite3.Connection) -> dict[str, Any]:
     by_category = [
         {"category": r[0], "rated": int(r[1]), "average": round(float(r[2]), 2)}
         for r in conn.execute(
-            "SELECT COALESCE(p.category, '?'), COUNT(*), AVG(s.rating) FROM papers p "
-            "JOIN user_state s ON s.paper_id = p.id WHERE s.rating > 0 "
-            "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", (TOP,))]
+            "SELECT COALESCE(p.category, '?'), COUNT(*), AVG(s.rating) "
+            "FROM user_state s INDEXED BY user_state_rating "
+            "JOIN paper_clock p ON p.paper_id = s.paper_id "
+            "WHERE s.rating > 0 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?", (TOP,))]
     return {"distribution": [{"stars": n, "papers": int(counts.get(n, 0))} for n in range(1, 6)],
             "unrated": int(counts.get(0, 0)), "by_category": by_category}
 
 
 def top(conn: sqlite3.Connection, limit: int = TOP) -> dict[str, list[dict[str, Any]]]:
     """The categories, organisations and authors with the most papers, and the share of
-    their papers read."""
-    def shaped(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
-        return [{"name": r[0], "papers": int(r[1]), "read": int(r[2]),
-                 "share_read": round(int(r[2]) / int(r[1]), 3) if r[1] else 0.0} for r in rows]
+    their papers read. Counts come from indexes; read counts are taken from whichever is
+    smaller: the winners' papers or the papers read."""
+    def shaped(rows: list[tuple[str, int]], read: dict[str, int]) -> list[dict[str, Any]]:
+        return [{"name": name, "papers": papers, "read": read.get(name, 0),
+                 "share_read": round(read.get(name, 0) / papers, 3) if papers else 0.0}
+                for name, papers in rows]
 
-    categories = conn.execute(
-        "SELECT p.category, COUNT(*), SUM(s.status = 'read') FROM papers p "
-        "JOIN user_state s ON s.paper_id = p.id WHERE p.category IS NOT NULL "
-        "GROUP BY p.category ORDER BY 2 DESC, 1 LIMIT ?", (limit,)).fetchall()
-    lists = {}
-    for name, column in (("orgs", "orgs"), ("authors", "authors")):
-        lists[name] = conn.execute(
-            f"SELECT j.value, COUNT(*), SUM(s.status = 'read') FROM papers p "
-            f"JOIN user_state s ON s.paper_id = p.id, json_each(p.{column}) j "
-            f"WHERE p.{column} != '[]' GROUP BY j.value ORDER BY 2 DESC, 1 LIMIT ?",
-            (limit,)).fetchall()
-    return {"categories": shaped(categories), "orgs": shaped(lists["orgs"]),
-            "authors": shaped(lists["authors"])}
+    read_total = int(conn.execute("SELECT COUNT(*) FROM user_state WHERE status = 'read'")
+                     .fetchone()[0])
+    result: dict[str, list[dict[str, Any]]] = {}
+    rows = [(str(r[0]), int(r[1])) for r in conn.execute(
+        "SELECT category, COUNT(*) FROM papers WHERE category IS NOT NULL "
+        "GROUP BY category ORDER BY 2 DESC, 1 LIMIT ?", (limit,))]
+    names = [name for name, _ in rows]
+    marks = ", ".join("?" * len(names))
+    read = dict(conn.execute(
+        "SELECT c.category, COUNT(*) FROM user_state s INDEXED BY user_state_status "
+        "JOIN paper_clock c ON c.paper_id = s.paper_id WHERE s.status = 'read' "
+        f"AND c.category IN ({marks}) GROUP BY c.category", names).fetchall()) if names else {}
+    result["categories"] = shaped(rows, read)
+    for kind, key in (("org", "orgs"), ("author", "authors")):
+        rows = [(str(r[0]), int(r[1])) for r in conn.execute(  # counts kept by triggers
+            "SELECT name, papers FROM name_counts WHERE kind = ? "
+            "ORDER BY papers DESC, name LIMIT ?", (kind, limit))]
+        names = [name for name, _ in rows]
+        marks = ", ".join("?" * len(names))
+        if not names:
+            read = {}
+        elif sum(n for _, n in rows) <= read_total:  # a few papers each (authors)
+            read = dict(conn.execute(
+                "SELECT n.name, COUNT(*) FROM paper_names n JOIN user_state s "
+                "ON s.paper_id = n.paper_id WHERE n.kind = ? AND s.status = 'read' "
+                f"AND n.name IN ({marks}) GROUP BY n.name", (kind, *names)).fetchall())
+        else:  # names on many papers (organisations): start from the papers read
+            read = dict(conn.execute(
+                "SELECT n.name, COUNT(*) FROM user_state s INDEXED BY user_state_status "
+                "JOIN paper_names n INDEXED BY paper_names_paper ON n.paper_id = s.paper_id "
+                f"WHERE s.status = 'read' AND n.kind = ? AND n.name IN ({marks}) "
+                "GROUP BY n.name", (kind, *names)).fetchall())
+        result[key] = shaped(rows, read)
+    return result
 
 
 def imports(conn: sqlite3.Connection, limit: int = 30) -> list[dict[str, Any]]:
@@ -300,8 +378,8 @@ def selection_where(key: str, now: datetime | None = None) -> tuple[str, tuple[A
     if kind == "category":
         return "p.category = ?", (arg,)
     if kind in ("org", "author"):
-        column = "orgs" if kind == "org" else "authors"
-        return f"EXISTS (SELECT 1 FROM json_each(p.{column}) j WHERE j.value = ?)", (arg,)
+        return ("p.id IN (SELECT paper_id FROM paper_names WHERE kind = ? AND name = ?)",
+                (kind, arg))
     if kind == "import":
         return "p.id IN (SELECT paper_id FROM sightings WHERE import_id = ?)", (_int(arg, 0),)
     if kind == "triage":

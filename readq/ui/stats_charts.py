@@ -105,18 +105,18 @@ def chart_specs(figures: dict[str, Any]) -> list[ChartSpec]:
     wait_series = []
     for kind, name, colour in (("inbox", "inbox now", "added"),
                                ("queue", "queue now", "queue"),
-                               ("read", "before read", "read"),
-                               ("dismissed", "before dismissed", "muted")):
+                               ("read", "to read", "read"),
+                               ("dismissed", "to dismiss", "muted")):
         rows = waiting[kind]["buckets"]
         wait_series.append(Series(
             name, [b["papers"] for b in rows], COLOURS[colour],
             [f"wait:{kind}:{b['bucket']}" for b in rows],
             [WAIT_TIPS[kind].format(n=f"{b['papers']:,}", wait=b["label"]) for b in rows]))
-    medians = [f"{label} {waiting[kind]['median_days']:g} d" for kind, label in
+    medians = [f"{label} {waiting[kind]['median_days']:.0f} d" for kind, label in
                (("inbox", "inbox"), ("queue", "queue"), ("read", "read"))
                if waiting[kind]["median_days"] is not None]
     specs.append(ChartSpec("waiting", "How long papers wait", [b["label"] for b in buckets],
-                           wait_series, note="median: " + ", ".join(medians) if medians else ""))
+                           wait_series, note="medians: " + ", ".join(medians) if medians else ""))
     ratings = figures["ratings"]
     dist = ratings["distribution"]
     specs.append(ChartSpec(
@@ -225,7 +225,9 @@ class Chart(pg.PlotWidget):
             axis.setTextPen(pg.mkPen(text))
         legend = "  ".join(f"<span style='color:{s.colour}'>■</span> {s.name}"
                            for s in spec.series) if len(spec.series) > 1 else ""
-        lines = "<br>".join(part for part in (legend, spec.note) if part)
+        plain = sum(len(s.name) + 3 for s in spec.series) + len(spec.note)
+        lines = (" · " if plain <= 90 else "<br>").join(
+            part for part in (legend, spec.note) if part)
         item.setTitle(f"<b>{spec.title}</b>" + (
             f"<br><span style='font-size:8pt'>{lines}</span>" if lines else ""),
             color=text.name(), size="10pt")

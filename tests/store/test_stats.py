@@ -75,8 +75,9 @@ def test_migration_keeps_existing_data_and_starts_the_history(tmp_path: Path) ->
         for statement in sql_statements(MIGRATIONS[version]):
             conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {version + 1}")
-    conn.execute("INSERT INTO papers (title, added_at, updated_at) VALUES "
-                 "('Old paper', '2025-01-02T10:00:00+00:00', '2025-01-02T10:00:00+00:00')")
+    conn.execute("INSERT INTO papers (title, authors, orgs, category, added_at, updated_at) "
+                 "VALUES ('Old paper', '[\"Ada Lovelace\"]', '[\"mila\"]', 'LG', "
+                 "'2025-01-02T10:00:00+00:00', '2025-01-02T10:00:00+00:00')")
     conn.execute("INSERT INTO user_state (paper_id, status, rating, note, queue_position) "
                  "VALUES (1, 'read', 5, 'kept', 1)")
     conn.close()
@@ -91,6 +92,11 @@ def test_migration_keeps_existing_data_and_starts_the_history(tmp_path: Path) ->
         assert figures["history_since"] is not None
         assert figures["reading_rate"]["read_before_history"] == 1
         assert figures["waiting"]["queue"]["unknown"] == 1
+        top = figures["top"]
+        assert [(r["name"], r["papers"], r["read"]) for r in top["authors"]] == [
+            ("Ada Lovelace", 1, 1)]
+        assert [(r["name"], r["papers"]) for r in top["orgs"]] == [("mila", 1)]
+        assert figures["waiting"]["read"]["unknown"] == 1
         lib.set_rating([1], 3)
         assert events(lib, 1) == [("rated", 3)]
     assert list((path.parent / "backups").glob("*before-upgrade*"))
@@ -196,3 +202,33 @@ def test_empty_library_has_figures_of_zeros(tmp_path: Path) -> None:
     assert all(w["added"] == w["read"] == 0 for w in figures["backlog"])
     assert figures["top"] == {"categories": [], "orgs": [], "authors": []}
     assert figures["triage"] == {"sessions": [], "sessions_total": 0, "papers_per_minute": None}
+
+
+def test_derived_tables_follow_every_change(library: Library) -> None:
+    """paper_names, name_counts and paper_clock (kept by triggers) agree with the papers
+    and the history after reading, backdating, an author fix and a deletion."""
+    conn = library.store.conn
+    ids = library.view_ids("all", sort="id")
+    library.set_status(ids[:3], "read")
+    library.set_dismissed(ids[3:5])
+    conn.execute("UPDATE state_history SET at = '2026-01-05T10:00:00+00:00' WHERE paper_id = ?",
+                 (ids[0],))
+    with library.store.transaction():
+        library.store.update_paper(ids[5], {"authors": ["Ada Lovelace", "Ada Lovelace"]},
+                                   "2026-02-01T00:00:00+00:00")
+        conn.execute("DELETE FROM papers WHERE id = ?", (ids[6],))
+
+    def rows(sql: str) -> list[tuple]:
+        return sorted(tuple(r) for r in conn.execute(sql))
+
+    assert rows("SELECT kind, name, papers FROM name_counts") == rows(
+        "SELECT 'author', j.value, COUNT(DISTINCT p.id) FROM papers p, json_each(p.authors) j "
+        "GROUP BY j.value UNION ALL SELECT 'org', j.value, COUNT(DISTINCT p.id) "
+        "FROM papers p, json_each(p.orgs) j GROUP BY j.value")
+    assert rows("SELECT paper_id, added_at, category, read_at, dismissed_at FROM paper_clock") \
+        == rows("SELECT p.id, p.added_at, p.category, "
+                "(SELECT MAX(at) FROM state_history h WHERE h.paper_id = p.id AND event='read'), "
+                "(SELECT MAX(at) FROM state_history h WHERE h.paper_id = p.id "
+                "AND event='dismissed') FROM papers p")
+    assert library.store.one("SELECT read_at FROM paper_clock WHERE paper_id = ?",
+                             (ids[0],)) == "2026-01-05T10:00:00+00:00"
