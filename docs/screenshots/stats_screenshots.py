@@ -48,7 +48,7 @@ def main() -> None:
         spin(app, 0.5)
         window.show_statistics()
         deadline = time.monotonic() + 60
-        while window.stats_page is None or window.stats_page.figures is None:
+        while window.stats_page is None or not window.stats_page.ready:
             spin(app, 0.05)
             if time.monotonic() > deadline:
                 raise SystemExit("the statistics did not arrive")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from readq.ui.empty_state import EmptyView
-from readq.ui.stats_charts import Chart, chart_specs
+from readq.ui.stats_charts import Chart, ChartSpec, chart_specs
 
 WIDE = 900  # two columns of charts from this width on
 
@@ -69,6 +69,13 @@ class StatsPage(QStackedWidget):
             self.addWidget(widget)
         self.setCurrentWidget(self.loading)
         self._columns = 0
+        self._pending: list[ChartSpec] = []  # specs of charts still to be made
+        self._made = 0
+
+    @property
+    def ready(self) -> bool:
+        """Figures have arrived and every chart shows them."""
+        return self.figures is not None and not self._pending
 
     @property
     def showing_empty_state(self) -> bool:
@@ -84,6 +91,7 @@ class StatsPage(QStackedWidget):
         self.figures = figures
         totals = figures["totals"]
         if not totals["papers"]:
+            self._pending = []
             self._clear()
             self.setCurrentWidget(self.empty)
             self.drawn.emit()
@@ -98,18 +106,41 @@ class StatsPage(QStackedWidget):
                "as read, with no date." if since else "")
             + "<br>Hover a bar for its value; click it to list those papers.</p>")
         specs = chart_specs(figures)
+        if self._pending:  # charts are being made: they take the newest figures at the end
+            self._pending = specs
+            return
         if [c.spec.name for c in self.charts] == [s.name for s in specs]:
             for chart, spec in zip(self.charts, specs):
                 chart.spec = spec
                 chart.draw()
-        else:
-            self._clear()
-            for spec in specs:
-                chart = Chart(spec)
-                chart.selected.connect(self.selection_requested)
-                self.charts.append(chart)
-            self._columns = 0
-            self._lay_out()
+            self.setCurrentWidget(self.scroll)
+            self.drawn.emit()
+            return
+        # making a chart takes tens of milliseconds: one per turn of the event loop, so
+        # the window stays responsive while the page fills
+        self._clear()
+        self._pending = specs
+        self._made = 0
+        QTimer.singleShot(0, self._make_next)
+
+    def _make_next(self) -> None:
+        specs = self._pending
+        if not specs:
+            return
+        if self._made < len(specs):
+            chart = Chart(specs[self._made])
+            chart.selected.connect(self.selection_requested)
+            self.charts.append(chart)
+            self._made += 1
+            QTimer.singleShot(0, self._make_next)
+            return
+        for chart, spec in zip(self.charts, specs):  # newer figures may have come meanwhile
+            if chart.spec is not spec:
+                chart.spec = spec
+                chart.draw()
+        self._pending = []
+        self._columns = 0
+        self._lay_out()
         self.setCurrentWidget(self.scroll)
         self.drawn.emit()
 

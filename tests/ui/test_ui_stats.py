@@ -20,7 +20,7 @@ from tests.ui.uihelpers import WAIT_MS, settle
 def open_stats(qtbot: Any, window: MainWindow) -> None:
     window.show_statistics()
     qtbot.waitUntil(lambda: window.stats_page is not None
-                    and window.stats_page.figures is not None, timeout=WAIT_MS)
+                    and window.stats_page.ready, timeout=WAIT_MS)
     settle(qtbot, window)
 
 
@@ -36,7 +36,7 @@ def test_empty_library_shows_an_empty_state_not_empty_plots(qtbot, open_window, 
     assert window.sidebar.sidebar_model.entry("stats") is not None
     window.actions["statistics"].trigger()  # View ▸ Statistics
     qtbot.waitUntil(lambda: window.stats_page is not None
-                    and window.stats_page.figures is not None, timeout=WAIT_MS)
+                    and window.stats_page.ready, timeout=WAIT_MS)
     page = window.stats_page
     assert window.center.currentWidget() is page
     assert page.showing_empty_state and page.charts == []
