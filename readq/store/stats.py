@@ -175,15 +175,16 @@ def _days_between(later: str, earlier: str) -> str:
     return f"(julianday(substr({later}, 1, 19)) - julianday(substr({earlier}, 1, 19)))"
 
 
+# the papers behind the waiting figure's bars: (which papers, days waited); ``?`` is now
 WAIT_EXPRESSIONS = {
     # how long papers in the inbox have waited so far (since they were added)
-    "inbox": (IN_INBOX, lambda now: _days_between("?", "p.added_at")),
+    "inbox": (IN_INBOX, _days_between("?", "p.added_at")),
     # how long queued papers have been in the queue (unknown: queued before the history)
-    "queue": ("s.queue_position IS NOT NULL", lambda now: _days_between("?", LAST_QUEUED)),
+    "queue": ("s.queue_position IS NOT NULL", _days_between("?", LAST_QUEUED)),
     # how long read papers waited from being added to being read
-    "read": ("s.status = 'read'", lambda now: _days_between(LAST_READ, "p.added_at")),
+    "read": ("s.status = 'read'", _days_between(LAST_READ, "p.added_at")),
     # how long dismissed papers waited from being added to being dismissed
-    "dismissed": ("s.dismissed = 1", lambda now: _days_between(LAST_DISMISSED, "p.added_at")),
+    "dismissed": ("s.dismissed = 1", _days_between(LAST_DISMISSED, "p.added_at")),
 }
 
 
@@ -238,10 +239,6 @@ def waiting(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
         known = [max(0.0, r[0]) for r in rows if r[0] is not None]
         result[kind] = _summary(known, len(rows) - len(known))
     return result
-
-
-def _bucket_of(days: float) -> str:
-    return next(key for key, _, bound in BUCKETS if days < bound)
 
 
 def ratings(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -394,12 +391,12 @@ def selection_where(key: str, now: datetime | None = None) -> tuple[str, tuple[A
         bounds = {b[0]: (lower, b[2]) for b, lower in
                   zip(BUCKETS, [0.0] + [b[2] for b in BUCKETS[:-1]])}
         if bucket == "unknown":
-            return f"{where} AND {expression(None)} IS NULL", params
+            return f"{where} AND {expression} IS NULL", params
         if bucket not in bounds:
             raise SelectionError(f"unknown selection {key!r}")
         lower, upper = bounds[bucket]
-        days = f"MAX(0, {expression(None)})"
-        sql = f"{where} AND {expression(None)} IS NOT NULL AND {days} >= ?"
+        days = f"MAX(0, {expression})"
+        sql = f"{where} AND {expression} IS NOT NULL AND {days} >= ?"
         if upper == float("inf"):
             return sql, (*params, *params, lower)
         return f"{sql} AND {days} < ?", (*params, *params, lower, *params, upper)
