@@ -197,12 +197,12 @@ def _summary(values: list[float], unknown: int) -> dict[str, Any]:
             "median_days": round(max(0.0, values[len(values) // 2]), 1) if values else None}
 
 
-def waiting(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
-    """How long papers wait: in the inbox and the queue now, and before being read or
-    dismissed; counts per bucket (``unknown``: before the history began) and the median."""
+def ages(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
+    """How long the papers in the inbox and in the queue now have waited so far: counts
+    per bucket (``unknown``: queued before the history began) and the median."""
     result: dict[str, Any] = {}
     # the inbox: bucket bounds as times, compared with added_at (no date arithmetic,
-    # no rows brought into Python); the median by walking the added_at index
+    # no rows brought into Python)
     bounds = [iso(now - timedelta(days=b[2])) for b in BUCKETS[:-1]]
     sums = ", ".join("COALESCE(SUM(c.added_at > ?), 0)" for _ in bounds)
     row = conn.execute(f"SELECT COUNT(*), {sums} FROM user_state s JOIN paper_clock c "
@@ -211,11 +211,18 @@ def waiting(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
     counts = [newer[0]] + [newer[i] - newer[i - 1] for i in range(1, len(newer))]
     counts.append(total - newer[-1])
     median = None
-    if total:
+    if total:  # walk the added_at index, within the bucket that holds the middle paper
+        seen, bucket = 0, 0
+        while seen + counts[bucket] <= total // 2:
+            seen += counts[bucket]
+            bucket += 1
+        upper = iso(now + timedelta(days=1)) if bucket == 0 else bounds[bucket - 1]
+        lower = bounds[bucket] if bucket < len(bounds) else ""
         middle = conn.execute(
             "SELECT c.added_at FROM paper_clock c INDEXED BY paper_clock_added "
             f"JOIN user_state s ON s.paper_id = c.paper_id WHERE {IN_INBOX} "
-            "ORDER BY c.added_at DESC LIMIT 1 OFFSET ?", (total // 2,)).fetchone()[0]
+            "AND c.added_at > ? AND c.added_at <= ? ORDER BY c.added_at DESC "
+            "LIMIT 1 OFFSET ?", (lower, upper, total // 2 - seen)).fetchone()[0]
         median = round(max(0.0, (now - datetime.fromisoformat(middle)).total_seconds()
                            / 86400), 1)
     result["inbox"] = {"buckets": [{"bucket": key, "label": label, "papers": n}
@@ -228,7 +235,13 @@ def waiting(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
         "WHERE s.queue_position IS NOT NULL", (iso(now),)).fetchall()
     known = [max(0.0, r[0]) for r in queued if r[0] is not None]
     result["queue"] = _summary(known, len(queued) - len(known))
-    # read and dismissed papers: from being added to the latest reading / dismissal
+    return result
+
+
+def waits(conn: sqlite3.Connection) -> dict[str, Any]:
+    """How long read and dismissed papers waited, from being added to their latest
+    reading / dismissal: counts per bucket (``unknown``: before the history) and median."""
+    result: dict[str, Any] = {}
     for kind, where, column in (("read", "s.status = 'read'", "c.read_at"),
                                 ("dismissed", "s.dismissed = 1", "c.dismissed_at")):
         cursor = conn.cursor()
@@ -239,6 +252,11 @@ def waiting(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
         known = [max(0.0, r[0]) for r in rows if r[0] is not None]
         result[kind] = _summary(known, len(rows) - len(known))
     return result
+
+
+def waiting(conn: sqlite3.Connection, now: datetime) -> dict[str, Any]:
+    """The waiting figure: :func:`ages` (inbox, queue) and :func:`waits` (read, dismissed)."""
+    return {**ages(conn, now), **waits(conn)}
 
 
 def ratings(conn: sqlite3.Connection) -> dict[str, Any]:

@@ -164,6 +164,9 @@ def test_backdated_history_makes_weeks_and_every_bar_lists_its_papers(library: L
     assert by_week[added_week]["added"] == 161
     assert figures["reading_rate"]["last_4_weeks_average"] == pytest.approx(12 / 4, abs=0.76)
     assert figures["waiting"]["dismissed"]["buckets"][0]["papers"] == 3  # within a day
+    inbox_age = figures["waiting"]["inbox"]
+    assert [b["papers"] for b in inbox_age["buckets"]] == [0, 0, 0, 161 - 15, 0, 0]
+    assert inbox_age["median_days"] == pytest.approx(42, abs=0.1)
     assert figures["triage"]["sessions"][0]["decisions"] == 4
     assert figures["triage"]["sessions"][0]["papers_decided"] == 5
 
