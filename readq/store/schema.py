@@ -198,12 +198,18 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (kind, name, paper_id)
     ) WITHOUT ROWID;
     CREATE INDEX paper_names_paper ON paper_names(paper_id);
+    INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
+    SELECT 'author', j.value, p.id FROM papers p, json_each(p.authors) j;
+    INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
+    SELECT 'org', j.value, p.id FROM papers p, json_each(p.orgs) j;
     CREATE TABLE name_counts (
         kind TEXT NOT NULL,
         name TEXT NOT NULL,
         papers INTEGER NOT NULL,
         PRIMARY KEY (kind, name)
     ) WITHOUT ROWID;
+    INSERT INTO name_counts (kind, name, papers)
+    SELECT kind, name, COUNT(*) FROM paper_names GROUP BY kind, name;
     CREATE INDEX name_counts_papers ON name_counts(kind, papers);
     CREATE TRIGGER name_counts_add AFTER INSERT ON paper_names
     BEGIN
@@ -215,10 +221,6 @@ MIGRATIONS: list[str] = [
         UPDATE name_counts SET papers = papers - 1 WHERE kind = OLD.kind AND name = OLD.name;
         DELETE FROM name_counts WHERE kind = OLD.kind AND name = OLD.name AND papers <= 0;
     END;
-    INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
-    SELECT 'author', j.value, p.id FROM papers p, json_each(p.authors) j;
-    INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
-    SELECT 'org', j.value, p.id FROM papers p, json_each(p.orgs) j;
     CREATE TRIGGER paper_names_insert AFTER INSERT ON papers
     BEGIN
         INSERT OR IGNORE INTO paper_names (kind, name, paper_id)
