@@ -60,8 +60,8 @@ def test_charts_on_the_fixtures_with_hover_values(qtbot, open_window, seeded_roo
     assert sum(added.values) == 161
     week = page.figures["backlog"][-1]["week"]
     # hovering the bar shows its value
-    point = bar_point(backlog, f"added:{week}")
-    backlog._on_move(backlog.mapToScene(point))
+    window.stats_page.scroll.ensureWidgetVisible(backlog)
+    qtbot.mouseMove(backlog.viewport(), bar_point(backlog, f"added:{week}"))
     qtbot.waitUntil(lambda: QToolTip.isVisible(), timeout=WAIT_MS)
     assert QToolTip.text().startswith(f"161 added in the week of {week}")
     authors = page.chart("authors")
