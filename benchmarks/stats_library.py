@@ -101,8 +101,9 @@ def _simulate(library: Library, rng: random.Random, added: list[tuple[int, datet
         if pid in before or rng.random() > 0.4:
             continue
         wait = timedelta(hours=rng.expovariate(1 / 120))  # days to weeks, a long tail
-        decided = min(now - timedelta(minutes=5), max(old_cut, added_at) + wait)
-        when_of[pid] = decided
+        decided = max(old_cut, added_at) + wait
+        if decided < now - timedelta(minutes=5):  # later ones: not decided yet
+            when_of[pid] = decided
     decided_ids = sorted(when_of, key=lambda p: when_of[p])
     # decisions through the library service (the triggers record them), a session per day
     by_day: dict[date, list[int]] = {}

@@ -132,6 +132,8 @@ class StatsPage(QStackedWidget):
             chart.selected.connect(self.selection_requested)
             self.charts.append(chart)
             self._made += 1
+            self._lay_out(force=True)  # shown as it comes: no big paint at the end
+            self.setCurrentWidget(self.scroll)
             QTimer.singleShot(0, self._make_next)
             return
         for chart, spec in zip(self.charts, specs):  # newer figures may have come meanwhile
@@ -150,9 +152,9 @@ class StatsPage(QStackedWidget):
             chart.deleteLater()
         self.charts = []
 
-    def _lay_out(self) -> None:
+    def _lay_out(self, force: bool = False) -> None:
         columns = 2 if self.width() >= WIDE else 1
-        if columns == self._columns or not self.charts:
+        if (columns == self._columns and not force) or not self.charts:
             return
         self._columns = columns
         for chart in self.charts:
