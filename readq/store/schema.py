@@ -282,6 +282,18 @@ MIGRATIONS: list[str] = [
                          WHERE paper_id = NEW.paper_id AND event = 'queued')
         WHERE paper_id = NEW.paper_id;
     END;
+    CREATE TRIGGER paper_clock_event_removed AFTER DELETE ON state_history
+    WHEN OLD.event IN ('read', 'dismissed', 'queued')
+    BEGIN
+        UPDATE paper_clock SET
+            read_at = (SELECT MAX(at) FROM state_history
+                       WHERE paper_id = OLD.paper_id AND event = 'read'),
+            dismissed_at = (SELECT MAX(at) FROM state_history
+                            WHERE paper_id = OLD.paper_id AND event = 'dismissed'),
+            queued_at = (SELECT MAX(at) FROM state_history
+                         WHERE paper_id = OLD.paper_id AND event = 'queued')
+        WHERE paper_id = OLD.paper_id;
+    END;
     INSERT OR IGNORE INTO settings (key, value)
     VALUES ('history_since', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
     """,

@@ -220,6 +220,7 @@ def test_derived_tables_follow_every_change(library: Library) -> None:
         library.store.update_paper(ids[5], {"authors": ["Ada Lovelace", "Ada Lovelace"]},
                                    "2026-02-01T00:00:00+00:00")
         conn.execute("DELETE FROM papers WHERE id = ?", (ids[6],))
+        conn.execute("DELETE FROM state_history WHERE paper_id = ?", (ids[1],))
 
     def rows(sql: str) -> list[tuple]:
         return sorted(tuple(r) for r in conn.execute(sql))
