@@ -239,6 +239,7 @@ def _progress_printer(label: str) -> Any:
 
 def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     fmt = None if args.format == "auto" else DumpFormat(args.format)
+    library.index  # noqa: B018 (an index folder readq did not make is refused before storing)
     paths = [Path(p) for p in args.paths]
     if len(paths) > 1 and (os.cpu_count() or 1) > 1:
         # index the dumps already stored while the next one is stored
