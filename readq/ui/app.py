@@ -71,6 +71,8 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
         try:
             window = MainWindow(Path(library_root), settings or user_settings())
         except StoreDamaged as damage:  # offer the newest good backup, then open that
+            if damage.backup is None:
+                raise  # nothing to offer: the message says what is wrong
             if not offer_restore(Path(library_root), damage):
                 instance.release()
                 return 1
