@@ -10,6 +10,12 @@
   read-only connection; larger ones get it from ``readq check`` and the app's
   background check.
 
+The file itself is read (header) only the first time a process opens a library:
+closing a file descriptor drops every POSIX lock the process holds on that file,
+SQLite's included, so it must not happen while this process has the store open
+(https://www.sqlite.org/howtocorrupt.html, 2.2). Later opens in the same process
+only look at the file's size.
+
 A damaged store is never written, replaced or deleted: ``StoreDamaged`` says what is
 wrong and names the newest backup that passes its own check. ``restore_over_damaged``
 keeps the damaged files aside (``damaged-<time>/``) and puts a backup in their place.
@@ -34,6 +40,7 @@ STORE_NAME = "library.sqlite3"
 SIDE_FILES = ("-wal", "-shm", "-journal")
 QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024  # ≈ 0.1 s of quick_check on this machine
 _MAGIC = b"SQLite format 3\x00"
+_checked_here: set[tuple[str, int]] = set()  # stores this process has read and found sound
 
 
 class StoreDamaged(Exception):
@@ -73,9 +80,14 @@ def find_problem(root: Path, *, quick_check_max: int = QUICK_CHECK_MAX_BYTES) ->
         if _has_backups(root) or _has_index(root):
             return "empty, 0 bytes, where a library was"
         return None
+    key = (str(path.resolve()), info.st_ino)
+    if key in _checked_here:
+        return None  # read once already: reading it again could drop SQLite's locks
     problem = _header_problem(path, info.st_size)
     if problem is None and info.st_size <= quick_check_max:
         problem = quick_check(path)
+    if problem is None:
+        _checked_here.add(key)
     return problem
 
 
@@ -94,11 +106,9 @@ def quick_check(path: Path) -> str | None:
             result = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
         finally:
             conn.close()
-    except sqlite3.OperationalError as exc:
-        if _is_busy(exc) or "unable to open" in str(exc):
-            return None  # locked or unreadable here: the real open reports it
-        return f"SQLite says: {exc}"
-    except sqlite3.DatabaseError as exc:
+    except sqlite3.OperationalError:
+        return None  # busy, locked, an I/O hiccup, no access: not proof of damage
+    except sqlite3.DatabaseError as exc:  # "malformed", "not a database"
         return f"SQLite says: {exc}"
     if result == ["ok"]:
         return None
@@ -187,8 +197,9 @@ def protect(root: Path) -> None:
     except OSError:
         return
     ours = set(names) | {"index", "backups"}
-    if entries <= ours or all(e in ours or e.startswith("damaged-") for e in entries):
-        make_private(root, PRIVATE_DIR)
+    prefixes = ("damaged-", "index.moved-aside-", ".readq-app.lock", f".{STORE_NAME}")
+    if all(e in ours or e.startswith(prefixes) for e in entries):
+        make_private(root, PRIVATE_DIR)  # a folder of the user's own files keeps its mode
     for name in names:
         make_private(root / name, PRIVATE_FILE)
     for sub in ("index", "backups"):
