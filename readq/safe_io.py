@@ -75,11 +75,19 @@ def read_regular_text(path: Path, *, limit: int = NOTE_FILE_LIMIT, what: str = "
 def write_atomic(target: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``target`` whole or not at all; never through a planted symlink.
 
-    The new file gets the mode an ordinary new file would get (the user's umask), or the
+    A target that is (or links to) a folder, a device or a pipe is refused with
+    ``FileRefused``; a symlink to a regular file is replaced by the new file. The new file gets the mode an ordinary new file would get (the user's umask), or the
     mode of the regular file it replaces. Errors name ``target``, never the temporary file.
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
+    try:
+        existing = os.stat(target)  # through a link too: a link to a device is no file
+    except OSError:
+        existing = None  # nothing there, or a dangling link (replaced, never followed)
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise FileRefused(f"{target} is not a regular file ({_kind(existing.st_mode)}); "
+                          "choose a file name to write to")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp",
                                          dir=folder)

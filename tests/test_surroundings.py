@@ -210,6 +210,12 @@ def test_export_never_follows_a_planted_symlink(root, tmp_path, capsys):
     assert sorted(p.name for p in target.parent.iterdir()) == ["papers.json"]  # no leftovers
 
 
+def test_export_never_replaces_a_device(root, capsys):
+    code, _, err = _run(capsys, "export", "-o", "/dev/null", "--library", str(root))
+    assert code == 1 and "not a regular file" in err
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
 def test_export_failure_names_the_target_and_leaves_nothing(root, tmp_path, capsys):
     target = tmp_path / "out" / "papers.json"
     target.mkdir(parents=True)  # a folder where the file should go
