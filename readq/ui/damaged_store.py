@@ -25,12 +25,12 @@ def damaged_store_box(damage: StoreDamaged, parent: QWidget | None = None) -> QM
             f"The newest good backup is {damage.backup.name}. Restoring it keeps the damaged "
             "store aside in the library folder (nothing is deleted); changes made after "
             "that backup are not in it.")
-        box.addButton("Restore backup", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("Restore backup", QMessageBox.ButtonRole.AcceptRole))
     else:
         box.setInformativeText(
             "No good backup exists. The store was left untouched: copy it somewhere safe, "
             "then move it out of the library folder to start a new library.")
-    box.addButton(QMessageBox.StandardButton.Close)
+    box.setEscapeButton(box.addButton(QMessageBox.StandardButton.Close))
     return box
 
 
