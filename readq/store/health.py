@@ -142,7 +142,9 @@ def restore_over_damaged(root: Path, backup: Path) -> Path:
     try:
         check_backup_file(backup)
     except BackupError as exc:
-        raise StoreDamaged(store_path(root), f"and {exc}", newest_good_backup(root)) from None
+        problem = find_problem(root) or "it fails its checks"
+        raise StoreDamaged(store_path(root), f"{problem}; and the chosen backup cannot be "
+                           f"used: {exc}", newest_good_backup(root)) from None
     aside = root / f"damaged-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
     n = 1
     while aside.exists():

@@ -117,3 +117,15 @@ def test_store_moved_alone_gets_its_index_on_the_first_search(root, tmp_path, ca
     shutil.copy2(root / "library.sqlite3", moved / "library.sqlite3")
     code, out, err = _run(capsys, "search", "embodied", "--library", str(moved))
     assert code == 0 and "no papers" not in out and out.strip(), err
+
+
+def test_restoring_a_bad_backup_over_a_damaged_store_changes_nothing(root, capsys, tmp_path):
+    store = root / "library.sqlite3"
+    store.write_bytes(b"")
+    bad = tmp_path / "readq-bad.sqlite3"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    code, _, err = _run(capsys, "restore", str(bad), "--library", str(root))
+    assert code == 1 and err.count("\n") == 1 and "cannot be used" in err
+    assert "readq restore " + str(next((root / "backups").iterdir())) in err
+    assert store.read_bytes() == b""
+    assert not [p for p in root.iterdir() if p.name.startswith("damaged-")]
