@@ -147,6 +147,21 @@ def test_read_only_library_is_named_and_changes_nothing(root, capsys, monkeypatc
         assert lib.paper(1)["rating"] == 0
 
 
+def test_a_read_only_file_system_is_named(root, capsys, monkeypatch):
+    """A library on a read-only mount: SQLite cannot open it for writing; the message
+    says why (the mount is simulated: mounting needs privileges CI does not have)."""
+    import readq.store.health as health
+
+    class ReadOnly:
+        f_flag = os.ST_RDONLY
+
+    monkeypatch.setattr(health.os, "statvfs", lambda path: ReadOnly)
+    message = health.describe_error(sqlite3.OperationalError("unable to open database file"),
+                                    root)
+    assert message == (f"the library {root} is read-only (it is on a read-only file system); "
+                       "nothing was changed — check the folder's permissions or the disk")
+
+
 def test_transaction_keeps_the_real_error_when_sqlite_rolled_back_itself(tmp_path):
     with Library(tmp_path / "lib") as lib:
         store = lib.store

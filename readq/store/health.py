@@ -172,10 +172,12 @@ def describe_error(exc: BaseException, root: Path) -> str:
             getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL":
         return (f"the disk holding the library {root} is full; nothing was changed — "
                 "free some space and try again")
-    if "readonly" in low or "read-only" in low or code in (errno.EROFS, errno.EACCES,
-                                                            errno.EPERM):
-        return (f"the library {root} is read-only here ({text}); nothing was changed — "
-                "check the folder's permissions or the disk")
+    writing = ("readonly" in low or "read-only" in low or "unable to open" in low
+               or code in (errno.EROFS, errno.EACCES, errno.EPERM))
+    read_only = _read_only_reason(Path(root)) if writing else None
+    if read_only or (writing and "unable to open" not in low):
+        return (f"the library {root} is read-only ({read_only or text}); nothing was "
+                "changed — check the folder's permissions or the disk")
     if "malformed" in low or "not a database" in low or "corrupt" in low:
         backup = newest_good_backup(root)
         hint = (f"restore the newest good backup with `readq restore {backup}`" if backup
@@ -214,6 +216,19 @@ def protect(root: Path) -> None:
                 continue
             for child in children:
                 make_private(child, PRIVATE_FILE)
+
+
+def _read_only_reason(root: Path) -> str | None:
+    """Why the library folder cannot be written, if it cannot."""
+    folder = root if root.exists() else root.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "it is on a read-only file system"
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK):
+        return "this account cannot write to the folder"
+    return None
 
 
 def _header_problem(path: Path, size: int) -> str | None:
