@@ -30,7 +30,8 @@ from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
 
-from readq.search.index import SCHEMA_VERSION
+from readq.search.index import SCHEMA_VERSION, IndexBusy
+from readq.search.query import QueryError
 
 MARKER = "readq-index-version"  # readq's mark on the folder, read by SearchIndex too
 _OURS = re.compile(r"^(_?MAIN[_.].*|MAIN_WRITELOCK|readq-index-version|[a-z0-9]{6,40}\.tmp)$")
@@ -135,11 +136,9 @@ def guarded(folder: Path, run: Callable[[], list[int]]) -> list[int]:
     """Run a search; an index that fails while read raises ``IndexDamaged``."""
     try:
         return run()
-    except (IndexDamaged, IndexFolderRefused):
+    except (IndexDamaged, IndexFolderRefused, QueryError, IndexBusy):
         raise
-    except Exception as exc:
-        if type(exc).__name__ in ("QueryError", "IndexBusy"):
-            raise
+    except Exception as exc:  # whatever a damaged file makes Whoosh raise
         raise IndexDamaged(damage_message(folder, exc)) from None
 
 
