@@ -8,7 +8,10 @@ reading rate, waiting times, ratings, what fills the library, imports, triage.
 
 from __future__ import annotations
 
+import io
 import os
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -146,19 +149,40 @@ def draw(figures: dict[str, Any]) -> Any:
 
 
 def write_plot(figures: dict[str, Any], path: Path) -> Path:
-    """Write the composite picture to ``path`` (``.png`` or ``.svg``), atomically."""
+    """Write the composite picture to ``path`` (``.png`` or ``.svg``), whole or not at all.
+
+    It is drawn in memory first, then written through a private temporary file beside
+    the target (random name, ``O_EXCL``: a planted link is never followed) that is renamed
+    over it. A target that is a folder, device or pipe is refused."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in PLOT_SUFFIXES:
         raise PlotError(f"--plot writes .png or .svg files, not {path.name!r}")
-    if not path.parent.is_dir():
-        raise PlotError(f"no folder {path.parent} to write {path.name} in")
-    fig = draw(figures)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise PlotError(f"no folder {folder} to write {path.name} in")
     try:
-        fig.savefig(tmp, format=suffix[1:], dpi=100)
-        tmp.replace(path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        existing = os.stat(path)
+    except OSError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise PlotError(f"{path} is not a regular file; choose a file name to write to")
+    buffer = io.BytesIO()
+    draw(figures).savefig(buffer, format=suffix[1:], dpi=100)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(buffer.getvalue())
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
     return path

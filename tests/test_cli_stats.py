@@ -92,7 +92,7 @@ def test_plot_writes_a_valid_picture(seeded, tmp_path, capsys, suffix):
         root = ET.parse(target).getroot()
         assert root.tag.endswith("svg")
         assert "Backlog" in target.read_text(encoding="utf-8")
-    assert not list(tmp_path.glob(".*.part"))
+    assert not list(tmp_path.glob(".*.tmp"))
 
 
 def test_plot_of_an_empty_library(tmp_path, capsys):
@@ -103,10 +103,24 @@ def test_plot_of_an_empty_library(tmp_path, capsys):
         assert image.format == "PNG"
 
 
-@pytest.mark.parametrize("name", ["stats.pdf", "no-such-folder/stats.png"])
+@pytest.mark.parametrize("name", ["stats.pdf", "no-such-folder/stats.png", "folder.png"])
 def test_plot_refuses_what_it_cannot_write(seeded, tmp_path, capsys, name):
     target = tmp_path / name
+    if name == "folder.png":
+        target.mkdir()
     code, out, err = run(capsys, "stats", "--plot", str(target), "--library", seeded)
     assert code == 1 and out == ""
     assert err.startswith("readq: ") and len(err.strip().splitlines()) == 1
-    assert not target.exists()
+    assert not target.exists() or target.is_dir()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_plot_replaces_a_planted_link_without_following_it(seeded, tmp_path, capsys):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    target = tmp_path / "stats.svg"
+    target.symlink_to(victim)
+    code, _, err = run(capsys, "stats", "--plot", str(target), "--library", seeded)
+    assert code == 0, err
+    assert victim.read_text() == "keep me"
+    assert not target.is_symlink() and target.read_text().lstrip().startswith("<?xml")
