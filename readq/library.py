@@ -82,6 +82,7 @@ class FileReport:
     failed: str | None = None
     import_id: int | None = None
     new_ids: list[int] = field(default_factory=list)
+    unsure: dict[str, int] = field(default_factory=dict)  # boundary kind → records
 
     def as_json(self) -> dict[str, Any]:
         """The contract shape of DESIGN.md §5."""
@@ -92,6 +93,7 @@ class FileReport:
             "path": self.path, "format": self.format, "records": self.records,
             "new": self.new, "merged": self.merged, "unchanged": self.unchanged,
             "possible_duplicates": self.possible_duplicates, "errors": errors,
+            "unsure": self.unsure,
         }
 
     @property
@@ -221,6 +223,7 @@ class Library:
         try:
             with DumpSource(Path(path)) as source:
                 kind, items = stream_items(source.lines(), source.captured, format)
+                report.unsure = items.unsure  # filled while the items are consumed
                 total = max(1, source.size // 1500)  # progress estimate: ~1.5 kB a record
                 return self._store_items(kind, items, Path(path).name, report, progress,
                                          should_cancel, source.problems, total)
@@ -246,6 +249,7 @@ class Library:
                      should_cancel: Cancel | None = None) -> FileReport:
         """Merge parsed records into the store in ONE transaction (all or nothing)."""
         items: list[Record | Problem] = [*parsed.records, *parsed.problems]
+        report.unsure = dict(parsed.unsure)
         try:
             return self._store_items(parsed.format, iter(items), file_name, report, progress,
                                      should_cancel, [], len(parsed.records))

@@ -7,10 +7,15 @@ become *possible duplicates* for the user; nothing is merged silently on a guess
 
 Candidates are found through MinHash bands of the abstract's content words kept
 in the store, so a 100,000-paper library is not scanned.
+
+Fields that came from a bad decode (bytes kept as U+FFFD, or UTF-8 read as
+Windows-1252) are not "different": such a title matches its clean version, and a
+re-import of the corrected dump replaces them (``damaged_version_of``).
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +66,32 @@ def abstract_bands(words: frozenset[str]) -> list[int]:
     ]
 
 
+REPLACEMENT = "\ufffd"
+
+
+def damaged_version_of(stored: object, clean: object) -> bool:
+    """Whether ``stored`` is ``clean`` as a bad decode showed it: each stray byte kept
+    as U+FFFD where ``clean`` has one character, or ``clean``'s UTF-8 read as
+    Windows-1252 (``KÃ¼ttler``). Lists (authors, orgs) compare item by item."""
+    if isinstance(stored, list) and isinstance(clean, list):
+        return (len(stored) == len(clean) and stored != clean
+                and all(a == b or damaged_version_of(a, b) for a, b in zip(stored, clean)))
+    if not isinstance(stored, str) or not isinstance(clean, str) or not stored or not clean:
+        return False
+    if stored == clean or REPLACEMENT in clean:
+        return False
+    if REPLACEMENT in stored:
+        pattern = ".?".join(re.escape(part) for part in stored.split(REPLACEMENT))
+        return re.fullmatch(pattern, clean, re.DOTALL) is not None
+    if clean.isascii():
+        return False
+    try:
+        misread = clean.encode("utf-8").decode("cp1252", errors="replace")
+    except UnicodeError:
+        return False
+    return " ".join(misread.split()) == stored
+
+
 @dataclass(frozen=True)
 class Match:
     """The decision for one record."""
@@ -93,7 +124,9 @@ def judge_abstract_match(record: Record, words: frozenset[str],
         if record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id:
             continue
         sim = jaccard(words, content_words(row["abstract"]))
-        titles_differ = bool(record_key and row["title_key"] and record_key != row["title_key"])
+        titles_differ = bool(record_key and row["title_key"] and record_key != row["title_key"]
+                             and not damaged_version_of(row["title"], record.title)
+                             and not damaged_version_of(record.title, row["title"]))
         if titles_differ and sim < RETITLED:
             continue
         agree = _dates_agree(record.arxiv_id, row["published"]) or _dates_agree(
@@ -114,10 +147,11 @@ def judge_abstract_match(record: Record, words: frozenset[str],
 
 
 def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
-    """The fields a record can add to a stored paper: only those still empty.
+    """The fields a record can add to a stored paper: only those still empty, or
+    damaged by a bad decode that this record shows undamaged.
 
     A year-less date is replaced by a full one; has_code only ever turns on. The
-    abstract already stored is kept (the first version seen wins).
+    abstract already stored is kept (the first version seen wins) unless damaged.
     """
     changes: dict[str, Any] = {}
     simple = {
@@ -126,8 +160,12 @@ def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
         "comments": record.comments, "abstract": record.abstract or None,
     }
     for name, value in simple.items():
-        if value not in (None, "") and existing.get(name) in (None, ""):
+        if value not in (None, "") and (existing.get(name) in (None, "")
+                                        or damaged_version_of(existing.get(name), value)):
             changes[name] = value
+    for name, values in (("authors", record.authors), ("orgs", record.orgs)):
+        if damaged_version_of(existing[name], values):
+            changes[name] = values
     if record.authors and not existing["authors"]:
         changes["authors"] = record.authors
         changes["authors_truncated"] = int(record.authors_truncated)

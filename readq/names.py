@@ -226,6 +226,14 @@ _GLUE_BREAKERS = "-–—(/[{:,&+"
 def split_title_and_authors(
     line: str, known_names: frozenset[str] = frozenset()
 ) -> tuple[str, list[str]] | None:
+    """``(title, authors)`` of a glued line, or None; see ``split_glued_line``."""
+    found = split_glued_line(line, known_names)
+    return None if found is None else (found[0], found[1])
+
+
+def split_glued_line(
+    line: str, known_names: frozenset[str] = frozenset()
+) -> tuple[str, list[str], bool] | None:
     """Split ``<title><first author>, <author>, …`` where nothing separates title and authors.
 
     ``line`` has had its ``· orgs`` and ``et al.`` removed. Every position where a
@@ -234,11 +242,13 @@ def split_title_and_authors(
     a character that cannot end a title. Names in ``known_names`` (folded) win;
     then the split that reads the most names; then the best-shaped first name;
     then the earliest position. Organisations as first authors (``OpenAI``) are
-    tried last. None when no position works.
+    tried last. None when no position works. The flag says whether the split is
+    sure: the runner-up lost on more than the shape of the first name or position.
     """
     found = _best_split(line, known_names)
     if found is None:
-        found = _team_split(line)
+        team = _team_split(line)
+        found = None if team is None else (team[0], team[1], False)
     if found is None:  # a first author that starts with a bare initial: ``G C Jordan``
         found = _best_split(line, known_names, strict=False)
     return found
@@ -270,18 +280,19 @@ def _glue_points(line: str) -> list[int]:
 def _title_end_score(title: str) -> int:
     """0 for a plausible end of a title; -1 for one that is the start of a name
     (``…Tau EN D'`` + ``Cruz``, ``…ArrayRemco F.`` + ``J. van der Burg``)."""
-    if re.search(r"(?:^|\s)[A-Z]['’]$|(?:^|[\s.])[A-Z]\.$", title):
+    if re.search(r"(?:^|\s)[A-Z]['’]$|[A-Z]\.$", title):
         return -1
     return 0
 
 
 def _best_split(line: str, known_names: frozenset[str], *, strict: bool = True
-                ) -> tuple[str, list[str]] | None:
+                ) -> tuple[str, list[str], bool] | None:
     """The best glue point: a title that does not end in the start of a name, then
     the most names read (a split inside a name leaves the earlier names in the
     "title"), then a first name known from elsewhere in the dump, then the
     best-shaped first name, then the earliest position."""
     best: tuple[tuple[int, ...], str, list[str]] | None = None
+    runner_up: tuple[int, ...] | None = None
     for i in _glue_points(line):
         names = split_names(line[i:])
         if not names:
@@ -291,14 +302,23 @@ def _best_split(line: str, known_names: frozenset[str], *, strict: bool = True
             continue
         # a name glued to a lower-case title end starts with a lower-case particle only
         # as a last resort (``…Learningvan den Oord``; not ``Gracie|la Binimelis``)
-        case_change = int(not line[i].islower())
+        # inside a run of capitals (``P|LANET``) is no case change either
+        after = line[i + 1] if i + 1 < len(line) else " "
+        case_change = int(not line[i].islower() and not (
+            line[i - 1].isupper() and line[i].isupper() and after.isupper()))
         key = (_title_end_score(line[:i]), len(names), int(fold(names[0]) in known_names),
                case_change, first_score, -i)
         if best is None or key > best[0]:
+            runner_up = best[0] if best is not None else None
             best = (key, line[:i], names)
+        elif runner_up is None or key > runner_up:
+            runner_up = key
     if best is None:
         return None
-    return best[1], best[2]
+    # sure when the runner-up lost on the title's end, the names read, known names or
+    # a case change at the glue (not merely on the shape of the first name or position)
+    sure = strict and (runner_up is None or best[0][:4] != runner_up[:4])
+    return best[1], best[2], sure
 
 
 def _case_changes(word: str) -> int:
