@@ -105,6 +105,8 @@ def detect_format(lines: list[str]) -> DumpFormat:
 def _blank_after_meta(lines: list[str]) -> bool:
     """Spaced profiles put blank lines inside records; compact ones never do."""
     votes = total = 0
+    while lines and not lines[-1]:  # blank lines at the very end separate nothing
+        lines = lines[:-1]
     for i, line in enumerate(lines):
         if is_meta_line(line):
             total += 1

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 MAX_REF_CHARS = 400    # no real journal reference is longer
 SUFFIX_WINDOW = 30     # words of the abstract side that are weighed
-SURE_MARGIN = 0.6      # the runner-up must cost this much more
+SURE_MARGIN = 0.5      # the runner-up must cost this much more
 SPACE_PENALTY = 3.0    # cutting at a space: nothing shows a glue there
 LONG_REF_CHARS = 150   # references longer than this are rarer the longer they are
 WEAK_SEAM_PENALTY = 0.5
@@ -100,7 +100,12 @@ def _seam_penalty(text: str, j: int) -> float | None:
     after = text[j + 1] if j + 1 < len(text) else " "
     closer = left in _CLOSERS or not (left.isalnum() or left.isspace() or left in "([{-–—\\")
     if right.isupper():
-        if left.islower() or left.isdigit() or closer:
+        if left.isdigit():
+            pages = _PAGE_RANGE_AT_END.search(text[max(0, j - 24):j])
+            if pages and len(pages[2]) > len(pages[1]):
+                return WEAK_SEAM_PENALTY  # 112-1293|D: a range grown longer than it began
+            return 0.0
+        if left.islower() or closer:
             return 0.0
         if left.isupper() and after.islower():
             return WEAK_SEAM_PENALTY  # an acronym, then a capitalised word
