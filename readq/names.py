@@ -131,9 +131,16 @@ def is_team_name(name: str) -> bool:
             continue
         if not all(ch.isalnum() or ch in "-./&+'’" for ch in token):
             return False
-        if not all(_is_team_part(part) for part in re.split(r"[-/]", token)):
+        if not all(_is_team_part(part) or (token is not tokens[0] and _is_camel(part))
+                   for part in re.split(r"[-/]", token)):
             return False
     return True
+
+
+def _is_camel(part: str) -> bool:
+    """``DeepMind``, ``OpenAI`` — inside a team's name, never as its first word (where
+    ``GHz`` + ``Fermi`` would read as ``HzFermi``)."""
+    return re.fullmatch(r"(?:[A-Z][a-z]+){2,3}|[A-Z][a-z]+[A-Z]{2,3}", part) is not None
 
 
 def _is_team_part(part: str) -> bool:
@@ -305,7 +312,7 @@ def _best_split(line: str, known_names: frozenset[str], *, strict: bool = True
         # inside a run of capitals (``P|LANET``) is no case change either
         after = line[i + 1] if i + 1 < len(line) else " "
         case_change = int(not line[i].islower() and not (
-            line[i - 1].isupper() and line[i].isupper() and after.isupper()))
+            line[i - 1].isupper() and line[i].isupper() and not after.islower()))
         key = (_title_end_score(line[:i]), len(names), int(fold(names[0]) in known_names),
                case_change, first_score, -i)
         if best is None or key > best[0]:

@@ -55,7 +55,10 @@ def _emission(state: str, text: str) -> float:
     if state == HEADER:
         return 0.0 if length < 100 and not prose else -8.0
     if state == TITLE:
-        score = 0.0 if length <= 250 else (-3.0 if length <= 400 else -12.0)
+        score = (0.0 if length <= 150 else -1.5 if length <= 250 else -4.0 if length <= 400
+                 else -12.0)
+        if text.endswith("."):
+            score -= 1.5  # titles rarely end in a full stop; abstracts nearly always do
         return score - (2.0 if prose else 0.0)
     score = 0.0 if length >= 200 else (-1.0 if length >= 100 else (-3.0 if length >= 40 else -6.0))
     return score + (0.5 if prose else 0.0)
