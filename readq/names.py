@@ -122,7 +122,7 @@ def is_team_name(name: str) -> bool:
     """``The Fermi LAT Collaboration``, ``Open Ended Learning Team``, ``AXTAR Consortium``:
     capitalised words, acronyms and numbers ending in a team word."""
     tokens = name.split(" ")
-    if not 2 <= len(tokens) <= 9 or tokens[-1].lower() not in TEAM_WORDS:
+    if not 2 <= len(tokens) <= 7 or tokens[-1].lower() not in TEAM_WORDS:
         return False
     if not tokens[-1][0].isupper():
         return False
@@ -140,7 +140,11 @@ def is_team_name(name: str) -> bool:
 def _is_camel(part: str) -> bool:
     """``DeepMind``, ``OpenAI`` — inside a team's name, never as its first word (where
     ``GHz`` + ``Fermi`` would read as ``HzFermi``)."""
-    return re.fullmatch(r"(?:[A-Z][a-z]+){2,3}|[A-Z][a-z]+[A-Z]{2,3}", part) is not None
+    if re.fullmatch(r"(?:[A-Z][a-z]+){2,3}|[A-Z][a-z]+[A-Z]{2,3}", part) is None:
+        return False
+    # ``PositivityThe``: a title's last word glued to ``The …``, not one word
+    return not any(w.lower() in _TEAM_CONNECTORS or w in ("A", "An")
+                   for w in re.findall(r"[A-Z][a-z]*", part)[1:])
 
 
 def _is_team_part(part: str) -> bool:
