@@ -24,6 +24,7 @@ from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
     Match,
     abstract_bands,
+    damaged_title_keys,
     fill_empty,
     judge_abstract_match,
 )
@@ -339,8 +340,9 @@ class Library:
             found = self.store.id_by_arxiv(record.arxiv_id)
             if found is not None:
                 return Match("same", found, 1.0)
-        if key:
-            for found in self.store.ids_by_title_key(key):
+        # a title stored damaged by a bad decode is found under the key it was stored with
+        for known_key in (key, *damaged_title_keys(record.title)) if key else ():
+            for found in self.store.ids_by_title_key(known_key):
                 row = self.store.match_rows([found])[0]
                 if not (record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id):
                     return Match("same", found, 1.0)

@@ -23,7 +23,8 @@ from typing import Any, Literal
 
 from readq.dates import arxiv_year_month, months_apart
 from readq.models import Record
-from readq.text import content_words, jaccard, title_key
+from readq.names import split_title_and_authors, strip_et_al, without_orgs
+from readq.text import clean_line, content_words, jaccard, title_key
 
 BANDS = 24
 ROWS = 3
@@ -83,13 +84,49 @@ def damaged_version_of(stored: object, clean: object) -> bool:
     if REPLACEMENT in stored:
         pattern = ".?".join(re.escape(part) for part in stored.split(REPLACEMENT))
         return re.fullmatch(pattern, clean, re.DOTALL) is not None
-    if clean.isascii():
+    if clean.isascii() and stored.isascii():
         return False
-    try:
-        misread = clean.encode("utf-8").decode("cp1252", errors="replace")
-    except UnicodeError:
+    if misread(clean) == stored:
+        return True
+    # an old whole-file misdecode could also hide the glue of a compact line, so the
+    # stored "title" is the misread title with its authors still glued on
+    restored = _restored(stored)
+    if restored is None or restored == clean:
         return False
-    return " ".join(misread.split()) == stored
+    if restored.startswith(clean):
+        split = split_title_and_authors(strip_et_al(without_orgs(restored))[0])
+        return split is not None and split[0] == clean
+    # bytes the misdecode lost: compare what is left of both, as ASCII
+    kept, title = _skeleton(restored), _skeleton(clean)
+    return len(title) >= 12 and kept.startswith(title) and kept != title
+
+
+def _restored(stored: str) -> str | None:
+    """Text stored from UTF-8 misread as Windows-1252, read right as far as it can be
+    (None if it was not such text)."""
+    if stored.isascii():
+        return None
+    restored = stored.encode("cp1252", errors="replace").decode("utf-8", errors="replace")
+    return clean_line(restored) if restored != stored else None
+
+
+def _skeleton(text: str) -> str:
+    return re.sub(r"[^!-~]|\?", "", text)
+
+
+def misread(clean: str) -> str:
+    """``clean`` as a whole-file Windows-1252 decode of its UTF-8 showed it."""
+    return clean_line(clean.encode("utf-8").decode("cp1252", errors="replace"))
+
+
+def damaged_title_keys(title: str | None) -> list[str]:
+    """Title keys a bad decode of ``title`` would have been stored under: its UTF-8
+    read as Windows-1252, and its non-ASCII characters each kept as U+FFFD."""
+    if not title or title.isascii():
+        return []
+    keys = [title_key(misread(title)),
+            title_key("".join(ch if ch.isascii() else REPLACEMENT for ch in title))]
+    return [k for k in dict.fromkeys(keys) if k and k != title_key(title)]
 
 
 @dataclass(frozen=True)
@@ -124,9 +161,10 @@ def judge_abstract_match(record: Record, words: frozenset[str],
         if record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id:
             continue
         sim = jaccard(words, content_words(row["abstract"]))
-        titles_differ = bool(record_key and row["title_key"] and record_key != row["title_key"]
-                             and not damaged_version_of(row["title"], record.title)
-                             and not damaged_version_of(record.title, row["title"]))
+        if damaged_version_of(row["title"], record.title) or damaged_version_of(
+                record.title, row["title"]):
+            return Match("same", row["id"], 1.0)  # the same title, one side badly decoded
+        titles_differ = bool(record_key and row["title_key"] and record_key != row["title_key"])
         if titles_differ and sim < RETITLED:
             continue
         agree = _dates_agree(record.arxiv_id, row["published"]) or _dates_agree(

@@ -94,7 +94,11 @@ _GLUED_INITIALS = re.compile(r"^(?:[A-Z]\.-?)+(?=[^\W\d_])")  # M.O'Dowd, J.-P.S
 
 
 def token_kind(token: str) -> str | None:
-    """Classify one token of a name: initial, word, particle, suffix; None if not a name part."""
+    """Classify one token of a name: initial, word, particle, suffix; None if not a name part.
+
+    A character kept as U+FFFD (a byte a bad decode could not read) counts as a letter."""
+    if "\ufffd" in token:
+        token = token[0].replace("\ufffd", "X") + token[1:].replace("\ufffd", "x")
     low = token.lower()
     if low in SUFFIXES:
         return "suffix"
