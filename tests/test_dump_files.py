@@ -157,3 +157,23 @@ def test_reimport_repairs_mojibake_from_an_old_whole_file_misdecode(tmp_path):
         assert fixed.new == 0 and fixed.possible_duplicates == 0
         names = [a for r in lib.export_rows(lib.view_ids("all", sort="id")) for a in r["authors"]]
         assert "Heinrich Küttler" in names and not any("Ã" in n for n in names)
+
+
+def test_import_report_names_unsure_boundaries(tmp_path, capsys):
+    abstract = ("We study a problem that matters to many people in the field and show "
+                "with careful experiments that a simple method works better than expected.")
+    path = tmp_path / "listing.txt"
+    path.write_text(f"{abstract}\narXiv:2401.00001 - ApJS (2016), 225(2), p.312D scenes "
+                    f"are hard to reconstruct and we show how.\narXiv:2401.00002\n",
+                    encoding="utf-8")
+    lib = str(tmp_path / "lib")
+    assert main(["import", str(path), "--library", lib]) == 0
+    out = capsys.readouterr().out
+    assert "unsure boundaries: 1 journal reference / next abstract" in out
+    assert "line 2: arXiv:2401.00001: unsure where the journal reference ends" in out
+    path2 = tmp_path / "again.txt"
+    path2.write_text(path.read_text(encoding="utf-8").replace("2401.", "2402."),
+                     encoding="utf-8")
+    assert main(["import", str(path2), "--library", lib, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["files"][0]
+    assert report["unsure"] == {"journal_ref": 1} and report["records"] == 2
