@@ -134,14 +134,18 @@ class DumpGen:
         )
 
     def papers(self, n: int, **kwargs: bool) -> list[GenPaper]:
-        """``n`` papers with distinct titles."""
+        """``n`` papers with distinct titles (a real title gets a part number once the
+        corpus's titles are used up)."""
         out: list[GenPaper] = []
         seen: set[str] = set()
         while len(out) < n:
             paper = self.paper(**kwargs)
-            if paper.title not in seen:
-                seen.add(paper.title)
-                out.append(paper)
+            if paper.title in seen:
+                if len(seen) < len(self.corpus.titles):
+                    continue
+                paper.title = f"{paper.title}, Part {len(out) + 1}"
+            seen.add(paper.title)
+            out.append(paper)
         return out
 
 
