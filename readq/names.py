@@ -144,8 +144,9 @@ def is_team_name(name: str) -> bool:
 def _is_camel(part: str) -> bool:
     """``DeepMind``, ``OpenAI`` — inside a team's name, never as its first word (where
     ``GHz`` + ``Fermi`` would read as ``HzFermi``)."""
-    if re.fullmatch(r"(?:[A-Z][a-z]+){2,3}|[A-Z][a-z]+[A-Z]{2,3}", part) is None:
-        return False
+    if re.fullmatch(r"(?:[A-Z][a-z]+){2,3}|[A-Z][a-z]+[A-Z]{2,3}|[A-Z]{2,4}[a-z]+",
+                    part) is None:
+        return False  # DeepMind, OpenAI, ASgamma
     # ``PositivityThe``: a title's last word glued to ``The …``, not one word
     return not any(w.lower() in _TEAM_CONNECTORS or w in ("A", "An")
                    for w in re.findall(r"[A-Z][a-z]*", part)[1:])
@@ -264,8 +265,11 @@ def split_glued_line(
     if found is None:
         team = _team_split(line)
         found = None if team is None else (team[0], team[1], False)
-    if found is None:  # a first author that starts with a bare initial: ``G C Jordan``
-        found = _best_split(line, known_names, strict=False)
+    if found is None or not found[2]:
+        # a first author that starts with a bare initial: ``G C Jordan``, ``N D'Cruz``
+        relaxed = _best_split(line, known_names, strict=False)
+        if relaxed is not None and (found is None or len(relaxed[1]) > len(found[1])):
+            found = relaxed
     return found
 
 

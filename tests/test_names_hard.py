@@ -67,3 +67,19 @@ def test_compact_dump_counts_unsure_splits_and_keeps_records():
     assert result.records[1].title == "All lower case title with no names at all"
     assert result.unsure == {"title_authors": 1}
     assert [p.line for p in result.problems] == [5]
+
+
+def test_one_odd_name_does_not_turn_a_profile_author_line_into_abstract():
+    text = ("LGJan 2, 2024\nA Title Here\n\nAnn Lee, Bo Chen, x4 Odd-Thing, Dan Ray\n\n"
+            "The abstract of the paper is long enough to read as prose for the parser here.\n")
+    result = parse_text(text, captured=TODAY)
+    record = result.records[0]
+    assert record.authors == ["Ann Lee", "Bo Chen", "x4 Odd-Thing", "Dan Ray"]
+    assert record.abstract.startswith("The abstract")
+
+
+def test_bare_initial_first_author_wins_over_a_split_inside_a_word():
+    # "…repunitsN D'Cruz, Carole Périgois": not "…Caro" + "le Périgois"
+    found = split_glued_line("Properties of numbers repunitsN D'Cruz, Carole Périgois")
+    assert found is not None and found[1] == ["N D'Cruz", "Carole Périgois"]
+    assert not found[2]  # placed on weak evidence: counted as unsure

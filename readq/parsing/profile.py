@@ -50,7 +50,12 @@ def looks_like_author_line(line: str) -> bool:
         return False
     if without_orgs(line) != line or parsed.truncated:
         return True
-    return len(line) < 1000 and all(name_score(n) is not None for n in parsed.authors)
+    if len(line) >= 1000 or looks_like_abstract(line):
+        return False
+    # one name of an unusual shape must not turn the whole line into abstract text
+    named = sum(1 for n in parsed.authors if name_score(n) is not None)
+    return named == len(parsed.authors) or (len(parsed.authors) >= 3
+                                             and named * 3 >= len(parsed.authors) * 2)
 
 
 def parse_profile(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[Item]:
