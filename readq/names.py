@@ -335,8 +335,9 @@ def _best_split(line: str, known_names: frozenset[str], *, strict: bool = True
     if best is None:
         return None
     # sure when the runner-up lost on the title's end, the names read, known names or
-    # a case change at the glue (not merely on the shape of the first name or position)
-    sure = strict and (runner_up is None or best[0][:4] != runner_up[:4])
+    # a case change at the glue (not merely on the shape of the first name or position);
+    # a glue with no case change (``…Learningvan den Oord``) is never sure
+    sure = strict and best[0][3] == 1 and (runner_up is None or best[0][:4] != runner_up[:4])
     return best[1], best[2], sure
 
 
