@@ -40,7 +40,9 @@ from readq.store.backup import (
     restore_into,
 )
 from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
+from readq.store import user_state
 from readq.store.schema import migrate
+from readq.store.user_state import TAG_CONDITION_SQL, TagError, normalise_tag
 from readq.text import content_words, title_key
 
 ANALYZE_AFTER = 1000  # new papers in one import that make statistics worth refreshing
@@ -134,6 +136,8 @@ def condition_sql(cond: StateCondition) -> tuple[str, tuple[Any, ...]]:
         sql, params = "p.has_code = ?", (int(bool(cond.value)),)
     elif cond.field == "dismissed":
         sql, params = "s.dismissed = ?", (int(bool(cond.value)),)
+    elif cond.field == "tag":
+        sql, params = TAG_CONDITION_SQL, (_tag(str(cond.value)),)
     else:
         raise QueryError(f"unknown filter {cond.field}")
     return (f"NOT ({sql})" if cond.negated else sql), params
@@ -475,6 +479,8 @@ class Library:
         if view.startswith("import:"):
             return ("p.id IN (SELECT paper_id FROM sightings WHERE import_id = ?)",
                     (int(view.split(":", 1)[1]),))
+        if view.startswith("tag:"):
+            return TAG_CONDITION_SQL, (_tag(view.split(":", 1)[1]),)
         if view == "duplicates":
             return ("p.id IN (SELECT paper_id FROM possible_duplicates WHERE status = 'open' "
                     "UNION SELECT other_id FROM possible_duplicates WHERE status = 'open')", ())
@@ -540,7 +546,10 @@ class Library:
         """Mark papers read or unread."""
         if status not in ("read", "unread"):
             raise LibraryError(f"status must be read or unread, not {status!r}")
-        self.store.set_state(ids, "status", status)
+        with self.store.transaction():
+            self.store.set_state(ids, "status", status)
+            if status == "read":  # the queue is what is still to read
+                self.queue_remove(ids)
 
     def set_rating(self, ids: Sequence[int], rating: int) -> None:
         """Rate papers 0–5 (0 = unrated)."""
@@ -569,6 +578,41 @@ class Library:
         """Take papers off the queue."""
         drop = set(ids)
         self.store.set_queue([i for i in self.store.queue_ids() if i not in drop])
+
+    # --- tags ----------------------------------------------------------------------------
+
+    def tags(self, paper_id: int) -> list[str]:
+        """A paper's tags, sorted."""
+        return user_state.read_tags(self.store.conn, [paper_id]).get(paper_id, [])
+
+    def tagged_ids(self, tag: str) -> list[int]:
+        """Papers carrying a tag (typed in any case), by id."""
+        return user_state.tagged_ids(self.store.conn, _tag(tag))
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        """Every tag in use and how many papers carry it, by name."""
+        return user_state.all_tags(self.store.conn)
+
+    def add_tags(self, ids: Sequence[int], tags: Iterable[str]) -> list[str]:
+        """Tag papers (a bulk change in one transaction); return the tags as stored."""
+        names = _tags(tags)
+        with self.store.transaction():
+            user_state.add_tags(self.store.conn, list(ids), names)
+        return names
+
+    def remove_tags(self, ids: Sequence[int], tags: Iterable[str]) -> list[str]:
+        """Take tags off papers; return the tags as stored."""
+        names = _tags(tags)
+        with self.store.transaction():
+            user_state.remove_tags(self.store.conn, list(ids), names)
+        return names
+
+    def set_tags(self, paper_id: int, tags: Iterable[str]) -> list[str]:
+        """Make a paper's tags exactly ``tags``; return them as stored, sorted."""
+        names = sorted(set(_tags(tags, allow_none=True)))
+        with self.store.transaction():
+            user_state.write_tags(self.store.conn, paper_id, names, now_iso())
+        return names
 
     def queue_move(self, paper_id: int, position: int) -> None:
         """Move a queued paper to a 1-based position (clamped to the queue)."""
@@ -600,7 +644,8 @@ class Library:
         """The two papers are one: merge the newer into the older; return the kept id.
 
         Metadata fills empty fields; the user's state is combined so nothing is lost
-        (read wins, the higher rating wins, notes are joined, the queue place kept).
+        (``user_state.combine_states``: read wins, the higher rating, notes joined, the
+        earlier queue place, tags united).
         """
         row = self.store.conn.execute(
             "SELECT paper_id, other_id FROM possible_duplicates WHERE id = ? AND status = 'open'",
@@ -618,7 +663,7 @@ class Library:
                 self.store.conn.execute("UPDATE papers SET arxiv_id = NULL WHERE id = ?", (gone,))
             self.store.update_paper(kept, changes, when)
             states = self.store.states([gone, kept])
-            merged = _combine_states(states[kept], states[gone])
+            merged = user_state.combine_states(states[kept], states[gone])
             self.store.conn.execute(
                 "UPDATE OR IGNORE sightings SET paper_id = ? WHERE paper_id = ?", (kept, gone))
             self.store.conn.execute(
@@ -628,11 +673,7 @@ class Library:
                 (pair_id, gone, gone))
             order = [kept if i == gone else i for i in self.store.queue_ids()]
             self.store.conn.execute("DELETE FROM papers WHERE id = ?", (gone,))
-            self.store.conn.execute(
-                "UPDATE user_state SET status = ?, rating = ?, note = ?, dismissed = ?, "
-                "updated_at = ? WHERE paper_id = ?",
-                (merged["status"], merged["rating"], merged["note"], merged["dismissed"],
-                 when, kept))
+            user_state.write_states(self.store.conn, {kept: merged})
             self.store.set_queue(order)  # the earlier of the two places, duplicates dropped
             self.store.enqueue_index([gone, kept])
         return kept
@@ -753,14 +794,18 @@ def _record_from_fields(fields: dict[str, Any]) -> Record:
     )
 
 
-def _combine_states(kept: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
-    notes = [n for n in (kept["note"].strip(), gone["note"].strip()) if n]
-    return {
-        "status": "read" if "read" in (kept["status"], gone["status"]) else "unread",
-        "rating": max(kept["rating"], gone["rating"]),
-        "note": "\n\n".join(dict.fromkeys(notes)),
-        "dismissed": int(kept["dismissed"] and gone["dismissed"]),
-    }
+def _tag(text: str) -> str:
+    try:
+        return normalise_tag(text)
+    except TagError as exc:
+        raise LibraryError(str(exc)) from None
+
+
+def _tags(tags: Iterable[str], *, allow_none: bool = False) -> list[str]:
+    names = list(dict.fromkeys(_tag(t) for t in tags))
+    if not names and not allow_none:
+        raise LibraryError("name at least one tag")
+    return names
 
 
 def to_export(row: dict[str, Any]) -> dict[str, Any]:
@@ -776,7 +821,7 @@ def to_export(row: dict[str, Any]) -> dict[str, Any]:
                     for s in row["sightings"]],
         "status": row["status"], "rating": row["rating"], "note": row["note"],
         "queue_position": row["queue_position"], "dismissed": bool(row["dismissed"]),
-        "added_at": row["added_at"],
+        "tags": sorted(row["tags"]), "added_at": row["added_at"],
     }
     assert tuple(item) == EXPORT_KEYS
     return item
