@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from readq import latex
 from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
     Match,
@@ -63,6 +64,10 @@ VIEWS = {
             "AND o.import_id < (SELECT MAX(id) FROM imports))", ()),
     "notes": ("s.note != ''", ()),
 }
+
+
+UNDECIDED = ("s.rating = 0 AND s.queue_position IS NULL AND s.status = 'unread' "
+             "AND s.dismissed = 0")
 
 
 class LibraryError(Exception):
@@ -569,6 +574,17 @@ class Library:
         """The reading queue in order."""
         return self.store.queue_ids()
 
+    def unread_queue(self) -> list[int]:
+        """The queue without papers already read (what "Read next" opens)."""
+        return self.store.list_ids("s.queue_position IS NOT NULL AND s.status = 'unread'", (),
+                                   "queue")
+
+    def undecided(self, ids: Sequence[int]) -> list[int]:
+        """Those of ``ids`` the user has not decided on yet (unrated, unqueued, unread,
+        not dismissed), in the order given: what triage offers."""
+        left = self.store.filter_ids(ids, UNDECIDED, ())
+        return [i for i in ids if i in left]
+
     def queue_add(self, ids: Sequence[int]) -> None:
         """Append papers to the end of the queue (already queued ones stay put)."""
         order = self.store.queue_ids()
@@ -580,6 +596,11 @@ class Library:
         self.store.set_queue([i for i in self.store.queue_ids() if i not in drop])
 
     # --- tags ----------------------------------------------------------------------------
+
+    @staticmethod
+    def normalise_tag(text: str) -> str:
+        """A tag as it is stored (``LibraryError`` if it cannot be one)."""
+        return _tag(text)
 
     def tags(self, paper_id: int) -> list[str]:
         """A paper's tags, sorted."""
@@ -775,8 +796,9 @@ class _Cancelled(Exception):
 def _index_doc(row: sqlite3.Row) -> IndexDoc:
     published = row["published"]
     return IndexDoc(
-        id=row["id"], title=row["title"] or "", authors=json.loads(row["authors"]),
-        orgs=json.loads(row["orgs"]), abstract=row["abstract"], note=row["note"],
+        id=row["id"], title=latex.searchable(row["title"] or ""),
+        authors=json.loads(row["authors"]), orgs=json.loads(row["orgs"]),
+        abstract=latex.searchable(row["abstract"]), note=row["note"],
         category=row["category"], year=int(published[:4]) if published else None,
         arxiv_id=row["arxiv_id"],
     )

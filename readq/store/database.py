@@ -36,6 +36,7 @@ SORT_COLUMNS = {
     "added": "p.added_at",
     "queue": "s.queue_position",
     "id": "p.id",
+    "tags": "(SELECT MIN(tag) FROM paper_tags t WHERE t.paper_id = p.id)",
 }
 STATE_FIELDS = ("status", "rating", "note", "queue_position", "dismissed")
 FILLABLE = ("title", "authors", "authors_truncated", "orgs", "category", "published",

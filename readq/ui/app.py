@@ -42,7 +42,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(
         list(argv) if argv is not None else sys.argv[:1])
     app.setApplicationName("readq")
-    app.setApplicationDisplayName("readq")
+    # no display name: the platform would append it to "readq — Inbox"
     app.setOrganizationName("readq")
     app.setDesktopFileName("readq")
     app.setWindowIcon(app_icon())

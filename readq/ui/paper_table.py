@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from readq.ui.paper_model import (
@@ -22,14 +23,21 @@ from readq.ui.paper_model import (
     QUEUE,
     RATING,
     READ,
+    TAGS,
     TITLE,
     PaperModel,
     RatingRole,
 )
-from readq.ui.star_widget import StarDelegate
+from readq.ui.star_widget import MAX_STARS, StarDelegate
 
-DEFAULT_WIDTHS = {TITLE: 300, AUTHORS: 170, DATE: 86, CATEGORY: 42, RATING: 74, READ: 40,
-                  CODE: 42, QUEUE: 46}
+DEFAULT_WIDTHS = {TITLE: 300, AUTHORS: 170, DATE: 86, CATEGORY: 42, RATING: 84, READ: 40,
+                  CODE: 42, QUEUE: 46, TAGS: 120}
+# What each column typically holds, measured to fit it (never by scanning the rows,
+# which would fetch every paper of a 100,000-paper view).
+SAMPLE_TEXT = {AUTHORS: "Firstname Lastname, Firstname L", DATE: "2024-12-31",
+               CATEGORY: "Cat.", READ: "Read", CODE: "Code", QUEUE: "#999",
+               TAGS: "#reinforcement"}
+HIDDEN_AT_FIRST = (CATEGORY, CODE)  # the header's menu shows them
 
 
 class PaperTable(QTableView):
@@ -68,12 +76,69 @@ class PaperTable(QTableView):
         for column, width in DEFAULT_WIDTHS.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        for column in HIDDEN_AT_FIRST:
+            header.setSectionHidden(column, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self.setDragDropOverwriteMode(False)
         self.setDropIndicatorShown(True)
         self.set_reorderable(False)
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def keyboardSearch(self, search: str) -> None:
+        """Off: Qt's type-to-find reads every row (seconds at 100,000 papers), and the
+        list's letters are commands (R, Q, X, L…)."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home/End (with or without Ctrl) go to the first/last paper, not column."""
+        count = self.paper_model.rowCount()
+        if count and action in (QAbstractItemView.CursorAction.MoveEnd,
+                                QAbstractItemView.CursorAction.MoveHome):
+            row = count - 1 if action == QAbstractItemView.CursorAction.MoveEnd else 0
+            column = max(0, self.currentIndex().column())
+            return self.paper_model.index(row, column)
+        return super().moveCursor(action, modifiers)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A plain key of the list's own actions (0–5, R, Q…) that its shortcut did not
+        take — typed while the window was inactive — still does what the action says,
+        instead of falling through to the table."""
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier) \
+                and event.text().strip():
+            pressed = QKeySequence(event.key())
+            widget = self.parentWidget()
+            while widget is not None and not widget.isWindow():
+                for action in widget.actions():
+                    if action.isEnabled() and action.shortcutContext() == \
+                            Qt.ShortcutContext.WidgetWithChildrenShortcut and any(
+                                key.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                                for key in action.shortcuts()):
+                        event.accept()
+                        QTimer.singleShot(0, action.trigger)
+                        return
+                widget = widget.parentWidget()
+        super().keyPressEvent(event)
+
+    # --- columns -----------------------------------------------------------------------
+
+    def fit_columns(self) -> None:
+        """Size the columns to what they hold at the current font; the title takes the
+        rest. Row height follows the font too."""
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        pad = 18
+        for column, sample in SAMPLE_TEXT.items():
+            title = COLUMNS[column][0]
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title))
+            header.resizeSection(column, width + pad)
+        star = min(metrics.height(), 13)
+        header.resizeSection(RATING, max(int(star * 1.15 * MAX_STARS) + 12,
+                                         metrics.horizontalAdvance("Rating") + pad))
+        self.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
 
     # --- selection ---------------------------------------------------------------------
 

@@ -24,6 +24,8 @@ from readq.ui.sidebar import (
 )
 from readq.ui.tasks import TaskContext
 
+GROUP_TAGS = "Tags"
+
 EMPTY_TEXT = {
     "inbox": ("Inbox zero", "Every paper has been read or dismissed. New imports land here."),
     "queue": ("Your queue is empty", "Press Q on a paper to add it to your reading queue."),
@@ -58,7 +60,11 @@ def sidebar_groups(library: Library) -> list[tuple[str, list[SidebarEntry]]]:
                f"{item.get('new', 0)} new, {item.get('merged', 0)} merged")
         imports.append(SidebarEntry(f"import:{item['id']}", item["file"], f"import:{item['id']}",
                                     kind="import", tooltip=tip, payload=dict(item)))
-    return [(GROUP_LIBRARY, views), (GROUP_SAVED, saved), (GROUP_IMPORTS, imports)]
+    tags = [SidebarEntry(f"tag:{name}", f"#{name}", f"tag:{name}", kind="tag",
+                         tooltip=f"Papers you tagged {name} (search: tag:{name})")
+            for name, _count in library.all_tags()]
+    return [(GROUP_LIBRARY, views), (GROUP_SAVED, saved), (GROUP_TAGS, tags),
+            (GROUP_IMPORTS, imports)]
 
 
 def count_job(entries: list[SidebarEntry]) -> Callable[[TaskContext], dict[str, int]]:
@@ -100,6 +106,9 @@ def empty_text(view: str, label: str) -> tuple[str, str]:
         return EMPTY_TEXT[view]
     if view.startswith("import:"):
         return (f"{label} is empty", "This import's papers were all merged away.")
+    if view.startswith("tag:"):
+        return (f"No papers tagged {view[4:]}",
+                "Press L on a paper to tag it; undo brings back a tag just removed.")
     return (f"{label} is empty", VIEW_PURPOSE.get(view, ""))
 
 

@@ -1,0 +1,80 @@
+"""LaTeX in titles and abstracts, shown as people read it (core: no Qt).
+
+Abstracts copied from arXiv keep their authors' LaTeX: ``{\\em and}``,
+``$\\kappa$``, ``6.4\\%``. The store keeps that original text; what is shown is
+converted with pylatexenc (``κ``, ``6.4%``), with emphasis kept as markers
+that the display turns into italics or bold (:func:`marked`). The search index
+gets the converted text too (:func:`plain`), so both ``kappa`` typed as the
+command and ``κ`` are found.
+
+Only text that looks like LaTeX is converted: a backslash command or a
+``$…$`` pair. A bare ``%`` or ``&`` (ordinary in plain text, special in LaTeX)
+is kept as it is, and anything the converter cannot read is shown unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+ITALIC_ON, ITALIC_OFF, BOLD_ON, BOLD_OFF = "\x02", "\x03", "\x04", "\x05"
+MARKERS = ITALIC_ON + ITALIC_OFF + BOLD_ON + BOLD_OFF
+_STRIP_MARKERS = str.maketrans("", "", MARKERS)
+
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\[%&$#_{}\"'^`~=.]|\{\\")
+_MATH = re.compile(r"\$(?![\d\s])[^$]*(?<!\s)\$")  # "$5 and $10" is money, not math
+# {\em x}  {\it x}  \emph{x}  \textit{x}  (no nested braces inside)
+_ITALIC = re.compile(r"\{\\(?:em|it|itshape|sl)\s+([^{}]*)\}|\\(?:emph|textit|textsl)\{([^{}]*)\}")
+_BOLD = re.compile(r"\{\\(?:bf|bfseries)\s+([^{}]*)\}|\\textbf\{([^{}]*)\}")
+_BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
+
+_converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+def looks_like_latex(text: str) -> bool:
+    """Whether ``text`` holds LaTeX markup worth converting."""
+    return ("\\" in text and bool(_COMMAND.search(text))) or ("$" in text
+                                                             and bool(_MATH.search(text)))
+
+
+@lru_cache(maxsize=4096)
+def marked(text: str) -> str:
+    """The text as read: LaTeX converted to Unicode, emphasis as marker characters
+    (``ITALIC_ON``…); text without LaTeX is returned as it is."""
+    if not text or not looks_like_latex(text):
+        return text
+    source = text.translate(_STRIP_MARKERS)
+    source = _ITALIC.sub(lambda m: ITALIC_ON + (m.group(1) or m.group(2) or "") + ITALIC_OFF,
+                         source)
+    source = _BOLD.sub(lambda m: BOLD_ON + (m.group(1) or m.group(2) or "") + BOLD_OFF, source)
+    source = _BARE_SPECIAL.sub(r"\\\1", source)
+    try:
+        converted = _converter.latex_to_text(source)
+    except Exception:  # pylatexenc is tolerant; a failure means: show the original
+        return text
+    converted = " ".join(converted.split())
+    for on, off in ((ITALIC_ON, ITALIC_OFF), (BOLD_ON, BOLD_OFF)):
+        if converted.count(on) != converted.count(off):
+            converted = converted.replace(on, "").replace(off, "")
+    return converted
+
+
+def plain(text: str) -> str:
+    """The text as read, without emphasis (list cells, the search index, copies)."""
+    return marked(text).translate(_STRIP_MARKERS)
+
+
+def markers_to_html(escaped: str) -> str:
+    """Turn the markers of (already HTML-escaped) text into ``<i>``/``<b>`` tags."""
+    if not any(m in escaped for m in MARKERS):
+        return escaped
+    return (escaped.replace(ITALIC_ON, "<i>").replace(ITALIC_OFF, "</i>")
+            .replace(BOLD_ON, "<b>").replace(BOLD_OFF, "</b>"))
+
+
+def searchable(text: str) -> str:
+    """Text for the index: the original, plus its converted form when they differ."""
+    converted = plain(text)
+    return text if converted == text else f"{text}\n{converted}"
