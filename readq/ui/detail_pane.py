@@ -52,6 +52,14 @@ def _label(parent: QWidget, selectable: bool = True, rich: bool = True) -> QLabe
     return label
 
 
+def _breakable(name: str) -> str:
+    """A file name as HTML that may wrap after ``_``, ``-`` and ``.`` in a narrow pane."""
+    escaped = html.escape(name)
+    for mark in "_-.":
+        escaped = escaped.replace(mark, mark + "\u200b")
+    return escaped
+
+
 def _format_label(fmt: str) -> str:
     try:
         return DumpFormat(fmt).label
@@ -286,5 +294,5 @@ class DetailPane(QWidget):
         for s in sightings:
             when = (s.get("imported_at") or "")[:10]
             lines.append(f"{html.escape(when)} · {html.escape(_format_label(s['format']))}, "
-                         f"record {int(s['record_index']) + 1} · {html.escape(s['file'])}")
+                         f"record {int(s['record_index']) + 1} · {_breakable(s['file'])}")
         self.sightings.setText("<b>Seen in</b><br>" + "<br>".join(lines) if lines else "")

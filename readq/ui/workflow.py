@@ -69,7 +69,8 @@ class Workflow(QObject):
         self.triage_tags.add_requested.connect(self._triage_add)
         self.triage_tags.done.connect(self.close_triage_tags)
         a["triage_tag"].triggered.connect(self.open_triage_tags)
-        page.card_shown.connect(lambda _id: self.close_triage_tags(refocus=False))
+        self._triage_paper: int | None = None
+        page.card_shown.connect(self._on_card)
 
         # the sidebar's Tags section and completion follow every change (and undo)
         window.undo_stack.indexChanged.connect(lambda _i: self.tags_changed())
@@ -150,14 +151,20 @@ class Workflow(QObject):
         paper = self.window.triage_page.card.paper_id
         if paper is None or self.window.triage_page.showing_summary:
             return
+        self._triage_paper = paper
         self.triage_tags.set_tags(self.window.library.tags(paper))
         self.triage_tags.show()
         self.triage_tags.focus_input()
+
+    def _on_card(self, paper_id: int) -> None:
+        if paper_id != self._triage_paper:  # another card: the box was for the last one
+            self.close_triage_tags(refocus=False)
 
     def close_triage_tags(self, refocus: bool = True) -> None:
         """Hide the triage tag box; the card gets the keys back."""
         if not self.triage_tags.isVisible():
             return
+        self._triage_paper = None
         self.triage_tags.hide()
         if refocus:
             self.window.triage_page.card.setFocus()
