@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from readq import latex
+from readq.import_names import HEAD_CHARS, clean_name, import_name
 from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
     Match,
@@ -231,11 +232,18 @@ class Library:
             with DumpSource(Path(path)) as source:
                 kind, items = stream_items(source.lines(), source.captured, format)
                 total = max(1, source.size // 1500)  # progress estimate: ~1.5 kB a record
-                return self._store_items(kind, items, Path(path).name, report, progress,
-                                         should_cancel, source.problems, total)
+                report = self._store_items(kind, items, Path(path).name, report, progress,
+                                           should_cancel, source.problems, total)
         except DumpError as exc:
             report.failed = str(exc)
             return report
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(HEAD_CHARS).decode("utf-8", "replace")
+        except OSError:
+            head = ""
+        self._name_import(report, head)
+        return report
 
     def import_text(self, text: str, *, name: str = "clipboard",
                     format: DumpFormat | None = None, captured: date | None = None,
@@ -248,7 +256,28 @@ class Library:
         except DumpError as exc:
             report.failed = str(exc)
             return report
-        return self.store_parsed(parsed, name, report, progress, should_cancel)
+        report = self.store_parsed(parsed, name, report, progress, should_cancel)
+        self._name_import(report, text[:HEAD_CHARS])
+        return report
+
+    def _name_import(self, report: FileReport, head: str) -> None:
+        """Name an import after what it holds (``import_names``), if it brought something."""
+        if report.import_id is None or report.format is None:
+            return
+        authors = [json.loads(r[0]) for r in self.store.conn.execute(
+            "SELECT p.authors FROM sightings s JOIN papers p ON p.id = s.paper_id "
+            "WHERE s.import_id = ?", (report.import_id,))]
+        self.rename_import(report.import_id, import_name(report.format, authors, head))
+
+    def rename_import(self, import_id: int, name: str) -> str:
+        """Give an import another name (shown in the sidebar); return the name kept."""
+        cleaned = clean_name(name)
+        if not cleaned:
+            raise LibraryError("an import's name needs at least one letter")
+        with self.store.transaction():
+            self.store.conn.execute("UPDATE imports SET name = ? WHERE id = ?",
+                                    (cleaned, import_id))
+        return cleaned
 
     def store_parsed(self, parsed: ParseResult, file_name: str, report: FileReport,
                      progress: Progress | None = None,

@@ -114,6 +114,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX paper_tags_tag ON paper_tags(tag);
     """,
+    # 4: a readable name for each import (after its content; the user may rename it)
+    """
+    ALTER TABLE imports ADD COLUMN name TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,6 +8,7 @@ background job computing every count, so big libraries never stall the window.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from readq.library import Library
@@ -57,14 +58,27 @@ def sidebar_groups(library: Library) -> list[tuple[str, list[SidebarEntry]]]:
     imports = []
     for item in library.imports():
         tip = (f"{item['file']} — imported {_short_date(item['imported_at'])}: "
-               f"{item.get('new', 0)} new, {item.get('merged', 0)} merged")
-        imports.append(SidebarEntry(f"import:{item['id']}", item["file"], f"import:{item['id']}",
+               f"{item.get('new', 0)} new, {item.get('merged', 0)} merged "
+               "(right-click to rename)")
+        label = import_label(item)
+        imports.append(SidebarEntry(f"import:{item['id']}", label, f"import:{item['id']}",
                                     kind="import", tooltip=tip, payload=dict(item)))
     tags = [SidebarEntry(f"tag:{name}", f"#{name}", f"tag:{name}", kind="tag",
                          tooltip=f"Papers you tagged {name} (search: tag:{name})")
             for name, _count in library.all_tags()]
     return [(GROUP_LIBRARY, views), (GROUP_SAVED, saved), (GROUP_TAGS, tags),
             (GROUP_IMPORTS, imports)]
+
+
+def import_label(item: dict[str, Any]) -> str:
+    """An import as the sidebar names it: its name (or file) and the day it came."""
+    name = item.get("name") or item["file"]
+    when = (item.get("imported_at") or "")[:10]
+    try:
+        day = date.fromisoformat(when)
+    except ValueError:
+        return name
+    return f"{name} · {day:%b} {day.day}"
 
 
 def count_job(entries: list[SidebarEntry]) -> Callable[[TaskContext], dict[str, int]]:

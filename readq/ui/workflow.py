@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QInputDialog, QMenu
 
+from readq.library import LibraryError
 from readq.ui.export_dialog import ExportDialog
 from readq.ui.paper_menu import bibtex, build_paper_menu, links, title_and_authors
 from readq.ui.tag_editor import TagBox
@@ -75,6 +76,9 @@ class Workflow(QObject):
         # the sidebar's Tags section and completion follow every change (and undo)
         window.undo_stack.indexChanged.connect(lambda _i: self.tags_changed())
         self.tags_changed(rebuild=False)
+
+        # imports are renamed from the sidebar's right-click menu
+        window.sidebar.rename_import.connect(self.rename_import)
 
         # right-click menu and copying
         window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -174,6 +178,18 @@ class Workflow(QObject):
         if paper is not None and self.add_tags([paper], tags):
             self.triage_tags.set_tags(self.window.library.tags(paper))
             self.window.triage_page.refresh()
+
+    def rename_import(self, import_id: int, current: str) -> None:
+        """Ask for an import's new name."""
+        name, ok = QInputDialog.getText(self.window, "Rename import", "Name:", text=current)
+        if not ok:
+            return
+        try:
+            self.window.library.rename_import(import_id, name)
+        except LibraryError as exc:
+            self.window.statusBar().showMessage(str(exc), 6000)
+            return
+        self.window._rebuild_sidebar()
 
     # --- context menu and clipboard -------------------------------------------------------
 

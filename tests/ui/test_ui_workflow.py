@@ -176,3 +176,16 @@ def test_samples_are_package_data() -> None:
 
     folder = samples_dir()
     assert folder is not None and len(list(Path(folder).glob("*.txt"))) == 4
+
+
+def test_imports_are_named_in_the_sidebar_and_renamed(qtbot, window, monkeypatch) -> None:
+    entries = [e for e in window.sidebar.sidebar_model.entries() if e.kind == "import"]
+    labels = sorted(e.label.split(" · ")[0] for e in entries)
+    assert labels == ["Roberta Raileanu (profile)", "Sainbayar Sukhbaatar (profile)",
+                      "Trending Mar 11", "arXiv listing"]
+    trending = next(e for e in entries if e.label.startswith("Trending"))
+    monkeypatch.setattr("readq.ui.workflow.QInputDialog.getText",
+                        lambda *a, **k: ("AK's picks", True))
+    window.sidebar.rename_import.emit(int(trending.payload["id"]), trending.label)
+    renamed = window.sidebar.sidebar_model.entry(trending.key)
+    assert renamed is not None and renamed.label.startswith("AK's picks · ")
