@@ -30,7 +30,12 @@ _ITALIC = re.compile(r"\{\\(?:em|it|itshape|sl)\s+([^{}]*)\}|\\(?:emph|textit|te
 _BOLD = re.compile(r"\{\\(?:bf|bfseries)\s+([^{}]*)\}|\\textbf\{([^{}]*)\}")
 _BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
 
-_converter = LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> LatexNodes2Text:
+    """Built on first use (it takes tens of milliseconds: not at start-up)."""
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
 
 
 def looks_like_latex(text: str) -> bool:
@@ -51,7 +56,7 @@ def marked(text: str) -> str:
     source = _BOLD.sub(lambda m: BOLD_ON + (m.group(1) or m.group(2) or "") + BOLD_OFF, source)
     source = _BARE_SPECIAL.sub(r"\\\1", source)
     try:
-        converted = _converter.latex_to_text(source)
+        converted = _converter().latex_to_text(source)
     except Exception:  # pylatexenc is tolerant; a failure means: show the original
         return text
     converted = " ".join(converted.split())

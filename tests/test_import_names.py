@@ -32,3 +32,14 @@ def test_naming_rules() -> None:
     assert trending_date("new\n\nSubscribe\n\nMar 11\n\nTitle") == "Mar 11"
     assert import_name("trending", [], "no date here") == "Trending"
     assert import_name("compact", [["X"], ["Y"]]) == "Author profile"
+
+
+def test_samples_icon_and_desktop_file_are_package_data() -> None:
+    import importlib.resources
+
+    root = importlib.resources.files("readq").joinpath("resources")
+    assert sorted(p.name for p in root.joinpath("samples").iterdir()
+                  if p.name.endswith(".txt")) == sorted(
+        p.name for p in FIXTURES.iterdir() if p.name[:3] in ("000", "001", "002", "003"))
+    assert root.joinpath("icons", "readq.svg").is_file()
+    assert "Exec=readq" in root.joinpath("readq.desktop").read_text(encoding="utf-8")

@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readq.library import LibraryError
+from readq.paths import resource_path
 from readq.store.schema import SchemaTooNew
 from readq.ui.external_changes import ExternalChanges
 from readq.ui.main_window import MainWindow
@@ -28,12 +29,10 @@ from readq.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "readq.svg"
-
-
 def app_icon() -> QIcon:
-    """The app icon (empty if the resources folder is not installed)."""
-    return QIcon(str(ICON)) if ICON.is_file() else QIcon()
+    """The app icon (package data; empty if it is missing)."""
+    icon = resource_path("icons", "readq.svg")
+    return QIcon(str(icon)) if icon is not None else QIcon()
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
