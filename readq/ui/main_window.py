@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from readq import __version__
 from readq.library import FileReport, Library, LibraryError
 from readq.paths import samples_dir
-from readq.search.query import QueryError
+from readq.search.query import QueryError, parse_query
 from readq.ui.actions import VIEW_KEYS, Actions, build_menus
 from readq.ui.cheatsheet import CheatSheet
 from readq.ui.detail_pane import DetailPane
@@ -469,6 +469,7 @@ class MainWindow(QMainWindow):
         self._query_from_saved = False
         if not text:
             self.search.clear_error()
+            self.workflow.dim_results(False)
             self.searches.cancel()
         self.load(keep=True)
 
@@ -480,6 +481,7 @@ class MainWindow(QMainWindow):
         if query != self._query:
             return
         self.search.clear_error()
+        self.workflow.dim_results(False)
         self._set_terms(terms)
         self._show_ids(ids, keep=True)
         self.search_done.emit(query)
@@ -487,7 +489,8 @@ class MainWindow(QMainWindow):
     def _on_search_failed(self, query: str, message: str) -> None:
         if query != self._query:
             return
-        self.search.show_error(message)  # the previous results stay
+        self.search.show_error(message)  # the previous results stay, dimmed
+        self.workflow.dim_results(True)
         self.search_done.emit(query)
 
     def _set_terms(self, terms: list[str]) -> None:
@@ -499,6 +502,12 @@ class MainWindow(QMainWindow):
         query = self.search.text().strip()
         if not query:
             self.statusBar().showMessage("Type a search first, then save it.", 6000)
+            return
+        try:
+            parse_query(query)
+        except QueryError as exc:  # said before asking for a name
+            self.search.show_error(str(exc))
+            self.statusBar().showMessage(f"This search cannot be saved: {exc}", 8000)
             return
         name, ok = QInputDialog.getText(self, "Save search", "Name:", text=query[:40])
         if ok and name.strip():

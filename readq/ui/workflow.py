@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QGraphicsOpacityEffect, QInputDialog, QMenu
 
 from readq.library import LibraryError
 from readq.ui.export_dialog import ExportDialog
@@ -79,6 +79,13 @@ class Workflow(QObject):
 
         # imports are renamed from the sidebar's right-click menu
         window.sidebar.rename_import.connect(self.rename_import)
+
+        # the end of a triage pass starts with a clean status line
+        page.finished.connect(window.statusBar().clearMessage)
+        self._dim = QGraphicsOpacityEffect(window.table.viewport())
+        self._dim.setOpacity(0.4)
+        self._dim.setEnabled(False)
+        window.table.viewport().setGraphicsEffect(self._dim)
 
         # right-click menu and copying
         window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -190,6 +197,15 @@ class Workflow(QObject):
             self.window.statusBar().showMessage(str(exc), 6000)
             return
         self.window._rebuild_sidebar()
+
+    def dim_results(self, dim: bool) -> None:
+        """A malformed query dims the previous results (they no longer match the box)."""
+        self._dim.setEnabled(dim)
+
+    @property
+    def results_dimmed(self) -> bool:
+        """The list is shown dimmed."""
+        return self._dim.isEnabled()
 
     # --- context menu and clipboard -------------------------------------------------------
 

@@ -189,3 +189,35 @@ def test_imports_are_named_in_the_sidebar_and_renamed(qtbot, window, monkeypatch
     window.sidebar.rename_import.emit(int(trending.payload["id"]), trending.label)
     renamed = window.sidebar.sidebar_model.entry(trending.key)
     assert renamed is not None and renamed.label.startswith("AK's picks · ")
+
+
+def test_a_malformed_query_dims_the_results_and_cannot_be_saved(
+        qtbot, window, monkeypatch) -> None:
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text("memory")
+    shown = window.model.ids
+    assert not window.workflow.results_dimmed
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text('memory "unclosed')
+    assert window.model.ids == shown and window.workflow.results_dimmed
+    asked = []
+    monkeypatch.setattr("readq.ui.main_window.QInputDialog.getText",
+                        lambda *a, **k: asked.append(a) or ("x", True))
+    window.save_current_search()
+    assert not asked and "cannot be saved" in window.statusBar().currentMessage()
+    assert "quote" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text("memory")
+    assert not window.workflow.results_dimmed
+
+
+def test_the_triage_end_screen_does_not_say_this_is_the_last_paper(qtbot, window) -> None:
+    window.show_view("all")
+    paper = window.model.id_at(0)
+    assert window.start_triage([paper], "one paper")
+    card = window.triage_page.card
+    qtbot.keyClick(card, Qt.Key.Key_J)
+    assert window.statusBar().currentMessage() == "This is the last paper."
+    qtbot.keyClick(card, Qt.Key.Key_3)
+    assert window.triage_page.showing_summary
+    assert "last paper" not in window.statusBar().currentMessage()
