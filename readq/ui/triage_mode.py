@@ -75,7 +75,8 @@ CARD_MARGINS = (48, 34, 48, 28)
 
 HINTS: tuple[tuple[str, str], ...] = (
     ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("S", "skip"),
-    ("N", "note"), ("O", "open"), ("J / K", "move"), ("Z", "undo"), ("Esc", "leave"),
+    ("N", "note"), ("L", "tag"), ("O", "open"), ("J / K", "move"), ("Z", "undo"),
+    ("Esc", "leave"),
 )
 NOTE_HINTS: tuple[tuple[str, str], ...] = (
     ("Esc", "save the note and go back to the card"), ("Ctrl+Enter", "the same"),

@@ -63,6 +63,7 @@ class Workflow(QObject):
         self.triage_tags = TagBox(page, caption="Tags")
         self.triage_tags.setObjectName("triageTagBox")
         self.triage_tags.setMaximumWidth(page.centre.max_width)
+        self.triage_tags.setMinimumWidth(min(480, page.centre.max_width))
         self.triage_tags.hide()
         page_layout = page.layout()
         page_layout.insertWidget(page_layout.indexOf(page.note_box), self.triage_tags, 0,
