@@ -9,7 +9,8 @@ command and ``κ`` are found.
 
 Only text that looks like LaTeX is converted: a backslash command or a
 ``$…$`` pair. A bare ``%`` or ``&`` (ordinary in plain text, special in LaTeX)
-is kept as it is, and anything the converter cannot read is shown unchanged.
+is kept as it is, and anything the converter cannot read is shown unchanged. Only the
+LaTeX pieces go through the converter (not the whole text), which keeps it cheap.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ _MATH = re.compile(r"\$(?![\d\s])[^$]*(?<!\s)\$")  # "$5 and $10" is money, not 
 # {\em x}  {\it x}  \emph{x}  \textit{x}  (no nested braces inside)
 _ITALIC = re.compile(r"\{\\(?:em|it|itshape|sl)\s+([^{}]*)\}|\\(?:emph|textit|textsl)\{([^{}]*)\}")
 _BOLD = re.compile(r"\{\\(?:bf|bfseries)\s+([^{}]*)\}|\\textbf\{([^{}]*)\}")
-_BARE_SPECIAL = re.compile(r"(?<!\\)([%&])")
 
 
 
@@ -44,6 +44,23 @@ def looks_like_latex(text: str) -> bool:
                                                              and bool(_MATH.search(text)))
 
 
+# The LaTeX pieces of a text: math, a command with its braced arguments, an escaped or
+# accented character, a {\cmd ...} group. Only these go through the converter, so a long
+# abstract with one "$\kappa$" costs one tiny conversion, not a parse of the whole text.
+_SPAN = re.compile(r"\$(?![\d\s])[^$]*(?<!\s)\$"
+                   r"|\\[A-Za-z]+\*?(?:\{[^{}]*\})*"
+                   r"|\\[%&$#_{}\"'^`~=.](?:\{[^{}]*\}|[A-Za-z])?"
+                   r"|\{\\[A-Za-z]+\s[^{}]*\}")
+
+
+@lru_cache(maxsize=4096)
+def _convert(span: str) -> str:
+    try:
+        return _converter().latex_to_text(span)
+    except Exception:  # pylatexenc is tolerant; a failure means: keep the original
+        return span
+
+
 @lru_cache(maxsize=4096)
 def marked(text: str) -> str:
     """The text as read: LaTeX converted to Unicode, emphasis as marker characters
@@ -54,11 +71,7 @@ def marked(text: str) -> str:
     source = _ITALIC.sub(lambda m: ITALIC_ON + (m.group(1) or m.group(2) or "") + ITALIC_OFF,
                          source)
     source = _BOLD.sub(lambda m: BOLD_ON + (m.group(1) or m.group(2) or "") + BOLD_OFF, source)
-    source = _BARE_SPECIAL.sub(r"\\\1", source)
-    try:
-        converted = _converter().latex_to_text(source)
-    except Exception:  # pylatexenc is tolerant; a failure means: show the original
-        return text
+    converted = _SPAN.sub(lambda m: _convert(m.group(0)), source)
     converted = " ".join(converted.split())
     for on, off in ((ITALIC_ON, ITALIC_OFF), (BOLD_ON, BOLD_OFF)):
         if converted.count(on) != converted.count(off):
