@@ -41,8 +41,9 @@ from readq.store.backup import (
     make_backup,
     restore_into,
 )
-from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
+from readq.store import imports as store_imports
 from readq.store import user_state
+from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
 from readq.store.schema import migrate
 from readq.store.user_state import TAG_CONDITION_SQL, TagError, normalise_tag
 from readq.text import content_words, title_key
@@ -264,9 +265,7 @@ class Library:
         """Name an import after what it holds (``import_names``), if it brought something."""
         if report.import_id is None or report.format is None:
             return
-        authors = [json.loads(r[0]) for r in self.store.conn.execute(
-            "SELECT p.authors FROM sightings s JOIN papers p ON p.id = s.paper_id "
-            "WHERE s.import_id = ?", (report.import_id,))]
+        authors = store_imports.author_lists(self.store.conn, report.import_id)
         self.rename_import(report.import_id, import_name(report.format, authors, head))
 
     def rename_import(self, import_id: int, name: str) -> str:
@@ -275,8 +274,7 @@ class Library:
         if not cleaned:
             raise LibraryError("an import's name needs at least one letter")
         with self.store.transaction():
-            self.store.conn.execute("UPDATE imports SET name = ? WHERE id = ?",
-                                    (cleaned, import_id))
+            store_imports.set_name(self.store.conn, import_id, cleaned)
         return cleaned
 
     def store_parsed(self, parsed: ParseResult, file_name: str, report: FileReport,
