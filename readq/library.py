@@ -868,9 +868,8 @@ def to_export(row: dict[str, Any]) -> dict[str, Any]:
         "comments": row["comments"],
         "sources": [{"file": s["file"], "format": s["format"], "index": s["record_index"]}
                     for s in row["sightings"]],
-        "status": row["status"], "rating": row["rating"], "note": row["note"],
-        "queue_position": row["queue_position"], "dismissed": bool(row["dismissed"]),
-        "tags": sorted(row["tags"]), "added_at": row["added_at"],
+        **user_state.export_states(row),  # status, rating, note, queue_position, dismissed, tags
+        "added_at": row["added_at"],
     }
     assert tuple(item) == EXPORT_KEYS
     return item

@@ -11,6 +11,11 @@ its own, read and written by the kind's ``read``/``write`` functions (tags, in
 ``paper_tags``). The queue position is special in one way: positions are
 written as a whole order (no gaps), so restoring and merging rewrite the queue
 through :func:`queue_order_with`.
+
+A new kind of state: a migration (a column, or a table), one ``StateKind`` here, its
+key in ``models.EXPORT_KEYS`` (the export contract) and, if it is searchable, one
+branch in ``library.condition_sql``. Undo, restore, duplicate merges and every
+export then carry it.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class StateKind:
     column: str | None = None  # its column in ``user_state``; None: read/write below
     read: Reader | None = None
     write: Writer | None = None
+    export: Callable[[Any], Any] = lambda value: value  # as the §6 JSON object shows it
 
 
 # --- tags --------------------------------------------------------------------------------
@@ -138,9 +144,10 @@ KINDS: tuple[StateKind, ...] = (
     StateKind("rating", 0, max, "rating"),
     StateKind("note", "", _join_notes, "note"),
     StateKind("queue_position", None, _earlier_place, "queue_position"),
-    StateKind("dismissed", 0, lambda kept, gone: int(bool(kept and gone)), "dismissed"),
+    StateKind("dismissed", 0, lambda kept, gone: int(bool(kept and gone)), "dismissed",
+              export=bool),
     StateKind("tags", [], lambda kept, gone: sorted(set(kept) | set(gone)),
-              read=read_tags, write=write_tags),
+              read=read_tags, write=write_tags, export=sorted),
 )
 COLUMNS = tuple(k.column for k in KINDS if k.column)
 EXPORT_NAMES = tuple(k.name for k in KINDS)
@@ -186,6 +193,11 @@ def queue_order_with(order: Sequence[int], states: dict[int, dict[str, Any]]) ->
     for position, pid in queued:
         result.insert(min(position - 1, len(result)), pid)
     return result
+
+
+def export_states(row: dict[str, Any]) -> dict[str, Any]:
+    """The user-state keys of a paper's export object, in ``KINDS`` order."""
+    return {k.name: k.export(row[k.name]) for k in KINDS}
 
 
 def combine_states(kept: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
