@@ -174,3 +174,14 @@ def test_cli_import_reads_standard_input(tmp_path, capsys, monkeypatch):
 def test_cli_version(capsys):
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("readq ")
+
+
+def test_undecided_papers_small_and_big_lists_agree(seeded):
+    ids = seeded.view_ids("all", sort="id")
+    seeded.set_rating(ids[:3], 2)
+    seeded.queue_add(ids[3:5])
+    seeded.set_status(ids[5:6], "read")
+    seeded.set_dismissed(ids[6:7])
+    expected = ids[7:]
+    assert seeded.undecided(ids) == expected
+    assert seeded.undecided(ids * 20)[: len(expected)] == expected  # the one-scan path
