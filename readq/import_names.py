@@ -49,7 +49,7 @@ def import_name(fmt: str, author_lists: Iterable[Sequence[str]], head: str = "")
     """A readable name for an import of ``fmt`` (a ``DumpFormat`` value)."""
     if fmt in ("profile", "compact"):
         author = profile_author(author_lists)
-        return f"{author} (profile)" if author else "Author profile"
+        return author or "Author profile"
     if fmt == "arxiv":
         return "arXiv listing"
     if fmt == "trending":

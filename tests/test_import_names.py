@@ -13,8 +13,8 @@ def test_fixture_imports_are_named_after_their_content(tmp_path) -> None:
     with Library(tmp_path / "lib") as lib:
         lib.import_paths(all_dumps(tmp_path / "d"))
         names = {i["file"][:3]: i["name"] for i in lib.imports()}
-        assert names == {"000": "Sainbayar Sukhbaatar (profile)", "001": "arXiv listing",
-                         "002": "Trending Mar 11", "003": "Roberta Raileanu (profile)"}
+        assert names == {"000": "Sainbayar Sukhbaatar", "001": "arXiv listing",
+                         "002": "Trending Mar 11", "003": "Roberta Raileanu"}
         pasted = lib.import_text((FIXTURES / TRENDING).read_text(encoding="utf-8"),
                                  name="clipboard")
         assert pasted.import_id is not None  # new sightings (another source name)

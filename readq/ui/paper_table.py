@@ -34,7 +34,7 @@ DEFAULT_WIDTHS = {TITLE: 300, AUTHORS: 170, DATE: 86, CATEGORY: 42, RATING: 84, 
                   CODE: 42, QUEUE: 46, TAGS: 120}
 # What each column typically holds, measured to fit it (never by scanning the rows,
 # which would fetch every paper of a 100,000-paper view).
-SAMPLE_TEXT = {AUTHORS: "Firstname Lastname, Firstname L", DATE: "2024-12-31",
+SAMPLE_TEXT = {AUTHORS: "Firstname Lastname, Firstna", DATE: "2024-12-31",
                CATEGORY: "Cat.", READ: "Read", CODE: "Code", QUEUE: "#999",
                TAGS: "#reinforcement"}
 HIDDEN_AT_FIRST = (CATEGORY, CODE)  # the header's menu shows them

@@ -181,7 +181,7 @@ def test_samples_are_package_data() -> None:
 def test_imports_are_named_in_the_sidebar_and_renamed(qtbot, window, monkeypatch) -> None:
     entries = [e for e in window.sidebar.sidebar_model.entries() if e.kind == "import"]
     labels = sorted(e.label.split(" · ")[0] for e in entries)
-    assert labels == ["Roberta Raileanu (profile)", "Sainbayar Sukhbaatar (profile)",
+    assert labels == ["Roberta Raileanu", "Sainbayar Sukhbaatar",
                       "Trending Mar 11", "arXiv listing"]
     trending = next(e for e in entries if e.label.startswith("Trending"))
     monkeypatch.setattr("readq.ui.workflow.QInputDialog.getText",
