@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, QSettings, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QGraphicsOpacityEffect, QInputDialog, QMenu
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsOpacityEffect,
+    QInputDialog,
+    QLabel,
+    QMenu,
+)
 
 from readq.library import LibraryError
 from readq.ui.export_dialog import ExportDialog
@@ -91,8 +97,7 @@ class Workflow(QObject):
         # right-click menu and copying
         window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         window.table.customContextMenuRequested.connect(self.show_paper_menu)
-        a["copy_title"].triggered.connect(
-            lambda: self.copy(title_and_authors, "title and authors"))
+        a["copy_title"].triggered.connect(self.copy_selection_or_title)
         a["copy_bibtex"].triggered.connect(lambda: self.copy(bibtex, "BibTeX", export=True))
         a["copy_link"].triggered.connect(lambda: self.copy(links, "link"))
         a["export"].triggered.connect(self.open_export)
@@ -228,6 +233,14 @@ class Workflow(QObject):
         self.last_menu = menu
         menu.popup(table.viewport().mapToGlobal(pos))
         return menu
+
+    def copy_selection_or_title(self) -> str:
+        """Ctrl+C: text selected in the detail pane if any, else title and authors."""
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLabel) and focus.hasSelectedText():
+            QGuiApplication.clipboard().setText(focus.selectedText())
+            return focus.selectedText()
+        return self.copy(title_and_authors, "title and authors")
 
     def copy(self, render: Any, what: str, export: bool = False) -> str:
         """Put the selected papers on the clipboard as ``render`` writes them."""
