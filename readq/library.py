@@ -580,8 +580,8 @@ class Library:
             raise LibraryError(f"status must be read or unread, not {status!r}")
         with self.store.transaction():
             self.store.set_state(ids, "status", status)
-            if status == "read":  # the queue is what is still to read
-                self.queue_remove(ids)
+            if status == "read" and set(ids) & set(self.store.queue_ids()):
+                self.queue_remove(ids)  # the queue is what is still to read
 
     def set_rating(self, ids: Sequence[int], rating: int) -> None:
         """Rate papers 0–5 (0 = unrated)."""
