@@ -88,10 +88,15 @@ def count_job(entries: list[SidebarEntry]) -> Callable[[TaskContext], dict[str, 
     def job(ctx: TaskContext) -> dict[str, int]:
         library = ctx.library
         counts: dict[str, int] = {}
+        tag_counts: dict[str, int] | None = None
         for key, kind, view, query in wanted:
             if ctx.cancelled():
                 break
-            if kind == "duplicates":
+            if kind == "tag":  # every tag counted in one small query
+                if tag_counts is None:
+                    tag_counts = dict(library.all_tags())
+                counts[key] = tag_counts.get(view.split(":", 1)[1], 0)
+            elif kind == "duplicates":
                 counts[key] = len(library.possible_duplicates())  # pairs to decide on
             elif kind == "saved":
                 try:
