@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 from readq.ui.main_window import MainWindow
-from readq.ui.paper_model import TITLE
+from readq.ui.paper_model import AUTHORS, TITLE
 from tests.ui.uihelpers import WAIT_MS, focus_list, state
 
 
@@ -72,6 +72,14 @@ def test_detail_pane_fits_800_by_600_without_a_horizontal_scroll_bar(qtbot, wind
     # the buttons wrapped onto more than one line instead of widening the pane
     assert detail.queue_button.y() > detail.stars.y()
     assert detail.info.minimumSizeHint().width() <= detail.scroll.viewport().width()
+    # the list's title keeps a third of the list; the authors give way, and come back
+    header = window.table.horizontalHeader()
+    authors_wide = window.table._natural[AUTHORS]
+    assert header.sectionSize(TITLE) >= window.table.viewport().width() // 3
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: header.sectionSize(AUTHORS) == authors_wide, timeout=WAIT_MS)
+    visible = [c for c in range(header.count()) if not header.isSectionHidden(c)]
+    assert sum(header.sectionSize(c) for c in visible) == window.table.viewport().width()
 
 
 def test_view_menu_hides_panes_and_zoom_scales_the_font_remembered(
