@@ -25,7 +25,8 @@ MARKERS = ITALIC_ON + ITALIC_OFF + BOLD_ON + BOLD_OFF
 _STRIP_MARKERS = str.maketrans("", "", MARKERS)
 
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\[%&$#_{}\"'^`~=.]|\{\\")
-_MATH = re.compile(r"\$(?![\d\s])[^$]*(?<!\s)\$")  # "$5 and $10" is money, not math
+# "$x$", or "$97.6\%$" (a backslash, ^ or _ inside): math. "$5 and $10" is money.
+_MATH = re.compile(r"\$(?:(?![\d\s])[^$]*(?<!\s)|[^$]*[\\^_][^$]*)\$")
 # {\em x}  {\it x}  \emph{x}  \textit{x}  (no nested braces inside)
 _ITALIC = re.compile(r"\{\\(?:em|it|itshape|sl)\s+([^{}]*)\}|\\(?:emph|textit|textsl)\{([^{}]*)\}")
 _BOLD = re.compile(r"\{\\(?:bf|bfseries)\s+([^{}]*)\}|\\textbf\{([^{}]*)\}")
@@ -47,18 +48,24 @@ def looks_like_latex(text: str) -> bool:
 # The LaTeX pieces of a text: math, a command with its braced arguments, an escaped or
 # accented character, a {\cmd ...} group. Only these go through the converter, so a long
 # abstract with one "$\kappa$" costs one tiny conversion, not a parse of the whole text.
-_SPAN = re.compile(r"\$(?![\d\s])[^$]*(?<!\s)\$"
+_SPAN = re.compile(r"\$(?:(?![\d\s])[^$]*(?<!\s)|[^$]*[\\^_][^$]*)\$"
                    r"|\\[A-Za-z]+\*?(?:\{[^{}]*\})*"
                    r"|\\[%&$#_{}\"'^`~=.](?:\{[^{}]*\}|[A-Za-z])?"
                    r"|\{\\[A-Za-z]+\s[^{}]*\}")
 
 
+_BARE_MACRO = re.compile(r"\\[A-Za-z]+")
+
+
 @lru_cache(maxsize=4096)
 def _convert(span: str) -> str:
     try:
-        return _converter().latex_to_text(span)
+        text = _converter().latex_to_text(span)
     except Exception:  # pylatexenc is tolerant; a failure means: keep the original
         return span
+    if not text and _BARE_MACRO.fullmatch(span):  # the authors' own macro (\dualformer)
+        return span[1:]
+    return text
 
 
 @lru_cache(maxsize=4096)

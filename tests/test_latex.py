@@ -20,3 +20,8 @@ def test_plain_text_is_left_alone() -> None:
         assert marked(text) == text
     # a bare % or & inside LaTeX text is text, not a comment or a column
     assert plain(r"$\beta$ drops 50% & more") == "β drops 50% & more"
+
+
+def test_numbers_in_math_and_the_authors_own_macros() -> None:
+    text = r"We present \dualformer: $97.6\%$ on $30 \times 30$ mazes, $x^2$; costs $5 and $10."
+    assert plain(text) == "We present dualformer: 97.6% on 30 × 30 mazes, x^2; costs $5 and $10."
