@@ -3,13 +3,12 @@
 The dialog asks what (selection, or everything the list shows), in which
 format (BibTeX, Markdown, CSV, JSON — the same writers as ``readq export``)
 and where. The rows are read and the file written by a background job on the
-read lane; the file appears whole or not at all (written beside, then renamed).
+read lane; the file appears whole or not at all (``safe_io.write_atomic``, as for
+``readq export``).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from readq.exporting import EXPORTERS
+from readq.safe_io import write_atomic
 from readq.ui.tasks import READ, TaskContext, TaskRunner
 
 # format key → (label, file suffix)
@@ -42,24 +42,12 @@ EXPORT_FORMATS: dict[str, tuple[str, str]] = {
 }
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def export_job(ids: list[int], fmt: str, path: Path) -> Callable[[TaskContext], int]:
     """A background job writing papers to ``path``; returns how many were written."""
 
     def job(ctx: TaskContext) -> int:
         rows = ctx.library.export_rows(ids)
-        write_atomically(path, EXPORTERS[fmt](rows))
+        write_atomic(path, EXPORTERS[fmt](rows))  # whole or not at all, as `readq export`
         return len(rows)
 
     return job
