@@ -104,7 +104,21 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
-    # state history and triage log (statistics): triggers on user_state record every
+    # 3: tags, the user's own labels on papers (user state: imports never touch them)
+    """
+    CREATE TABLE paper_tags (
+        paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (paper_id, tag)
+    );
+    CREATE INDEX paper_tags_tag ON paper_tags(tag);
+    """,
+    # 4: a readable name for each import (after its content; the user may rename it)
+    """
+    ALTER TABLE imports ADD COLUMN name TEXT;
+    """,
+    # 5: state history and triage log (statistics): triggers on user_state record every
     # change of status, rating, queue membership and dismissal, whatever writes it;
     # history_since says from when on the history is complete; paper_names (authors
     # and organisations, one row each) and paper_clock (a narrow row per paper: when
