@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -42,6 +43,19 @@ FILLABLE = ("title", "authors", "authors_truncated", "orgs", "category", "publis
             "abstract")
 
 
+WRITE_BUDGET_S = 30.0
+
+
+class StoreBusy(sqlite3.OperationalError):
+    """Another connection kept the write lock for longer than this store's budget."""
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an SQLite error means "another connection holds the lock"."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -62,8 +76,10 @@ class Store:
     """The library's SQLite database. Not shared between threads: open one per thread."""
 
     def __init__(self, path: Path, *, readonly: bool = False,
-                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS, query_only: bool = False,
+                 write_budget_s: float = WRITE_BUDGET_S) -> None:
         self.path = path
+        self.write_budget_s = write_budget_s
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
                                    timeout=busy_timeout_ms / 1000)
@@ -81,8 +97,10 @@ class Store:
         if not readonly:
             version = schema_version(conn)
             if 0 < version < SCHEMA_VERSION:  # an older library: keep a copy before upgrading
-                make_backup(conn, self.backup_dir, "before-upgrade", keep=DEFAULT_KEEP)
+                make_backup(conn, self.backup_dir, "before-upgrade")
             self.previous_version = migrate(conn)
+        if query_only:  # a reading connection (the window's): writes are refused
+            conn.execute("PRAGMA query_only = ON")
 
     @property
     def backup_dir(self) -> Path:
@@ -110,13 +128,30 @@ class Store:
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting its turn with backoff within ``write_budget_s``."""
+        deadline = time.monotonic() + self.write_budget_s
+        delay = 0.01
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StoreBusy(str(exc)) from None
+                time.sleep(min(delay, remaining))
+                delay = min(delay * 2, 0.1)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """The first column of the first row, or None."""
@@ -238,6 +273,23 @@ class Store:
                           (*values.values(), paper_id))
         self.enqueue_index([paper_id])
 
+    def restore_fields(self, paper_id: int, before: dict[str, Any], when: str) -> None:
+        """Put back metadata fields as they were before an import filled them in."""
+        values: dict[str, Any] = {}
+        for name, value in before.items():
+            if name not in FILLABLE:
+                raise ValueError(name)
+            values[name] = json.dumps(value, ensure_ascii=False) if name in ("authors", "orgs") \
+                else value
+        if "authors" in before:
+            values["first_author"] = before["authors"][0] if before["authors"] else ""
+        if "title" in before:
+            values["title_key"] = title_key(before["title"])
+        values["updated_at"] = when
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?",
+                          (*values.values(), paper_id))
+
     def add_sighting(self, paper_id: int, import_id: int, file: str, format: str,
                      index: int, when: str) -> bool:
         """Remember that ``file`` showed this paper as record ``index``; False if known."""
@@ -264,11 +316,13 @@ class Store:
             (paper_id, other_id, similarity, when),
         )
 
-    def insert_import(self, file: str, format: str, when: str) -> int:
-        """Start an import record."""
+    def insert_import(self, file: str, format: str, when: str,
+                      action_id: int | None = None) -> int:
+        """Start an import record (unfinished until ``finish_import``)."""
         cur = self.conn.execute(
-            "INSERT INTO imports (file, format, imported_at) VALUES (?, ?, ?)",
-            (file, format, when),
+            "INSERT INTO imports (file, format, imported_at, action_id, finished) "
+            "VALUES (?, ?, ?, ?, 0)",
+            (file, format, when, action_id),
         )
         return int(cur.lastrowid)
 
@@ -276,7 +330,7 @@ class Store:
         """Store the import's tallies."""
         self.conn.execute(
             "UPDATE imports SET records = ?, new = ?, merged = ?, unchanged = ?, "
-            "possible_duplicates = ?, problems = ? WHERE id = ?",
+            "possible_duplicates = ?, problems = ?, finished = 1 WHERE id = ?",
             (counts["records"], counts["new"], counts["merged"], counts["unchanged"],
              counts["possible_duplicates"], counts["problems"], import_id),
         )

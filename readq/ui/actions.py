@@ -38,6 +38,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("paste", "&Paste dump from clipboard", ("Ctrl+Shift+V",), "&File",
                tip="Import the text on the clipboard"),
     ActionSpec("import_samples", "Import the &sample dumps", (), "&File"),
+    ActionSpec("backup_now", "&Back up now", (), "&File", separator_before=True,
+               tip="Write a copy of the library to its backups folder"),
+    ActionSpec("restore_backup", "&Restore a backup…", (), "&File",
+               tip="Replace the library with one of its backups (the current state is "
+                   "backed up first)"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File", separator_before=True),
 
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "&Edit"),

@@ -829,13 +829,14 @@ class TriagePage(QWidget):
         text = self.note_editor.toPlainText()
         if text == self._note_saved_text:
             return True
-        try:
-            self.library.set_note(paper_id, text)
-        except Exception as exc:  # kept in the editor; shown; retried on the next save
-            self.message.emit(f"The note could not be saved: {exc}")
-            return False
+
+        def refused(message: str) -> None:  # kept in the editor; retried on the next save
+            if self._note_paper == paper_id and self._note_saved_text == text:
+                self._note_saved_text = None  # type: ignore[assignment]
+            self.message.emit(f"The note could not be saved: {message}")
+
+        self.triage.save_note(paper_id, text, self.note_saved.emit, refused)
         self._note_saved_text = text
-        self.note_saved.emit(paper_id)
         if self.card.paper_id == paper_id:
             self.card.set_note(text)
         return True
