@@ -46,12 +46,13 @@ def bench_lock(work: Path, n: int) -> dict[str, float]:
     with Library(root) as lib:
         lib.import_paths([seeds])
         paper = lib.view_ids("all", sort="id")[0]
+    sys.setswitchinterval(0.001)  # as the app's task runner does
     waits: list[float] = []
     cli: list[float] = []
     stop = threading.Event()
 
     def rater() -> None:
-        with Library(root) as other:
+        with Library(root, short_writes=True) as other:  # as the app's user lane
             k = 0
             while not stop.is_set():
                 started = time.perf_counter()
@@ -73,6 +74,20 @@ def bench_lock(work: Path, n: int) -> dict[str, float]:
             cli.append(time.perf_counter() - started if done.returncode == 0 else float("inf"))
             time.sleep(1.0)
 
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    idle = []
+    for _ in range(3):  # anchor: the same command with nothing else writing
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "readq", "rate", str(paper), "2", "--library",
+                        str(root)], env=env, capture_output=True, check=True)
+        idle.append(time.perf_counter() - started)
+    idle_api = []
+    with Library(root, short_writes=True) as other:  # anchor: ratings with no import
+        for k in range(20):
+            started = time.perf_counter()
+            other.set_rating([paper], k % 5 + 1)
+            idle_api.append(time.perf_counter() - started)
+            time.sleep(0.05)
     threads = [threading.Thread(target=rater), threading.Thread(target=cli_rater)]
     for thread in threads:
         thread.start()
@@ -81,17 +96,26 @@ def bench_lock(work: Path, n: int) -> dict[str, float]:
         reports = lib.import_paths([big])
         store_s = time.perf_counter() - started
         longest = lib.last_import_chunk_s
+        chunks = sorted(lib.import_chunk_times)
     stop.set()
     for thread in threads:
         thread.join()
     return {
         "import_papers": n, "records": reports[0].records,
         "store_s": round(store_s, 1),
+        "load_average_1min": os.getloadavg()[0],
         "anchor_one_transaction_lock_s": round(store_s, 1),
         "longest_lock_hold_ms": round(longest * 1000, 1),
+        "chunks": len(chunks),
+        "lock_hold_p50_ms": round(chunks[len(chunks) // 2] * 1000, 1),
+        "lock_hold_p99_ms": round(chunks[int(len(chunks) * 0.99)] * 1000, 1),
+        "api_rating_idle_max_ms": round(max(idle_api) * 1000, 1),
+        "api_rating_idle_median_ms": round(statistics.median(idle_api) * 1000, 1),
         "api_rating_waits": len(waits),
+        "api_rating_median_ms": round(statistics.median(waits) * 1000, 1),
         "api_rating_max_ms": round(max(waits) * 1000, 1),
         "api_rating_p95_ms": round(sorted(waits)[int(len(waits) * 0.95)] * 1000, 1),
+        "cli_rate_idle_median_s": round(statistics.median(idle), 2),
         "cli_rate_runs": len(cli),
         "cli_rate_max_s": round(max(cli), 2) if cli else None,
         "cli_rate_median_s": round(statistics.median(cli), 2) if cli else None,
@@ -152,15 +176,14 @@ def bench_app(work: Path, library_papers: int, import_papers: int) -> dict[str, 
     small = dump(work, "small", 100, 4242)
     marker = Generator(4242).papers(1).__next__().title.split()[0]
     shown: dict[str, float] = {}
-    window.imports.stored.connect(lambda _r: shown.setdefault("stored", time.perf_counter()))
-    window.view_loaded.connect(
-        lambda: "stored" in shown and shown.setdefault("visible", time.perf_counter()))
+    # the window's own slot (connected first) has listed the papers when this runs
+    window.imports.stored.connect(lambda _r: shown.setdefault("visible", time.perf_counter()))
     window.index_synced.connect(lambda: shown.setdefault("synced", time.perf_counter()))
     started = time.perf_counter()
     gaps.clear()
     last[0] = started
     window.imports.import_paths([small])
-    wait(lambda: "synced" in shown, 120)
+    wait(lambda: "synced" in shown, 300)
     with Library(root, read_only=True) as reader:
         searchable = bool(reader.search(f'title:"{marker}"', limit=5))
     result.update({
@@ -177,7 +200,9 @@ def bench_app(work: Path, library_papers: int, import_papers: int) -> dict[str, 
     wait(lambda: not window.runner.busy(), 600)
     window.imports.import_paths([dump(work, "during", import_papers, 5)])
     wait(lambda: window.progress.bar.value() > 0, 120)
+    window.activateWindow()
     window.table.setFocus()
+    wait(lambda: window.table.hasFocus(), 10)
     window.table.select_row(0)
     paper = window.table.current_id()
     gaps.clear()

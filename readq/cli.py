@@ -34,6 +34,7 @@ log = logging.getLogger("readq.cli")
 CLI_BUSY_TIMEOUT_MS = 100  # one wait for the write lock; retried with backoff …
 CLI_WRITE_BUDGET_S = 1.5  # … within this budget (a command returns within 2 s)
 CLI_INDEX_LOCK_S = 1.0  # a busy index: the work stays queued for the indexer
+SHORT_WRITES = {"mark", "rate", "note", "queue"}  # no WAL checkpoint while a user waits
 
 
 class CliError(Exception):
@@ -144,8 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a command waits its turn behind another writer (an import commits in short
         # chunks) with backoff, within a budget; then it says the library is busy
         with Library(library_dir(args.library), busy_timeout_ms=CLI_BUSY_TIMEOUT_MS,
-                     write_budget_s=CLI_WRITE_BUDGET_S,
-                     index_lock_timeout=CLI_INDEX_LOCK_S) as library:
+                     write_budget_s=CLI_WRITE_BUDGET_S, index_lock_timeout=CLI_INDEX_LOCK_S,
+                     short_writes=args.command in SHORT_WRITES) as library:
             return COMMANDS[args.command](library, args, sys.stdout)
     except (CliError, LibraryError, QueryError, DumpError, SchemaTooNew) as exc:
         print(f"readq: {exc}", file=sys.stderr)

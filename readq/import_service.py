@@ -41,6 +41,7 @@ class ImportOps:
 
     store: Store
     last_import_chunk_s: float
+    import_chunk_times: list[float]
 
     if TYPE_CHECKING:
         def backup(self, reason: str = "manual") -> Path: ...  # BackupOps
@@ -144,6 +145,7 @@ class ImportOps:
             raise
         finally:
             self.last_import_chunk_s = max(self.last_import_chunk_s, importer.longest_chunk_s)
+            self.import_chunk_times.extend(importer.chunk_times)
 
     def _forget_empty_import(self, report: FileReport) -> None:
         if report.import_id is None:

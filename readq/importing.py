@@ -28,9 +28,9 @@ from readq.store import actions
 from readq.store.database import Store, now_iso
 from readq.text import content_words, title_key
 
-CHUNK_TARGET_S = 0.03  # write-lock time aimed at per chunk
-FIRST_CHUNK = 16
-MAX_CHUNK = 400
+CHUNK_TARGET_S = 0.015  # write-lock time aimed at per chunk
+FIRST_CHUNK = 4
+MAX_CHUNK = 200
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
@@ -87,6 +87,7 @@ class Importer:
         self.store = store
         self.action_id = action_id
         self.longest_chunk_s = 0.0  # the longest write-lock hold (benchmarks read it)
+        self.chunk_times: list[float] = []
 
     def store_items(self, kind: DumpFormat, items: Iterator[Record | Problem], file_name: str,
                     report: FileReport, progress: Progress | None = None,
@@ -133,6 +134,8 @@ class Importer:
                         report.import_id = import_id
                 spent = time.perf_counter() - started
                 self.longest_chunk_s = max(self.longest_chunk_s, spent)
+                self.chunk_times.append(spent)
+                self.store.yield_to_waiters()  # a rating typed meanwhile goes first
                 per_record = spent / max(1, len(batch))
                 size = max(1, min(MAX_CHUNK, int(CHUNK_TARGET_S / max(per_record, 1e-6))))
                 if progress:

@@ -90,11 +90,12 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
 
     def __init__(self, root: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
                  write_budget_s: float = WRITE_BUDGET_S, read_only: bool = False,
-                 index_lock_timeout: float = 10.0) -> None:
+                 index_lock_timeout: float = 10.0, short_writes: bool = False) -> None:
         self.root = Path(root)
         self.read_only = read_only
         self.index_lock_timeout = index_lock_timeout
-        self.last_import_chunk_s = 0.0  # the longest write-lock hold of the last import
+        self.last_import_chunk_s = 0.0  # the longest write-lock hold of its imports
+        self.import_chunk_times: list[float] = []  # every chunk's hold (benchmarks)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -103,6 +104,8 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         try:
             self.store = Store(self.root / self.DB_NAME, busy_timeout_ms=busy_timeout_ms,
                                write_budget_s=write_budget_s, query_only=read_only)
+            if short_writes:  # leave WAL checkpoints (and their fsync) to long writers
+                self.store.conn.execute("PRAGMA wal_autocheckpoint = 0")
         except StoreBusy:
             raise LibraryBusy(BUSY_MESSAGE) from None
         except sqlite3.DatabaseError as exc:

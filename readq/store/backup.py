@@ -75,14 +75,19 @@ def make_backup(conn: sqlite3.Connection, folder: Path, reason: str,
             n += 1
             target = folder / f"readq-{stamp}-{n}-{reason}.sqlite3"
         partial = target.with_suffix(".part")
-        dest = sqlite3.connect(partial)
         try:
-            conn.backup(dest)
+            dest = sqlite3.connect(partial)
+            try:
+                conn.backup(dest)
+            finally:
+                dest.close()
+            partial.replace(target)
         finally:
-            dest.close()
-        partial.replace(target)
+            partial.unlink(missing_ok=True)  # a failed copy leaves nothing behind
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"could not write a backup in {folder}: {exc}") from None
+    for stale in folder.glob("readq-*.part"):  # left by a backup that was killed
+        stale.unlink(missing_ok=True)
     if keep is not None:
         same = [p for p in backups(folder) if backup_reason(p) == reason]
         for old in same[max(keep, 1):]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -19,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from readq.models import Record
+from readq.store import turnstile
 from readq.store.backup import make_backup
 from readq.store.schema import SCHEMA_VERSION, migrate, schema_version
 from readq.text import title_key
@@ -137,21 +137,14 @@ class Store:
         self.conn.execute("COMMIT")
 
     def _begin(self) -> None:
-        """``BEGIN IMMEDIATE``, waiting its turn with backoff within ``write_budget_s``."""
-        deadline = time.monotonic() + self.write_budget_s
-        delay = 0.01
-        while True:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if not is_busy(exc):
-                    raise
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise StoreBusy(str(exc)) from None
-                time.sleep(min(delay, remaining))
-                delay = min(delay * 2, 0.1)
+        """``BEGIN IMMEDIATE``, waiting its turn fairly within ``write_budget_s``."""
+        if not turnstile.acquire(self.conn, self.path, self.write_budget_s, is_busy):
+            raise StoreBusy("the write lock did not come within "
+                            f"{self.write_budget_s:.1f} s")
+
+    def yield_to_waiters(self) -> None:
+        """Between chunks of a long write: let a waiting writer go first."""
+        turnstile.yield_to_waiters(self.path)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """The first column of the first row, or None."""

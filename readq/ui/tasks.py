@@ -36,6 +36,7 @@ import os
 import selectors
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -54,6 +55,9 @@ READ = "read"
 USER = "user"
 LANES = (USER, WRITE, READ)
 DRAIN_TIMEOUT_S = 10.0  # how long quitting waits for the user's last changes
+# A lane running Python (an import merging records) hands the GIL back this often,
+# so the GUI thread — which gives it up at every call into Qt — never waits long.
+GIL_SWITCH_S = 0.001
 
 # Index work bigger than this runs in the child indexer (``readq.indexing``).
 CHILD_THRESHOLD = 2000
@@ -129,15 +133,17 @@ class _Worker(QObject):
     completed = Signal(object, object)
     errored = Signal(object, str)
 
-    def __init__(self, root: Path, read_only: bool = False) -> None:
+    def __init__(self, root: Path, read_only: bool = False, short_writes: bool = False) -> None:
         super().__init__()
         self.root = root
         self.read_only = read_only
+        self.short_writes = short_writes
         self._library: Library | None = None
 
     def library(self) -> Library:
         if self._library is None:
-            self._library = Library(self.root, read_only=self.read_only)
+            self._library = Library(self.root, read_only=self.read_only,
+                                    short_writes=self.short_writes)
         return self._library
 
     def reset(self) -> None:
@@ -181,6 +187,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.root = Path(root)
         self._closed = False
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
         self._pending: dict[str, list[Task]] = {lane: [] for lane in LANES}
         self._threads: dict[str, QThread] = {}
         self._workers: dict[str, _Worker] = {}
@@ -189,7 +196,7 @@ class TaskRunner(QObject):
         for lane, dispatch in self._dispatch.items():
             thread = QThread(self)
             thread.setObjectName(f"readq-{lane}")
-            worker = _Worker(self.root, read_only=lane == READ)
+            worker = _Worker(self.root, read_only=lane == READ, short_writes=lane == USER)
             worker.moveToThread(thread)
             dispatch.connect(worker.run)
             self._close_all.connect(worker.close)

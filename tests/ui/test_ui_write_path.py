@@ -137,3 +137,29 @@ def test_backups_menu_lists_reason_and_date(qtbot, window) -> None:
     texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
     assert texts and "made by you" in texts[0]
     dialog.close()
+
+
+def test_sigterm_closes_the_window_and_writes_the_note(qtbot, open_window, seeded_root,
+                                                       settings) -> None:
+    import os
+    import signal
+
+    from PySide6.QtWidgets import QApplication
+
+    from readq.ui.app import quit_safely_on_signals
+
+    window = open_window(seeded_root, settings)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        quit_safely_on_signals(QApplication.instance(), window)
+        focus_list(qtbot, window)
+        paper = window.table.current_id()
+        qtbot.keyClick(window.table, Qt.Key.Key_Return)
+        qtbot.keyClicks(window.detail.note_editor.editor, "typed 300 ms before SIGTERM")
+        os.kill(os.getpid(), signal.SIGTERM)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=WAIT_MS)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    with Library(seeded_root) as library:
+        assert library.paper(paper)["note"] == "typed 300 ms before SIGTERM"
