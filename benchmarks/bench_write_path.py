@@ -195,6 +195,22 @@ def bench_app(work: Path, library_papers: int, import_papers: int) -> dict[str, 
     if window.last_summary is not None:
         window.last_summary.close()
 
+    # a 100-paper dump imported from the command line while the window is open
+    from readq.ui.app import watch_external_changes
+
+    watch_external_changes(window)
+    wait(lambda: not window.runner.busy(), 300)
+    before = window.model.rowCount()
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    started = time.perf_counter()
+    cli = subprocess.Popen([sys.executable, "-m", "readq", "import",
+                            str(dump(work, "cli-small", 100, 4343)), "--library", str(root)],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seen = wait(lambda: window.model.rowCount() > before, 120)
+    result["cli_import_visible_in_app_s"] = round(time.perf_counter() - started, 3) if seen \
+        else None
+    cli.wait()
+
     # a rating typed during a large import: GUI-thread time and when it is stored
     window.show_view("inbox")
     wait(lambda: not window.runner.busy(), 600)

@@ -44,3 +44,18 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     root.addHandler(handler)
     root.setLevel(level)
     return path
+
+
+def log_uncaught_exceptions() -> None:
+    """An error nobody caught goes to the log with its traceback, and one line to stderr."""
+    import sys
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)  # type: ignore[arg-type]
+            return
+        logging.getLogger("readq").critical("uncaught error", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+        line = (str(exc).splitlines() or [kind.__name__])[0]
+        sys.stderr.write(f"readq: {line} (details in {log_file()})\n")
+
+    sys.excepthook = hook

@@ -25,7 +25,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readq.library import LibraryError
-from readq.logs import setup_logging
+from readq.logs import log_uncaught_exceptions, setup_logging
 from readq.store.schema import SchemaTooNew
 from readq.ui.external_changes import ExternalChanges
 from readq.ui.main_window import MainWindow
@@ -82,14 +82,22 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
         return 1
     instance.activated.connect(lambda: bring_to_front(window))
     watch_external_changes(window)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous_hook = sys.excepthook
+    log_uncaught_exceptions()
     quit_safely_on_signals(app, window)
     window.show()
     # once a day, a consistent copy of the store (off the GUI thread)
     window.runner.submit(lambda ctx: ctx.library.daily_backup(), name="daily backup")
     log.info("window shown %.0f ms after run_app", (time.perf_counter() - started) * 1000)
-    code = app.exec()
-    window.shutdown()
-    instance.release()
+    try:
+        code = app.exec()
+        window.shutdown()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sys.excepthook = previous_hook
+        instance.release()
     return int(code)
 
 
