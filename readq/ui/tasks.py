@@ -345,5 +345,7 @@ def sync_index(ctx: TaskContext, label: str = "Indexing for search…") -> int:
     """Bring the index up to date from a write-lane job (a child process if it is big)."""
     if child_available() and ctx.library.pending_index_count() >= CHILD_THRESHOLD:
         return run_index_child(ctx, "sync", label)
+    # an index held by another readq (an import in a terminal) is not an error: the
+    # papers stay queued, and that process or the next sync writes them
     return ctx.library.sync_index(progress=lambda d, t: ctx.progress(d, t, label),
-                                  should_cancel=ctx.cancelled)
+                                  should_cancel=ctx.cancelled, queue_if_busy=True)
