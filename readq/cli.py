@@ -118,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("backup", parents=[common], help="back up the library now")
-    p.add_argument("--keep", type=int, metavar="N", help="from now on keep the newest N before-import backups (yours are all kept)")
+    p.add_argument("--keep", type=int, metavar="N",
+                   help="from now on keep the newest N before-import backups (yours are all kept)")
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
     p = sub.add_parser("restore", parents=[common], help="replace the library with a backup")
