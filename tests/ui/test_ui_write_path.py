@@ -163,3 +163,21 @@ def test_sigterm_closes_the_window_and_writes_the_note(qtbot, open_window, seede
             signal.signal(sig, handler)
     with Library(seeded_root) as library:
         assert library.paper(paper)["note"] == "typed 300 ms before SIGTERM"
+
+
+def test_own_changes_are_not_outside_changes(qtbot, window) -> None:
+    from readq.ui.app import watch_external_changes
+
+    watcher = watch_external_changes(window)
+    outside: list[int] = []
+    watcher.changed.connect(lambda: outside.append(1))
+    focus_list(qtbot, window)
+    first = window.table.current_id()
+    qtbot.keyClick(window.table, Qt.Key.Key_4)
+    written(window)
+    qtbot.wait(1200)  # two polls
+    assert outside == []  # the window refreshed itself, once, for its own change
+    with Library(window.root) as other:  # `readq rate` in a terminal
+        other.set_rating([first], 2)
+    qtbot.waitUntil(lambda: outside == [1], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.detail.stars.rating() == 2, timeout=WAIT_MS)
