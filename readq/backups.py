@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private
 from readq.service import LibraryError, writes
 from readq.store.backup import (
     KEEP,
@@ -52,7 +53,10 @@ class BackupOps:
         Backups rotate per reason, so imports never push out the others."""
         keep = self.backups_to_keep if reason == "before-import" else KEEP.get(reason, 10)
         try:
-            return make_backup(self.store.conn, self.store.backup_dir, reason, keep)
+            path = make_backup(self.store.conn, self.store.backup_dir, reason, keep)
+            make_private(path.parent, PRIVATE_DIR)
+            make_private(path, PRIVATE_FILE)
+            return path
         except BackupError as exc:
             raise LibraryError(str(exc)) from None
 

@@ -26,6 +26,7 @@ from readq.models import DumpFormat, Problem, Record
 from readq.parsing import no_records_error
 from readq.store import actions
 from readq.store.database import Store, now_iso
+from readq.store.health import describe_error
 from readq.text import content_words, title_key
 
 CHUNK_TARGET_S = 0.015  # write-lock time aimed at per chunk
@@ -142,8 +143,8 @@ class Importer:
                     progress(report.records, max(expected, report.records))
         except _Cancelled:
             return self._stopped(report, "import cancelled")
-        except sqlite3.Error as exc:
-            return self._stopped(report, f"the library could not be written ({exc})")
+        except sqlite3.Error as exc:  # disk full, read-only…: the cause, in one line
+            return self._stopped(report, describe_error(exc, self.store.path.parent))
         return report
 
     def _begin(self, file_name: str, fmt: str, when: str,
@@ -175,8 +176,11 @@ class Importer:
             except sqlite3.Error:
                 pass  # left unfinished: the next import of the file resumes it
         if stored:
-            message = (f"{why} after {stored} records; those are stored whole, and importing "
-                       "the file again finishes it")
+            core = why.replace("; nothing was changed", "")
+            message = (f"{core} — stopped after {stored} records, which are stored whole; "
+                       "importing the file again finishes it")
+        elif "nothing was changed" in why:
+            message = why
         else:
             message = f"{why}; nothing was changed"
         return FileReport(path=report.path, format=report.format, failed=message,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from readq.search.index import IndexBusy, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery
+from readq.search.verify import clear_folder, verify
 from readq.service import Cancel, Progress, busy_as_error
 from readq.store.database import Store
 
@@ -38,6 +38,7 @@ class CheckReport:
     pending: int
     store_ok: bool
     index_ok: bool
+    index_problem: str = ""  # the damage found in the index, if any
 
     @property
     def in_step(self) -> bool:
@@ -51,6 +52,7 @@ class IndexOps:
 
     store: Store
     read_only: bool
+    index_problem: str
     _index: SearchIndex | None
     index_dir: Path
     index: SearchIndex
@@ -65,6 +67,7 @@ class IndexOps:
         queued. With ``queue_if_busy`` an index locked by another process is not an
         error: the work stays queued for whoever holds it (or the next sync).
         """
+        self.index  # noqa: B018 (opening it may queue every paper: a new or damaged index)
         done = 0
         total = 0
         seen: set[int] = set()
@@ -135,15 +138,15 @@ class IndexOps:
         """
         store_ok = self.store.integrity_ok()
         ids = set(self.store.all_ids())
-        index_ok = True
-        try:
-            indexed = self.index.indexed_ids()
-        except Exception:  # an unreadable index is what check exists to find
-            index_ok, indexed = False, set()
+        self.index  # noqa: B018 (opening it finds and clears a folder that is no index)
+        found = verify(self.index_dir)  # every segment, sampled documents and postings
+        problem = self.index_problem or (found.problem or "")
+        self.index_problem = ""
+        index_ok, indexed = (not problem), found.ids
         report = CheckReport(
             papers=len(ids), indexed=len(indexed), missing_from_index=len(ids - indexed),
             extra_in_index=len(indexed - ids), pending=self.store.pending_count(),
-            store_ok=store_ok, index_ok=index_ok,
+            store_ok=store_ok, index_ok=index_ok, index_problem=problem,
         )
         if repair and not report.in_step:
             if not index_ok:
@@ -170,7 +173,7 @@ class IndexOps:
         if self._index is not None:
             self._index.close()
             self._index = None
-        shutil.rmtree(self.index_dir, ignore_errors=True)
+        clear_folder(self.index_dir)  # readq's own files only (a file or link is set aside)
         with busy_as_error(), self.store.transaction():
             self.store.enqueue_index(self.store.all_ids())
         return self.sync_index(progress=progress, should_cancel=should_cancel)

@@ -19,7 +19,6 @@ background work. Hooks that must run when a library opens or is checked
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,8 +31,10 @@ from readq.index_service import CheckReport, IndexOps
 from readq.models import EXPORT_KEYS
 from readq.search.index import IndexCorrupt, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
+from readq.search.verify import clear_folder, guarded, prepare_folder
 from readq.service import BUSY_MESSAGE, Cancel, LibraryBusy, LibraryError, Progress, writes
 from readq.store.database import BUSY_TIMEOUT_MS, WRITE_BUDGET_S, Store, StoreBusy, is_busy
+from readq.store.health import check_store, describe_error, protect
 from readq.user_state import MergeUndo, UserStateOps
 
 __all__ = ["Library", "LibraryError", "LibraryBusy", "FileReport", "CheckReport",
@@ -101,6 +102,7 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         except OSError as exc:
             raise LibraryError(f"cannot create the library folder {self.root}: "
                                f"{exc.strerror or exc}") from None
+        check_store(self.root)  # a damaged store raises StoreDamaged and is never written
         try:
             self.store = Store(self.root / self.DB_NAME, busy_timeout_ms=busy_timeout_ms,
                                write_budget_s=write_budget_s, query_only=read_only)
@@ -111,8 +113,11 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         except sqlite3.DatabaseError as exc:
             if is_busy(exc):
                 raise LibraryBusy(BUSY_MESSAGE) from None
-            raise LibraryError(f"cannot open the library in {self.root}: {exc}") from None
+            raise LibraryError(describe_error(exc, self.root)) from None
+        if not read_only:
+            protect(self.root)  # folder 0700, files 0600
         self._index: SearchIndex | None = None
+        self.index_problem = ""  # damage found (and cleared) when the index was opened
         self._on_open()
 
     def _on_open(self) -> None:
@@ -130,16 +135,20 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         """The search index, opened on first use (a corrupt one is recreated empty and
         every paper queued for indexing)."""
         if self._index is None:
+            fresh = prepare_folder(self.index_dir)  # refuses a folder of the user's own files
             index = SearchIndex(self.index_dir, lock_timeout=self.index_lock_timeout)
             try:
                 index.open()
-            except IndexCorrupt:
-                shutil.rmtree(self.index_dir, ignore_errors=True)
+            except IndexCorrupt as exc:
+                self.index_problem = str(exc)
+                clear_folder(self.index_dir)  # readq's own files only
                 index = SearchIndex(self.index_dir, lock_timeout=self.index_lock_timeout)
                 index.open()
-                if not self.read_only:
-                    with self.store.transaction():
-                        self.store.enqueue_index(self.store.all_ids())
+                fresh = True
+            if (fresh or index.doc_count() == 0) and not self.read_only \
+                    and self.store.paper_count():
+                with self.store.transaction():  # a store moved alone: refill its index
+                    self.store.enqueue_index(self.store.all_ids())
             self._index = index
         return self._index
 
@@ -218,11 +227,12 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
                                 descending=True)
             return ids[:limit] if limit is not None else ids
         if not parsed.conditions and view == "all":
-            return self.index.search(parsed, limit=limit)
+            return guarded(self.index_dir, lambda: self.index.search(parsed, limit=limit))
         where, params = self._where(view, parsed.conditions)
         window = max(limit or 0, 200) * 4
         while True:
-            ranked = self.index.search(parsed, limit=window if limit is not None else None)
+            ranked = guarded(self.index_dir, lambda: self.index.search(
+                parsed, limit=window if limit is not None else None))
             allowed = self.store.filter_ids(ranked, where, params)
             hits = [i for i in ranked if i in allowed]
             exhausted = limit is None or len(ranked) < window

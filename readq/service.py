@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from readq.store.database import StoreBusy, is_busy
+from readq.store.health import describe_error
 
 log = logging.getLogger("readq.library")
 T = TypeVar("T")
@@ -47,8 +48,7 @@ def writes(method: Callable[..., T]) -> Callable[..., T]:
             if is_busy(exc):
                 raise LibraryBusy(BUSY_MESSAGE) from None
             log.exception("writing the library failed")
-            raise LibraryError(f"the library could not be written ({exc}); "
-                               "nothing was changed") from None
+            raise LibraryError(describe_error(exc, self.root)) from None
 
     return run
 

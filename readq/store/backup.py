@@ -79,6 +79,8 @@ def make_backup(conn: sqlite3.Connection, folder: Path, reason: str,
             dest = sqlite3.connect(partial)
             try:
                 conn.backup(dest)
+                # one self-contained file: opening it never leaves -wal/-shm files beside it
+                dest.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dest.close()
             partial.replace(target)

@@ -131,10 +131,11 @@ class Store:
         self._begin()
         try:
             yield
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     def _begin(self) -> None:
         """``BEGIN IMMEDIATE``, waiting its turn fairly within ``write_budget_s``."""
