@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -20,6 +21,8 @@ from readq import __version__
 from readq.exporting import EXPORTERS, FORMATS
 from readq.indexing import ConcurrentIndexer
 from readq.library import FileReport, Library, LibraryError
+from readq.logs import log_file, setup_logging
+from readq.search.index import IndexBusy
 from readq.models import DumpError, DumpFormat
 from readq.paths import library_dir
 from readq.safe_io import FileRefused, read_regular_text, write_atomic
@@ -33,7 +36,16 @@ from readq.store.health import (
     newest_good_backup,
     restore_over_damaged,
 )
+from readq.store.backup import backup_reason
 from readq.store.schema import SchemaTooNew
+
+
+log = logging.getLogger("readq.cli")
+
+CLI_BUSY_TIMEOUT_MS = 100  # one wait for the write lock; retried with backoff …
+CLI_WRITE_BUDGET_S = 1.5  # … within this budget (a command returns within 2 s)
+CLI_INDEX_LOCK_S = 1.0  # a busy index: the work stays queued for the indexer
+SHORT_WRITES = {"mark", "rate", "note", "queue"}  # no WAL checkpoint while a user waits
 
 
 class CliError(Exception):
@@ -158,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", parents=[common], help="back up the library now")
     p.add_argument("--keep", type=whole_number(1, 1000), metavar="N",
-                   help="from now on keep the newest N backups")
+                   help="from now on keep the newest N before-import backups (yours are all kept)")
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
     p = sub.add_parser("restore", parents=[common], help="replace the library with a backup")
@@ -192,23 +204,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         from readq.ui.app import run_app  # Qt is only needed for the app
 
         return run_app(library_dir(args.library))
+    setup_logging()
     root = library_dir(args.library)
     try:
         done = without_store(root, args, sys.stdout)
         if done is not None:
             return done
-        with Library(root) as library:
+        # a command waits its turn behind another writer (an import commits in short
+        # chunks) with backoff, within a budget; then it says the library is busy
+        with Library(root, busy_timeout_ms=CLI_BUSY_TIMEOUT_MS,
+                     write_budget_s=CLI_WRITE_BUDGET_S, index_lock_timeout=CLI_INDEX_LOCK_S,
+                     short_writes=args.command in SHORT_WRITES) as library:
             return COMMANDS[args.command](library, args, sys.stdout)
     except (CliError, LibraryError, QueryError, DumpError, SchemaTooNew, StoreDamaged,
             IndexFolderRefused, IndexDamaged, FileRefused) as exc:
         print(f"readq: {exc}", file=sys.stderr)
         return 1
     except sqlite3.Error as exc:  # disk full, read-only, damaged: the cause, in one line
-        print(f"readq: {describe_error(exc, root)}", file=sys.stderr)
+        log.exception("readq %s failed", args.command)
+        print(f"readq: {describe_error(exc, root)} (details in {log_file()})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("readq: interrupted; nothing half-written was kept", file=sys.stderr)
+        print("readq: interrupted; what was stored is whole (import again to finish)",
+              file=sys.stderr)
         return 130
+    except IndexBusy as exc:
+        print(f"readq: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"readq: {exc.strerror or exc}"
               + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
@@ -258,6 +280,7 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if "-" in args.paths:
         return import_stdin(library, args, fmt, out)
     paths = [Path(p) for p in args.paths]
+    library.store.write_budget_s = 600.0  # an import waits for its turn as long as it takes
     if len(paths) > 1 and (os.cpu_count() or 1) > 1:
         # index the dumps already stored while the next one is stored
         with ConcurrentIndexer(library.root):
@@ -265,6 +288,9 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                                            progress=_progress_printer("storing"))
     else:
         reports = library.import_paths(paths, format=fmt, progress=_progress_printer("storing"))
+    library.index_lock_timeout = 600.0  # returns once the papers are searchable
+    if library._index is not None:
+        library._index.lock_timeout = 600.0
     library.sync_index(progress=_progress_printer("indexing"))
     if args.json:
         json.dump({"files": [r.as_json() for r in reports]}, out, ensure_ascii=False, indent=2)
@@ -357,7 +383,7 @@ def _print_rows(library: Library, ids: list[int], as_json: bool, out: TextIO) ->
 def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
-    library.sync_index()
+    library.sync_index(queue_if_busy=True)
     ids = library.search(args.query, limit=args.limit)
     _print_rows(library, ids, args.json, out)
     return 0
@@ -442,7 +468,7 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     else:
         text = args.text
     library.set_note(paper_id, text)
-    library.sync_index()
+    library.sync_index(queue_if_busy=True)
     out.write(f"{paper_id}: note saved ({len(text)} characters)\n")
     return 0
 
@@ -475,7 +501,7 @@ def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.query.strip():
-        library.sync_index()
+        library.sync_index(queue_if_busy=True)
         ids = library.search(args.query, limit=None)
     else:
         ids = library.view_ids("all", sort="id")
@@ -575,12 +601,13 @@ def cmd_check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_backup(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.list:
         for path in library.backups():
-            out.write(f"{path}\n")
+            out.write(f"{path}\t{backup_reason(path)}\n")
         return 0
     if args.keep is not None:
         library.set_backups_to_keep(args.keep)
     path = library.backup("manual")
-    out.write(f"backed up to {path} (keeping the newest {library.backups_to_keep})\n")
+    out.write(f"backed up to {path} (manual backups are all kept; keeping the newest "
+              f"{library.backups_to_keep} before-import backups)\n")
     return 0
 
 

@@ -20,11 +20,18 @@ def to_json(rows: list[dict[str, Any]]) -> str:
 
 
 _BIB_SPECIAL = str.maketrans({"{": r"\{", "}": r"\}", "\\": r"\textbackslash{}",
-                              "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_"})
+                              "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_",
+                              "^": r"\^{}", "~": r"\textasciitilde{}"})
 
 
 def _bib_escape(text: str) -> str:
+    """Text made safe inside a braced BibTeX value (LaTeX specials escaped)."""
     return text.translate(_BIB_SPECIAL)
+
+
+def _bib_value(text: str) -> str:
+    """A braced, escaped BibTeX value: ``{…}`` (never a bare word or number)."""
+    return "{" + _bib_escape(" ".join(str(text).split())) + "}"
 
 
 def bibtex_key(row: dict[str, Any], taken: set[str]) -> str:
@@ -49,23 +56,24 @@ def to_bibtex(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         fields: list[tuple[str, str]] = []
         if row["title"]:
-            fields.append(("title", "{" + _bib_escape(row["title"]) + "}"))
+            fields.append(("title", _bib_value(row["title"])))
         if row["authors"]:
-            names = " and ".join(_bib_escape(a) for a in row["authors"])
+            names = [_bib_escape(a) for a in row["authors"]]
             if row["authors_truncated"]:
-                names += " and others"
-            fields.append(("author", "{" + names + "}"))
+                names.append("others")
+            fields.append(("author", "{" + " and ".join(names) + "}"))
         if row["published"]:
-            fields.append(("year", row["published"][:4]))
+            fields.append(("year", _bib_value(row["published"][:4])))
         if row["arxiv_id"]:
-            fields += [("eprint", row["arxiv_id"]), ("archiveprefix", "arXiv"),
-                       ("url", f"https://arxiv.org/abs/{row['arxiv_id']}")]
+            fields += [("eprint", _bib_value(row["arxiv_id"])),
+                       ("archiveprefix", "{arXiv}"),
+                       ("url", "{" + f"https://arxiv.org/abs/{row['arxiv_id']}" + "}")]
         if row["journal_ref"]:
-            fields.append(("journal", "{" + _bib_escape(row["journal_ref"]) + "}"))
+            fields.append(("journal", _bib_value(row["journal_ref"])))
         if row["abstract"]:
-            fields.append(("abstract", "{" + _bib_escape(row["abstract"]) + "}"))
+            fields.append(("abstract", _bib_value(row["abstract"])))
         if row.get("tags"):
-            fields.append(("keywords", "{" + _bib_escape(", ".join(row["tags"])) + "}"))
+            fields.append(("keywords", _bib_value(", ".join(row["tags"]))))
         kind = "article" if row["journal_ref"] else "misc"
         body = ",\n".join(f"  {name} = {value}" for name, value in fields)
         entries.append(f"@{kind}{{{bibtex_key(row, taken)},\n{body}\n}}\n")

@@ -1,61 +1,125 @@
-"""Index while storing: a child process that keeps the search index catching up.
+"""The child-process indexer: the one way big index work leaves the caller's process.
 
-A bulk import is bound by the index (Whoosh is pure Python), not the store. On a
-multi-core machine ``ConcurrentIndexer`` lets the index catch up in a second
-process while the caller stores the next dump, so importing many dumps takes
-about as long as indexing them alone. The store's index queue is the hand-over:
-the child indexes whatever is queued and committed, and whatever it has not
-reached when it is stopped stays queued for the next sync.
+Whoosh is pure Python: a big sync or a rebuild in the app's process would
+compete with the window for the GIL and take up to 256 MB. So it runs here, as
+``python -m readq.indexing LIBRARY_DIR MODE``, with no Qt:
 
-    with ConcurrentIndexer(root):
+- ``sync``: write what is queued, then exit;
+- ``check``: sync, then check store and index and repair (``Library.sync_and_check``);
+- ``follow``: keep syncing whatever gets queued and committed until stdin is
+  closed, then finish what is left (a bulk import stores the next dump meanwhile).
+
+It prints one JSON object per line on stdout — ``{"progress": [done, total]}``,
+``{"stage": "rebuild"}``, then ``{"result": n}`` — and stops cleanly on SIGINT
+(exit 130); the store's index queue keeps whatever was not written, so a
+cancelled or killed run simply resumes next time.
+
+    with ConcurrentIndexer(root):      # the command line's multi-file import
         library.import_paths(paths)
-    library.sync_index()   # whatever the child had not reached
+    library.sync_index()               # whatever the child had not reached
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import json
+import os
+import selectors
+import subprocess
+import sys
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 IDLE_WAIT_S = 0.2
-# The child waits this long for the importer's write transaction (one per dump).
+# The child waits this long for another writer's chunk or index lock.
 CHILD_BUSY_TIMEOUT_MS = 10 * 60 * 1000
+MODES = ("sync", "check", "follow")
 
 
-def _index_loop(root: str, stop: Any) -> None:
-    """Child process: sync the index until told to stop and nothing is left."""
+def child_command(root: Path, mode: str) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that start the child indexer."""
+    package_parent = str(Path(__file__).resolve().parents[1])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+    return [sys.executable, "-m", "readq.indexing", str(root), mode], env
+
+
+def _say(**message: object) -> None:
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def _stdin_closed(selector: selectors.BaseSelector, timeout: float) -> bool:
+    if selector.select(timeout=timeout):
+        return not sys.stdin.buffer.read1(4096)  # type: ignore[attr-defined]
+    return False
+
+
+def main(argv: list[str]) -> int:
+    """Run one mode on a library folder (see the module docstring)."""
+    if len(argv) != 2 or argv[1] not in MODES:
+        sys.stderr.write("usage: python -m readq.indexing LIBRARY_DIR sync|check|follow\n")
+        return 2
+    root, mode = Path(argv[0]), argv[1]
     from readq.library import Library
 
+    def progress(done: int, total: int) -> None:
+        _say(progress=[done, total])
+
     try:
-        with Library(Path(root), busy_timeout_ms=CHILD_BUSY_TIMEOUT_MS) as library:
-            while True:
-                written = library.sync_index()
-                if not written:
-                    if stop.is_set():
-                        return
-                    stop.wait(IDLE_WAIT_S)
+        with Library(root, busy_timeout_ms=CHILD_BUSY_TIMEOUT_MS,
+                     write_budget_s=CHILD_BUSY_TIMEOUT_MS / 1000,
+                     index_lock_timeout=CHILD_BUSY_TIMEOUT_MS / 1000) as library:
+            written = 0
+            if mode == "follow":
+                with selectors.DefaultSelector() as selector:
+                    selector.register(sys.stdin, selectors.EVENT_READ)
+                    while True:
+                        done = library.sync_index()
+                        written += done
+                        if not done and _stdin_closed(selector, IDLE_WAIT_S):
+                            written += library.sync_index()
+                            break
+            elif mode == "check":
+                report = library.sync_and_check(progress=progress)
+                if not report.in_step:
+                    _say(stage="rebuild")
+            else:
+                written = library.sync_index(progress=progress)
+            _say(result=written)
     except KeyboardInterrupt:
-        return
+        return 130
+    except Exception as exc:  # reported by the parent as one line
+        sys.stderr.write((str(exc).splitlines() or [type(exc).__name__])[0] + "\n")
+        return 1
+    return 0
 
 
 class ConcurrentIndexer:
-    """Run index catch-up in a child process for the duration of a ``with`` block."""
+    """Run the child indexer in ``follow`` mode for the duration of a ``with`` block."""
 
     def __init__(self, root: Path) -> None:
-        context = multiprocessing.get_context("spawn")  # never fork a process with threads
-        self._stop = context.Event()
-        self._process = context.Process(target=_index_loop, args=(str(root), self._stop),
-                                        name="readq-indexer", daemon=True)
+        self._root = Path(root)
+        self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> ConcurrentIndexer:
-        self._process.start()
+        command, env = child_command(self._root, "follow")
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                         env=env)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        self._stop.set()
+        process = self._process
+        if process is None:
+            return
         if exc_type is not None:
-            self._process.terminate()  # the queue keeps what was not indexed
-        self._process.join()
+            process.kill()  # the queue keeps what was not indexed
+        else:
+            assert process.stdin is not None
+            process.stdin.close()  # "no more dumps": finish what is queued and stop
+        process.wait()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

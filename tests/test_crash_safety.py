@@ -1,4 +1,8 @@
-"""A `readq import` killed at any moment (kill -9) loses nothing and leaves no half record."""
+"""A `readq import` killed at any moment (kill -9) loses nothing and leaves no half record.
+
+Imports commit in chunks of whole records: a killed one leaves some of its
+records, each whole, and importing the same file again finishes it — the
+library converges to what one uninterrupted import gives."""
 
 from __future__ import annotations
 
@@ -15,9 +19,10 @@ from readq.library import Library
 from tests.helpers import PROFILE, dump_copy
 
 TRIALS = 20
+RECORDS = 300
 
 
-def _write_dump(path, seed: int, n: int = 600, kind: str = "profile") -> None:
+def _write_dump(path, seed: int, n: int = RECORDS, kind: str = "profile") -> None:
     path.write_text(render(list(Generator(seed).papers(n)), kind), encoding="utf-8")
 
 
@@ -35,6 +40,7 @@ def test_killed_imports_leave_the_library_whole(tmp_path):
     rng = random.Random(2024)
     env = dict(os.environ, PYTHONPATH=os.getcwd())
     counts = [50]
+    partial: list[bool] = []
     for trial in range(TRIALS):
         dump = tmp_path / f"dump{trial}.txt"
         _write_dump(dump, seed=1000 + trial, kind=("profile", "compact", "trending")[trial % 3])
@@ -42,7 +48,7 @@ def test_killed_imports_leave_the_library_whole(tmp_path):
             [sys.executable, "-m", "readq", "import", str(dump), "--library", str(root)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
         )
-        time.sleep(rng.uniform(0.2, 3.0))
+        time.sleep(rng.uniform(0.3, 1.5))
         killed = proc.poll() is None
         if killed:
             os.kill(proc.pid, signal.SIGKILL)
@@ -59,13 +65,20 @@ def test_killed_imports_leave_the_library_whole(tmp_path):
         ).fetchone()[0]
         conn.close()
         assert orphans == 0 and unseen == 0
-        # the dump went in whole or not at all
-        assert papers in (counts[-1], counts[-1] + 600), (trial, killed, papers)
-        counts.append(papers)
+        # whole records only, never more than the dump holds
+        assert counts[-1] <= papers <= counts[-1] + RECORDS, (trial, killed, papers)
+        partial.append(counts[-1] < papers < counts[-1] + RECORDS)
         with Library(root) as lib:
             assert lib.snapshot(ids) == state
+            again = lib.import_paths([dump])  # re-importing finishes (or changes nothing)
+            assert not again[0].failed
+            assert lib.store.paper_count() == counts[-1] + RECORDS, (trial, killed)
+            indexes = lib.store.column("SELECT record_index FROM sightings WHERE file = ? "
+                                       "ORDER BY record_index", (dump.name,))
+            assert indexes == list(range(RECORDS))  # every record sighted once, at its place
+            counts.append(lib.store.paper_count())
             lib.check(repair=True)
             report = lib.check()
             assert report.in_step, report
-    # some trials must really have been cut short, and some must have finished
-    assert len(set(counts)) > 1
+    # some trials must really have been cut short in the middle of the dump
+    assert any(partial)

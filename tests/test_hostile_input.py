@@ -220,9 +220,13 @@ def test_read_only_library_folder_is_one_line(tmp_path, monkeypatch):
         raise AssertionError("a library inside a file must be refused")
 
 
-def test_full_disk_changes_nothing(tmp_path, monkeypatch):
+def test_full_disk_keeps_whole_records_and_a_reimport_finishes(tmp_path, monkeypatch):
     import sqlite3
 
+    with Library(tmp_path / "reference") as ref:
+        ref.import_paths([dump_copy(PROFILE, tmp_path), dump_copy(COMPACT, tmp_path)])
+        expected = [{k: v for k, v in r.items() if k != "added_at"}
+                    for r in ref.export_rows(ref.view_ids("all", sort="id"))]
     with Library(tmp_path / "lib") as lib:
         lib.import_paths([dump_copy(PROFILE, tmp_path)])
         before = lib.export_rows(lib.view_ids("all", sort="id"))
@@ -238,4 +242,13 @@ def test_full_disk_changes_nothing(tmp_path, monkeypatch):
         monkeypatch.setattr(lib.store, "insert_paper", fill_up)
         report = lib.import_file(dump_copy(COMPACT, tmp_path))
         assert "is full" in report.failed and str(lib.root) in report.failed
-        assert lib.export_rows(lib.view_ids("all", sort="id")) == before
+        assert "\n" not in report.failed
+        after = lib.export_rows(lib.view_ids("all", sort="id"))
+        assert after[:len(before)] == before  # what was there is untouched
+        assert all(r["title"] and r["sources"] for r in after)  # whole records only
+        monkeypatch.undo()
+        again = lib.import_file(dump_copy(COMPACT, tmp_path))  # room again: it finishes
+        assert again.failed is None
+        final = [{k: v for k, v in r.items() if k != "added_at"}
+                 for r in lib.export_rows(lib.view_ids("all", sort="id"))]
+        assert final == expected

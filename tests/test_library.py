@@ -189,8 +189,19 @@ def test_views(seeded):
     assert seeded.view_count("inbox") == 161 - 2 - 1
     assert seeded.view_count("dismissed") == 1
     newest = seeded.imports()[0]
-    assert seeded.view_count("new") == 41  # the compact dump was the last import
+    assert seeded.view_count("new") == 161  # the four files were one import
     assert seeded.view_count(f"import:{newest['id']}") == 43
+
+
+def test_new_since_last_import_is_the_last_import_action(seeded, tmp_path):
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "more.txt").write_text(
+        "LGJan 5, 2024\nA Paper Nobody Imported Before\n\nAda Lovelace, Alan Turing\n\n"
+        + "A fresh abstract long enough to read as prose for the parser to accept. " * 3,
+        encoding="utf-8")
+    seeded.import_paths([extra / "more.txt", dump_copy(COMPACT, tmp_path / "again")])
+    assert seeded.view_count("new") == 1  # the compact papers were seen before
 
 
 def test_search_filters_combine_with_text(seeded):

@@ -1,7 +1,9 @@
 """Consistent copies of the store through SQLite's backup API, and restoring them.
 
-Backups live in ``<library>/backups/`` as ``readq-YYYYMMDD-HHMMSS-<reason>.sqlite3``;
-only the newest ``keep`` are kept. A restore first backs up the current store,
+Backups live in ``<library>/backups/`` as ``readq-YYYYMMDD-HHMMSS-<reason>.sqlite3``.
+Each reason is a class rotated on its own (``KEEP``): before-import 10, daily 7,
+manual all, before-upgrade 3, before-restore 5 — so a burst of imports never
+pushes out a daily or a manual backup. A restore first backs up the current store,
 then copies the chosen file over it page by page (the live connection stays
 valid), so a restore can itself be undone.
 """
@@ -18,6 +20,22 @@ from readq.store.schema import SCHEMA_VERSION
 _NAME = re.compile(r"^readq-(\d{8}-\d{6})(?:-\d+)?-([a-z-]+)\.sqlite3$")
 
 
+KEEP: dict[str, int | None] = {
+    "before-import": 10,
+    "daily": 7,
+    "manual": None,  # all: the user asked for each one
+    "before-upgrade": 3,
+    "before-restore": 5,
+}
+REASONS = {
+    "before-import": "before an import",
+    "daily": "daily",
+    "manual": "made by you",
+    "before-upgrade": "before an upgrade of readq",
+    "before-restore": "before a restore",
+}
+
+
 class BackupError(Exception):
     """A backup or restore that cannot be done; ``str()`` is one readable line."""
 
@@ -30,8 +48,24 @@ def backups(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name, reverse=True)
 
 
-def make_backup(conn: sqlite3.Connection, folder: Path, reason: str, keep: int) -> Path:
-    """Copy the database behind ``conn`` to a new file in ``folder``; prune to ``keep``."""
+def backup_reason(path: Path) -> str:
+    """The class of a backup file (``before-import``, ``daily``…)."""
+    match = _NAME.match(path.name)
+    return match[2] if match else ""
+
+
+def backup_time(path: Path) -> datetime | None:
+    """When a backup was made (from its name)."""
+    match = _NAME.match(path.name)
+    return datetime.strptime(match[1], "%Y%m%d-%H%M%S") if match else None
+
+
+def make_backup(conn: sqlite3.Connection, folder: Path, reason: str,
+                keep: int | None = -1) -> Path:
+    """Copy the database behind ``conn`` to a new file in ``folder``; then keep the
+    newest ``keep`` backups of the same reason (default: ``KEEP[reason]``; None: all)."""
+    if keep == -1:
+        keep = KEEP.get(reason, 10)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -41,19 +75,25 @@ def make_backup(conn: sqlite3.Connection, folder: Path, reason: str, keep: int) 
             n += 1
             target = folder / f"readq-{stamp}-{n}-{reason}.sqlite3"
         partial = target.with_suffix(".part")
-        dest = sqlite3.connect(partial)
         try:
-            conn.backup(dest)
-            # a backup is one self-contained file: opening it later must not
-            # leave -wal/-shm files beside it in the backups folder
-            dest.execute("PRAGMA journal_mode=DELETE")
+            dest = sqlite3.connect(partial)
+            try:
+                conn.backup(dest)
+                # one self-contained file: opening it never leaves -wal/-shm files beside it
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
+            partial.replace(target)
         finally:
-            dest.close()
-        partial.replace(target)
+            partial.unlink(missing_ok=True)  # a failed copy leaves nothing behind
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"could not write a backup in {folder}: {exc}") from None
-    for old in backups(folder)[max(keep, 1):]:
-        old.unlink(missing_ok=True)
+    for stale in folder.glob("readq-*.part"):  # left by a backup that was killed
+        stale.unlink(missing_ok=True)
+    if keep is not None:
+        same = [p for p in backups(folder) if backup_reason(p) == reason]
+        for old in same[max(keep, 1):]:
+            old.unlink(missing_ok=True)
     return target
 
 

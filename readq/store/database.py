@@ -19,6 +19,7 @@ import sqlite_utils
 
 from readq.models import Record
 from readq.store import user_state
+from readq.store import turnstile
 from readq.store.backup import make_backup
 from readq.store.schema import SCHEMA_VERSION, migrate, schema_version
 from readq.text import title_key
@@ -44,6 +45,19 @@ FILLABLE = ("title", "authors", "authors_truncated", "orgs", "category", "publis
             "abstract")
 
 
+WRITE_BUDGET_S = 30.0
+
+
+class StoreBusy(sqlite3.OperationalError):
+    """Another connection kept the write lock for longer than this store's budget."""
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an SQLite error means "another connection holds the lock"."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 def now_iso() -> str:
     """The current UTC time, ISO 8601 with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -64,8 +78,10 @@ class Store:
     """The library's SQLite database. Not shared between threads: open one per thread."""
 
     def __init__(self, path: Path, *, readonly: bool = False,
-                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS, query_only: bool = False,
+                 write_budget_s: float = WRITE_BUDGET_S) -> None:
         self.path = path
+        self.write_budget_s = write_budget_s
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
                                    timeout=busy_timeout_ms / 1000)
@@ -83,8 +99,10 @@ class Store:
         if not readonly:
             version = schema_version(conn)
             if 0 < version < SCHEMA_VERSION:  # an older library: keep a copy before upgrading
-                make_backup(conn, self.backup_dir, "before-upgrade", keep=DEFAULT_KEEP)
+                make_backup(conn, self.backup_dir, "before-upgrade")
             self.previous_version = migrate(conn)
+        if query_only:  # a reading connection (the window's): writes are refused
+            conn.execute("PRAGMA query_only = ON")
 
     @property
     def backup_dir(self) -> Path:
@@ -112,7 +130,7 @@ class Store:
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield
             self.conn.execute("COMMIT")
@@ -120,6 +138,16 @@ class Store:
             if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
                 self.conn.execute("ROLLBACK")
             raise
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting its turn fairly within ``write_budget_s``."""
+        if not turnstile.acquire(self.conn, self.path, self.write_budget_s, is_busy):
+            raise StoreBusy("the write lock did not come within "
+                            f"{self.write_budget_s:.1f} s")
+
+    def yield_to_waiters(self) -> None:
+        """Between chunks of a long write: let a waiting writer go first."""
+        turnstile.yield_to_waiters(self.path)
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         """The first column of the first row, or None."""
@@ -241,6 +269,23 @@ class Store:
                           (*values.values(), paper_id))
         self.enqueue_index([paper_id])
 
+    def restore_fields(self, paper_id: int, before: dict[str, Any], when: str) -> None:
+        """Put back metadata fields as they were before an import filled them in."""
+        values: dict[str, Any] = {}
+        for name, value in before.items():
+            if name not in FILLABLE:
+                raise ValueError(name)
+            values[name] = json.dumps(value, ensure_ascii=False) if name in ("authors", "orgs") \
+                else value
+        if "authors" in before:
+            values["first_author"] = before["authors"][0] if before["authors"] else ""
+        if "title" in before:
+            values["title_key"] = title_key(before["title"])
+        values["updated_at"] = when
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?",
+                          (*values.values(), paper_id))
+
     def add_sighting(self, paper_id: int, import_id: int, file: str, format: str,
                      index: int, when: str) -> bool:
         """Remember that ``file`` showed this paper as record ``index``; False if known."""
@@ -267,11 +312,13 @@ class Store:
             (paper_id, other_id, similarity, when),
         )
 
-    def insert_import(self, file: str, format: str, when: str) -> int:
-        """Start an import record."""
+    def insert_import(self, file: str, format: str, when: str,
+                      action_id: int | None = None) -> int:
+        """Start an import record (unfinished until ``finish_import``)."""
         cur = self.conn.execute(
-            "INSERT INTO imports (file, format, imported_at) VALUES (?, ?, ?)",
-            (file, format, when),
+            "INSERT INTO imports (file, format, imported_at, action_id, finished) "
+            "VALUES (?, ?, ?, ?, 0)",
+            (file, format, when, action_id),
         )
         return int(cur.lastrowid)
 
@@ -279,7 +326,7 @@ class Store:
         """Store the import's tallies."""
         self.conn.execute(
             "UPDATE imports SET records = ?, new = ?, merged = ?, unchanged = ?, "
-            "possible_duplicates = ?, problems = ? WHERE id = ?",
+            "possible_duplicates = ?, problems = ?, finished = 1 WHERE id = ?",
             (counts["records"], counts["new"], counts["merged"], counts["unchanged"],
              counts["possible_duplicates"], counts["problems"], import_id),
         )

@@ -311,6 +311,31 @@ MIGRATIONS: list[str] = [
     INSERT OR IGNORE INTO settings (key, value)
     VALUES ('history_since', strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
     """,
+    # 6: import actions (one `readq import` or one app action = one undoable import,
+    #    grouping its per-file `imports` rows), resumable per-file imports (`finished`),
+    #    and the metadata an import filled in on papers that existed before (for undo)
+    """
+    CREATE TABLE import_actions (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        backup TEXT,
+        undone_at TEXT
+    );
+    ALTER TABLE imports ADD COLUMN action_id INTEGER REFERENCES import_actions(id);
+    ALTER TABLE imports ADD COLUMN finished INTEGER NOT NULL DEFAULT 1;
+    INSERT INTO import_actions (id, kind, started_at, finished_at)
+        SELECT id, 'import', imported_at, imported_at FROM imports;
+    UPDATE imports SET action_id = id;
+    CREATE INDEX imports_action ON imports(action_id);
+    CREATE TABLE import_fills (
+        action_id INTEGER NOT NULL REFERENCES import_actions(id) ON DELETE CASCADE,
+        paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        before TEXT NOT NULL,
+        PRIMARY KEY (action_id, paper_id)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

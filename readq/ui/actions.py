@@ -41,6 +41,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("export", "&Export…", ("Ctrl+E",), "&File", separator_before=True,
                tip="Export the selected papers, this view or this search as BibTeX, "
                    "Markdown, CSV or JSON"),
+    ActionSpec("backup_now", "&Back up now", (), "&File", separator_before=True,
+               tip="Write a copy of the library to its backups folder"),
+    ActionSpec("restore_backup", "&Restore a backup…", (), "&File",
+               tip="Replace the library with one of its backups (the current state is "
+                   "backed up first)"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File", separator_before=True),
 
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "&Edit"),

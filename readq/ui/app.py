@@ -3,23 +3,30 @@
 Creates the ``QApplication`` (name "readq"), opens the library — a
 ``LibraryError`` is shown in a message box and ``run_app`` returns 1 — shows the
 main window at once (index checks run in the background) and runs the loop.
+
+Quitting is safe however it comes: SIGTERM, SIGINT (Ctrl+C in the terminal) and
+the session ending (logout) close the window the normal way, which writes the
+note being typed and closes the store cleanly. The log goes to the rotating
+file of :mod:`readq.logs`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readq.library import LibraryError
 from readq.paths import resource_path
+from readq.logs import log_uncaught_exceptions, setup_logging
 from readq.store.health import StoreDamaged
 from readq.store.schema import SchemaTooNew
 from readq.ui.damaged_store import offer_restore
@@ -27,6 +34,7 @@ from readq.ui.external_changes import ExternalChanges
 from readq.ui.main_window import MainWindow
 from readq.ui.settings import user_settings
 from readq.ui.single_instance import SingleInstance
+from readq.ui.tasks import USER, WRITE
 from readq.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
@@ -56,6 +64,7 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
             settings: QSettings | None = None) -> int:
     """Open the main window on a library folder and run until it closes."""
     started = time.perf_counter()
+    setup_logging()
     app = make_application(argv)
     instance = SingleInstance(Path(library_root))
     if not instance.claim():
@@ -82,14 +91,46 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
         return 1
     instance.activated.connect(lambda: bring_to_front(window))
     watch_external_changes(window)
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous_hook = sys.excepthook
+    log_uncaught_exceptions()
+    quit_safely_on_signals(app, window)
     window.show()
     # once a day, a consistent copy of the store (off the GUI thread)
     window.runner.submit(lambda ctx: ctx.library.daily_backup(), name="daily backup")
     log.info("window shown %.0f ms after run_app", (time.perf_counter() - started) * 1000)
-    code = app.exec()
-    window.shutdown()
-    instance.release()
+    try:
+        code = app.exec()
+        window.shutdown()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sys.excepthook = previous_hook
+        instance.release()
     return int(code)
+
+
+def quit_safely_on_signals(app: QApplication, window: MainWindow) -> QTimer:
+    """SIGTERM/SIGINT and logout close the window normally (the note being typed is
+    written, the store closed). Python runs signal handlers only while Python code
+    runs, so a light timer gives it the chance while Qt waits for events."""
+
+    def close(*_: object) -> None:
+        log.info("closing on a signal or the end of the session")
+        QTimer.singleShot(0, window.close)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            signal.signal(sig, close)
+        except (ValueError, OSError):  # not the main thread, or not on this platform
+            pass
+    app.commitDataRequest.connect(lambda *_: window.detail.flush_note())
+    app.aboutToQuit.connect(window.shutdown)
+    ticker = QTimer(window)
+    ticker.setInterval(200)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+    return ticker
 
 
 def bring_to_front(window: MainWindow) -> None:
@@ -102,7 +143,12 @@ def bring_to_front(window: MainWindow) -> None:
 def watch_external_changes(window: MainWindow) -> ExternalChanges:
     """Refresh the window when another process (the command line) writes the library."""
 
+    def own_work() -> bool:
+        return window.runner.busy(WRITE) or window.runner.busy(USER)
+
     def busy() -> bool:
+        if own_work():
+            return True
         focus = QApplication.focusWidget()
         return focus is not None and (window.detail.isAncestorOf(focus) and
                                       focus.inherits("QPlainTextEdit")
@@ -113,8 +159,9 @@ def watch_external_changes(window: MainWindow) -> ExternalChanges:
         window.refresh_counts()
         window.load(keep=True)
 
-    watcher = ExternalChanges(lambda: int(window.library.store.one("PRAGMA data_version")),
-                              busy, parent=window)
+    watcher = ExternalChanges(window.library.data_version, busy, parent=window)
     window.installEventFilter(watcher)  # stops polling when the window closes
     watcher.changed.connect(refresh)
+    window.ops.committed.connect(watcher.acknowledge)
+    window.runner.activity.connect(lambda: None if own_work() else watcher.acknowledge())
     return watcher

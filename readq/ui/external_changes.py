@@ -2,9 +2,14 @@
 while the window is open) and refresh the window.
 
 SQLite's ``PRAGMA data_version`` changes on a connection whenever *another*
-connection commits; polling it every second and a half costs microseconds. A
-refresh waits while the user is typing (note editor, search box) so it never
-moves the cursor, and the note being written is saved first.
+connection commits; polling it twice a second costs microseconds. A refresh
+waits while the user is typing (note editor, search box) so it never moves the
+cursor, and the note being written is saved first.
+
+The window's own lanes commit on other connections too; those are not outside
+changes (the window refreshes once per operation itself): while its own work
+runs the watcher holds back, and ``acknowledge`` afterwards takes the current
+version as seen.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-POLL_MS = 1500
+POLL_MS = 500
 
 
 class ExternalChanges(QObject):
@@ -53,6 +58,15 @@ class ExternalChanges(QObject):
         if self._pending and not self._busy():
             self._pending = False
             self.changed.emit()
+
+    def acknowledge(self) -> None:
+        """Take what is committed now as seen (the window's own changes)."""
+        try:
+            self._seen = self._data_version()
+        except sqlite3.ProgrammingError:
+            self.stop()
+            return
+        self._pending = False
 
     def stop(self) -> None:
         """Stop polling (on close)."""

@@ -1,8 +1,11 @@
 """Importing dumps from the app: file dialog, dropped files, the clipboard, samples.
 
-The import runs on the write lane of the task runner: each file is stored (one
-transaction) and announced with a ``stored`` event, so new papers show up at
-once; then the index catches up (``sync_index``) with progress. A progress bar
+One dialog, drop or paste is one *import action* (one backup before it, one
+"New since last import", one undo step). It runs on the write lane of the task
+runner: each file is stored in short transactions of whole records (a rating
+typed meanwhile waits one chunk at most) and announced with a ``stored`` event,
+so new papers show up at once; then the index catches up (``sync_index``) with
+progress. A progress bar
 and a Cancel button live in the status bar; at the end ``finished`` carries the
 reports for the summary dialog.
 """
@@ -98,23 +101,24 @@ class ImportController(QObject):
             return False
         return self.import_text(text, clipboard_name())
 
-    def import_paths(self, paths: Sequence[Path]) -> bool:
-        """Import files in the background."""
+    def import_paths(self, paths: Sequence[Path], kind: str = "dialog") -> bool:
+        """Import files in the background, as one import action."""
         paths = [Path(p) for p in paths]
         if not paths:
             return False
 
         def job(ctx: TaskContext) -> list[FileReport]:
             reports: list[FileReport] = []
-            for n, path in enumerate(paths, start=1):
-                if ctx.cancelled():
-                    break
-                label = f"Importing {path.name} ({n} of {len(paths)})…"
-                ctx.progress(0, 0, label)
-                reports += ctx.library.import_paths(
-                    [path], progress=lambda d, t, label=label: ctx.progress(d, t, label),
-                    should_cancel=ctx.cancelled)
-                ctx.event("stored", reports[-1])
+            with ctx.library.import_action(kind) as action:
+                for n, path in enumerate(paths, start=1):
+                    if ctx.cancelled():
+                        break
+                    label = f"Importing {path.name} ({n} of {len(paths)})…"
+                    ctx.progress(0, 0, label)
+                    reports += ctx.library.import_paths(
+                        [path], progress=lambda d, t, label=label: ctx.progress(d, t, label),
+                        should_cancel=ctx.cancelled, action=action)
+                    ctx.event("stored", reports[-1])
             return _index(ctx, reports)
 
         return self._start(job, f"Importing {len(paths)} file{'s' if len(paths) != 1 else ''}…")
@@ -124,9 +128,10 @@ class ImportController(QObject):
 
         def job(ctx: TaskContext) -> list[FileReport]:
             label = f"Importing {name}…"
-            report = ctx.library.import_text(
-                text, name=name, progress=lambda d, t: ctx.progress(d, t, label),
-                should_cancel=ctx.cancelled)
+            with ctx.library.import_action("paste") as action:
+                report = ctx.library.import_text(
+                    text, name=name, progress=lambda d, t: ctx.progress(d, t, label),
+                    should_cancel=ctx.cancelled, action=action)
             ctx.event("stored", report)
             return _index(ctx, [report])
 

@@ -26,21 +26,15 @@ from readq.ui.tasks import (
 
 
 def check_job(ctx: TaskContext) -> CheckReport | None:
-    """Sync what is pending, check store and index agree, rebuild if they do not."""
+    """Sync what is pending, check store and index agree, repair if they do not
+    (``Library.sync_and_check``, in the child indexer when the library is big)."""
     library = ctx.library
-    if child_available() and library.store.paper_count() >= CHILD_THRESHOLD:
+    if child_available() and library.paper_count() >= CHILD_THRESHOLD:
         run_index_child(ctx, "check", "Checking the search index…")
         return None  # a big library is checked (and repaired) in a child process
-    if library.store.pending_count() > 0:
-        library.sync_index(progress=lambda d, t: ctx.progress(d, t, "Indexing…"),
-                           should_cancel=ctx.cancelled)
-    report = library.check()
-    if not report.in_step and not ctx.cancelled():
-        ctx.progress(0, 0, "Rebuilding the search index…")
-        library.rebuild_index(
-            progress=lambda d, t: ctx.progress(d, t, "Rebuilding the search index…"),
-            should_cancel=ctx.cancelled)
-    return report
+    return library.sync_and_check(
+        progress=lambda d, t: ctx.progress(d, t, "Bringing the search index up to date…"),
+        should_cancel=ctx.cancelled)
 
 
 class IndexKeeper(QObject):

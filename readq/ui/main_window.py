@@ -1,9 +1,11 @@
 """The main window: sidebar, paper list, detail pane, search, import, undo, triage.
 
-The window owns the GUI thread's :class:`~readq.library.Library` for quick,
-small reads and writes (a view's ids, a page of rows, a rating), and a
-:class:`~readq.ui.tasks.TaskRunner` for everything long: imports, index syncs,
-searches and sidebar counts. It opens before any heavy work; the index is
+The window owns the GUI thread's :class:`~readq.library.Library`, opened
+read-only, for quick small reads (a view's ids, a page of rows), and a
+:class:`~readq.ui.tasks.TaskRunner` for the rest: every change goes through
+:class:`~readq.ui.operations.Operations` to the user lane (its own write
+connection), imports and index syncs to the write lane, searches and sidebar
+counts to the read lane. The GUI thread never writes. It opens before any heavy work; the index is
 checked and brought up to date in the background after the window is shown.
 
 Searching applies to the view selected in the sidebar (choose *All* to search
@@ -44,7 +46,8 @@ from PySide6.QtWidgets import (
 )
 
 from readq import __version__
-from readq.library import FileReport, Library, LibraryError
+from readq.library import FileReport, Library
+from readq.logs import log_file
 from readq.paths import samples_dir
 from readq.search.query import QueryError, parse_query
 from readq.ui.actions import VIEW_KEYS, Actions, build_menus
@@ -63,9 +66,11 @@ from readq.ui.search_box import SearchBox
 from readq.ui.search_runner import SearchRunner
 from readq.ui.settings import WindowSettings
 from readq.ui.sidebar import Sidebar, SidebarEntry
+from readq.ui.operations import Operations
 from readq.ui.tasks import READ, Task, TaskRunner
 from readq.ui.triage import Triage
 from readq.ui.triage_mode import TriagePage
+from readq.ui.undo import ImportCommand, MergeCommand
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
 from readq.ui.workflow import Workflow
 
@@ -90,9 +95,10 @@ class MainWindow(QMainWindow):
                  start_background: bool = True) -> None:
         super().__init__()
         self.root = Path(library_root)
-        self.library = Library(self.root)  # LibraryError goes to the caller
+        self.library = Library(self.root, read_only=True)  # LibraryError goes to the caller
         self.prefs = WindowSettings(settings)
         self.runner = TaskRunner(self.root, self)
+        self.ops = Operations(self.runner, self)
         self.undo_stack = QUndoStack(self)
         self._closed = False
         self._entry: SidebarEntry | None = None
@@ -189,7 +195,7 @@ class MainWindow(QMainWindow):
         self.imports = ImportController(self.runner, self.progress, self)
         self.index_keeper = IndexKeeper(self.runner, self.index_status, self)
         self.searches = SearchRunner(self.runner, self)
-        self.triage = Triage(self.library, self.undo_stack, self._state_changed,
+        self.triage = Triage(self.library, self.ops, self.undo_stack, self._state_changed,
                              self.detail.flush_note, self)
         self.triage_page = TriagePage(self.library, self.triage, self.undo_stack)
         self.pages = QStackedWidget()
@@ -223,6 +229,8 @@ class MainWindow(QMainWindow):
         a["paste"].triggered.connect(self.imports.paste)
         a["import_samples"].triggered.connect(self.import_samples)
         a["quit"].triggered.connect(self.close)
+        a["backup_now"].triggered.connect(self.backup_now)
+        a["restore_backup"].triggered.connect(self.choose_backup)
         a["find"].triggered.connect(self.focus_search)
         a["find_slash"].triggered.connect(self.focus_search)
         a["save_search"].triggered.connect(self.save_current_search)
@@ -277,9 +285,9 @@ class MainWindow(QMainWindow):
             lambda read: self.triage.set_read(self._detail_ids(), read))
         self.detail.queue_requested.connect(
             lambda add: self.triage.set_queued(self._detail_ids(), add))
-        self.detail.note_editor.saved.connect(self._on_note_saved)
         self.detail.note_editor.save_failed.connect(
             lambda msg: self.statusBar().showMessage(f"The note could not be saved: {msg}"))
+        self.ops.failed.connect(lambda m: self.statusBar().showMessage(m, 10000))
         self.welcome.import_samples.connect(self.import_samples)
         self.welcome.import_files.connect(self._choose_files)
         self.welcome.paste.connect(self.imports.paste)
@@ -377,7 +385,7 @@ class MainWindow(QMainWindow):
         if self.model.rowCount():
             self.center.setCurrentWidget(self.table)
             return
-        if not self._query and self.library.store.paper_count() == 0:
+        if not self._query and self.library.paper_count() == 0:
             self.center.setCurrentWidget(self.welcome)
             return
         label = view_title(self._entry)
@@ -604,17 +612,18 @@ class MainWindow(QMainWindow):
     def save_search(self, name: str, query: str) -> bool:
         """Keep a named query in the sidebar (False with a message if it is malformed)."""
         try:
-            self.library.save_search(name, query)
+            parse_query(query)
         except QueryError as exc:
             self.search.show_error(str(exc))
             return False
-        self._rebuild_sidebar()
+        self.ops.run(lambda lib: lib.save_search(name, query),
+                     lambda _: self._rebuild_sidebar(), name="save search")
         return True
 
     def delete_saved_search(self, search_id: int) -> None:
         """Forget a saved search."""
-        self.library.delete_saved_search(search_id)
-        self._rebuild_sidebar()
+        self.ops.run(lambda lib: lib.delete_saved_search(search_id),
+                     lambda _: self._rebuild_sidebar(), name="delete saved search")
 
     # --- state changes (undoable) --------------------------------------------------------
 
@@ -773,7 +782,10 @@ class MainWindow(QMainWindow):
     # --- notes and the index -------------------------------------------------------------
 
     def _save_note(self, paper_id: int, text: str) -> None:
-        self.library.set_note(paper_id, text)
+        """Queue the note for writing (the editor goes on at once)."""
+        editor = self.detail.note_editor
+        self.triage.save_note(paper_id, text, self._on_note_saved,
+                              lambda msg: editor.save_failed_later(paper_id, text, msg))
 
     def _on_note_saved(self, paper_id: int) -> None:
         self.model.invalidate([paper_id])
@@ -809,7 +821,7 @@ class MainWindow(QMainWindow):
         if folder is None:
             self.statusBar().showMessage("No sample dumps are installed.", 6000)
             return
-        self.imports.import_paths(sorted(folder.glob("*.txt")))
+        self.imports.import_paths(sorted(folder.glob("*.txt")), kind="samples")
 
     def _on_import_stored(self, report: FileReport) -> None:
         was_empty = self.center.currentWidget() is self.welcome
@@ -820,9 +832,9 @@ class MainWindow(QMainWindow):
             self.table.setFocus()
 
     def _on_import_finished(self, reports: list[FileReport], cancelled: bool) -> None:
-        self._rebuild_sidebar()
-        self.load(keep=True)
+        self._rebuild_sidebar()  # the papers are listed since "stored": no second reload
         self.index_keeper.schedule_sync()
+        self._push_import_undo(reports)
         if not reports:
             return
         note = "Papers already stored stay; the search index catches up in the background." \
@@ -834,6 +846,65 @@ class MainWindow(QMainWindow):
         dialog.destroyed.connect(lambda *_: self._forget_summary(dialog))
         dialog.open()
         self.import_done.emit(reports)
+
+    def _push_import_undo(self, reports: list[FileReport]) -> None:
+        """One undo step for the import action, if it changed anything."""
+        action = next((r.action_id for r in reports if r.action_id is not None
+                       and (r.new or r.merged or r.possible_duplicates)), None)
+        if action is None:
+            return
+        files = [Path(r.path).name for r in reports if not r.failed or r.records]
+        text = f"Import {files[0]}" if len(files) == 1 else f"Import {len(files)} files"
+        self.undo_stack.push(ImportCommand(self.ops, action, text, self._after_import_undo,
+                                           self._import_undo_refused, self._keep_touched))
+
+    def _after_import_undo(self) -> None:
+        self.model.invalidate(self.model.ids)
+        self._rebuild_sidebar()
+        self.load(keep=True)
+        self.index_keeper.schedule_sync()
+        self.statusBar().showMessage("The import was undone.", 6000)
+
+    def _import_undo_refused(self, message: str) -> None:
+        self.undo_stack.redo()  # the import stays: so does its undo step
+        self.statusBar().showMessage(f"The import was not undone: {message}", 10000)
+
+    def _keep_touched(self, message: str) -> bool:
+        return self.ask("Undo import", f"{message[:1].upper()}{message[1:]}.\n\nUndo the "
+                        "import but keep those papers?")
+
+    def backup_now(self) -> None:
+        """File ▸ Back up now (a manual backup: those are all kept)."""
+        self.ops.run(lambda lib: lib.backup("manual"),
+                     lambda path: self.statusBar().showMessage(f"Backed up to {path}", 10000),
+                     name="back up")
+
+    def choose_backup(self) -> None:
+        """File ▸ Restore…: pick a backup (reason and date listed), then restore it."""
+        from readq.ui.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.library.backup_entries(), self)
+        if dialog.exec() and dialog.chosen is not None:
+            self.restore_from(dialog.chosen)
+
+    def restore_from(self, path: Path) -> None:
+        """Replace the library with a backup (the current state is backed up first)."""
+        self.detail.flush_note()
+
+        def restored(safety: object) -> None:
+            self.undo_stack.clear()  # the changes it names are gone with the old state
+            self.model.invalidate(self.model.ids)
+            self._rebuild_sidebar()
+            self.load(keep=False)
+            self.statusBar().showMessage(f"Restored {Path(path).name}; the library as it was "
+                                         f"is in {safety}", 10000)
+
+        def restored_then_check(safety: object) -> None:
+            restored(safety)
+            self.index_keeper.check_at_start()  # the index follows the restored store
+
+        self.ops.run(lambda lib: lib.restore_backup(path, rebuild=False), restored_then_check,
+                     name="restore")
 
     def _forget_summary(self, dialog: ImportSummaryDialog) -> None:
         if self.last_summary is dialog:
@@ -848,30 +919,37 @@ class MainWindow(QMainWindow):
         files = [p for p in paths if p.is_file()]
         if files:
             event.acceptProposedAction()
-            self.imports.import_paths(files)
+            self.imports.import_paths(files, kind="drop")
 
     # --- duplicates ------------------------------------------------------------------------
 
-    def confirm_duplicate(self, pair_id: int) -> None:
-        """Merge a possible duplicate pair into one paper."""
+    def ask(self, title: str, text: str) -> bool:
+        """A yes/no question (tests answer it by replacing this method)."""
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def confirm_duplicate(self, pair_id: int) -> bool:
+        """Merge a possible duplicate pair into one paper, once the user agrees
+        (one undo step that puts both papers back)."""
         self.detail.flush_note()
-        try:
-            self.library.confirm_duplicate(pair_id)
-        except LibraryError as exc:
-            self.statusBar().showMessage(str(exc), 6000)
-        self.undo_stack.clear()  # snapshots may name the merged-away paper
-        self._after_duplicate_decision()
+        if not self.ask("Merge two papers",
+                        "Merge these two papers into one? Ratings, notes and sightings are "
+                        "combined; Undo (Ctrl+Z) puts both back."):
+            return False
+        self.undo_stack.push(MergeCommand(self.ops, pair_id, "Merge duplicate papers",
+                                          self._after_duplicate_decision))
+        return True
 
     def reject_duplicate(self, pair_id: int) -> None:
         """Keep the two papers of a pair apart."""
-        self.library.reject_duplicate(pair_id)
-        self._after_duplicate_decision()
+        self.ops.run(lambda lib: lib.reject_duplicate(pair_id),
+                     lambda _: self._after_duplicate_decision(), name="reject duplicate")
 
     def _after_duplicate_decision(self) -> None:
+        self.model.invalidate(self.model.ids)
         self._rebuild_sidebar()
         self.index_keeper.schedule_sync()
-        if self.sidebar.current_key == "duplicates":
-            self.load(keep=False)
+        self.load(keep=self.sidebar.current_key != "duplicates")
 
     # --- help ------------------------------------------------------------------------------
 
@@ -888,6 +966,7 @@ class MainWindow(QMainWindow):
         """The About box's text."""
         return (f"<h3>readq {__version__}</h3><p>A reading queue for research papers.</p>"
                 f"<p>Library: <code>{self.root}</code></p>"
+                f"<p>Log: <code>{log_file()}</code></p>"
                 f"<p>Press {QKeySequence('F1').toString(QKeySequence.SequenceFormat.NativeText)}"
                 " for the keyboard shortcuts.</p>")
 

@@ -3,8 +3,8 @@
 Notes are never lost: the text is saved ``AUTOSAVE_MS`` after the last
 keystroke, when the editor loses focus, before another paper is shown, and when
 the window closes (``flush``). Saving goes through an injected function (the
-main window's ``library.set_note``); ``saved`` then tells the window to bring
-the search index up to date in the background.
+main window queues the note as an operation on the user lane and returns at
+once); a write refused later comes back through ``save_failed_later``.
 
 The preview is a ``QTextBrowser`` that never loads anything: ``loadResource``
 returns nothing (no remote or local images), and links open only if they are
@@ -169,6 +169,15 @@ class NoteEditor(QWidget):
         self.status.setToolTip("")
         self.saved.emit(self._paper_id)
         return True
+
+    def save_failed_later(self, paper_id: int, text: str, message: str) -> None:
+        """A queued save was refused (e.g. the library stayed busy): the note is kept
+        in the editor, shown as not saved, and saved again on the next change or flush."""
+        if paper_id == self._paper_id and self._saved_text == text:
+            self._saved_text = None  # type: ignore[assignment]  # dirty again
+            self.status.setText("Not saved!")
+            self.status.setToolTip(message)
+        self.save_failed.emit(message)
 
     def focus_editor(self) -> None:
         """Show the source tab and put the cursor at the end of the note."""

@@ -1,14 +1,20 @@
 """Background work for the app: the one helper every long job goes through.
 
-Two *lanes*, each a ``QThread`` with one worker that owns its own
+Three *lanes*, each a ``QThread`` with one worker that owns its own
 :class:`~readq.library.Library` (a Library and its SQLite connection belong to
 one thread, so a worker opens its own on the same folder and closes it when
 the lane stops):
 
+- ``USER`` runs the user's own changes — ratings, notes, queue moves, undo,
+  merges — one after another on its own write connection. They are short, and
+  an import commits in short chunks, so a change waits at most one chunk (the
+  window never writes on the GUI thread and never waits at all). At shutdown
+  this lane is drained, never cancelled: a note typed just before quitting is
+  written.
 - ``WRITE`` runs imports, index syncs and rebuilds one after another, so the
   process never has two index writers;
-- ``READ`` runs searches and sidebar counts, so typing never waits for an
-  import.
+- ``READ`` runs searches and sidebar counts on a read-only connection, so
+  typing never waits for an import.
 
 A job is a plain function ``fn(ctx: TaskContext) -> result``. It never touches
 widgets: it reports through ``ctx.progress`` / ``ctx.event`` and its return
@@ -39,17 +45,22 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from readq.indexing import child_command
 from readq.library import Library
 
 log = logging.getLogger(__name__)
 
 WRITE = "write"
 READ = "read"
-LANES = (WRITE, READ)
+USER = "user"
+LANES = (USER, WRITE, READ)
+DRAIN_TIMEOUT_S = 10.0  # how long quitting waits for the user's last changes
+# A lane running Python (an import merging records) hands the GIL back this often,
+# so the GUI thread — which gives it up at every call into Qt — never waits long.
+GIL_SWITCH_S = 0.001
 
-# Index work bigger than this runs in a child process (see ``readq.ui.index_child``).
+# Index work bigger than this runs in the child indexer (``readq.indexing``).
 CHILD_THRESHOLD = 2000
-CHILD_SCRIPT = Path(__file__).with_name("index_child.py")
 
 
 class TaskContext:
@@ -122,14 +133,17 @@ class _Worker(QObject):
     completed = Signal(object, object)
     errored = Signal(object, str)
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, read_only: bool = False, short_writes: bool = False) -> None:
         super().__init__()
         self.root = root
+        self.read_only = read_only
+        self.short_writes = short_writes
         self._library: Library | None = None
 
     def library(self) -> Library:
         if self._library is None:
-            self._library = Library(self.root)
+            self._library = Library(self.root, read_only=self.read_only,
+                                    short_writes=self.short_writes)
         return self._library
 
     def reset(self) -> None:
@@ -165,6 +179,7 @@ class TaskRunner(QObject):
 
     _dispatch_write = Signal(object)
     _dispatch_read = Signal(object)
+    _dispatch_user = Signal(object)
     _close_all = Signal()
     activity = Signal()  # a job started or ended: refresh "busy" indicators
 
@@ -172,13 +187,16 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.root = Path(root)
         self._closed = False
+        sys.setswitchinterval(min(sys.getswitchinterval(), GIL_SWITCH_S))
         self._pending: dict[str, list[Task]] = {lane: [] for lane in LANES}
         self._threads: dict[str, QThread] = {}
         self._workers: dict[str, _Worker] = {}
-        for lane, dispatch in ((WRITE, self._dispatch_write), (READ, self._dispatch_read)):
+        self._dispatch = {WRITE: self._dispatch_write, READ: self._dispatch_read,
+                          USER: self._dispatch_user}
+        for lane, dispatch in self._dispatch.items():
             thread = QThread(self)
             thread.setObjectName(f"readq-{lane}")
-            worker = _Worker(self.root)
+            worker = _Worker(self.root, read_only=lane == READ, short_writes=lane == USER)
             worker.moveToThread(thread)
             dispatch.connect(worker.run)
             self._close_all.connect(worker.close)
@@ -200,7 +218,7 @@ class TaskRunner(QObject):
             task.done = True
             return task
         self._pending[lane].append(task)
-        (self._dispatch_write if lane == WRITE else self._dispatch_read).emit(task)
+        self._dispatch[lane].emit(task)
         self.activity.emit()
         return task
 
@@ -222,10 +240,16 @@ class TaskRunner(QObject):
         """
         if self._closed:
             return
+        if self._pending[USER]:  # the user's changes are written, never dropped
+            drained = threading.Event()
+            self._dispatch_user.emit(Task(lambda ctx: drained.set(), "drain", USER))
+            if not drained.wait(DRAIN_TIMEOUT_S):
+                log.error("quitting before the user's last changes were written")
         self._closed = True
-        for tasks in self._pending.values():
+        for lane, tasks in self._pending.items():
             for task in tasks:
-                task.cancel()
+                if lane != USER:
+                    task.cancel()
         self._close_all.emit()
         for thread in self._threads.values():
             thread.quit()
@@ -268,18 +292,16 @@ class TaskRunner(QObject):
 
 def child_available() -> bool:
     """Whether index jobs can run in a child process here (POSIX pipes and signals)."""
-    return os.name == "posix" and CHILD_SCRIPT.is_file()
+    return os.name == "posix"
 
 
 def run_index_child(ctx: TaskContext, mode: str, label: str) -> int:
-    """Run ``index_child.py`` (``sync`` or ``check``) and relay its progress.
+    """Run the child indexer (``sync`` or ``check``) and relay its progress.
 
     Called from a write-lane job: the lane's thread only waits on the pipe, so
     the GUI keeps the GIL. Cancelling the task interrupts the child.
     """
-    package_parent = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
+    command, env = child_command(ctx.root, mode)
     ctx.reset_library()  # the child writes the index: reopen it afterwards
     state = {"written": 0, "label": label}
 
@@ -296,7 +318,7 @@ def run_index_child(ctx: TaskContext, mode: str, label: str) -> int:
 
     interrupted = False
     with tempfile.TemporaryFile("w+") as errors, subprocess.Popen(
-        [sys.executable, str(CHILD_SCRIPT), str(ctx.root), mode],
+        command,
         stdout=subprocess.PIPE, stderr=errors, text=True, env=env,
     ) as child, selectors.DefaultSelector() as selector:
         assert child.stdout is not None
@@ -321,7 +343,9 @@ def run_index_child(ctx: TaskContext, mode: str, label: str) -> int:
 
 def sync_index(ctx: TaskContext, label: str = "Indexing for search…") -> int:
     """Bring the index up to date from a write-lane job (a child process if it is big)."""
-    if child_available() and ctx.library.store.pending_count() >= CHILD_THRESHOLD:
+    if child_available() and ctx.library.pending_index_count() >= CHILD_THRESHOLD:
         return run_index_child(ctx, "sync", label)
+    # an index held by another readq (an import in a terminal) is not an error: the
+    # papers stay queued, and that process or the next sync writes them
     return ctx.library.sync_index(progress=lambda d, t: ctx.progress(d, t, label),
-                                  should_cancel=ctx.cancelled)
+                                  should_cancel=ctx.cancelled, queue_if_busy=True)

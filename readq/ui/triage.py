@@ -15,41 +15,44 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from readq.library import Library, LibraryError
-from readq.ui.undo import Changed, StateCommand, describe
+from readq.ui.operations import Operations
+from readq.ui.undo import Change, Changed, StateCommand, describe
 from readq.ui.views import payload_titles
 
 
 class Triage(QObject):
-    """Undoable changes to the reading state of papers."""
+    """Undoable changes to the reading state of papers (written on the user lane)."""
 
     message = Signal(str)  # a hint for the status bar
 
-    def __init__(self, library: Library, undo_stack: QUndoStack, changed: Changed,
-                 before_change: Callable[[], object], parent: QObject | None = None) -> None:
+    def __init__(self, library: Library, ops: Operations, undo_stack: QUndoStack,
+                 changed: Changed, before_change: Callable[[], object],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.library = library
+        self.library = library  # the window's reading library
+        self.ops = ops
         self.undo_stack = undo_stack
         self._changed = changed
         self._before_change = before_change  # e.g. save the note being typed
 
-    def _push(self, verb: str, ids: list[int], apply: Callable[[], None], suffix: str = "",
-              snapshot_ids: list[int] | None = None) -> bool:
+    def _push(self, verb: str, ids: list[int], apply: Change, suffix: str = "",
+              with_queue: bool = False) -> bool:
         if not ids:
             self.message.emit("Select a paper first.")
             return False
         self._before_change()
         titles = payload_titles(self.library.papers(ids[:1])) if len(ids) == 1 else {}
         text = describe(verb, ids, titles, suffix)
-        self.undo_stack.push(StateCommand(self.library, text, ids, apply, self._changed,
-                                          snapshot_ids))
+        self.undo_stack.push(StateCommand(self.ops, text, ids, apply, self._changed,
+                                          with_queue=with_queue))
         return True
 
     def rate(self, ids: list[int], rating: int) -> bool:
         """Rate papers (0 clears the rating); False if there was nothing to rate."""
         if rating:
-            return self._push("Rate", ids, lambda: self.library.set_rating(ids, rating),
+            return self._push("Rate", ids, lambda lib: lib.set_rating(ids, rating),
                               "★" * rating)
-        return self._push("Clear rating of", ids, lambda: self.library.set_rating(ids, 0))
+        return self._push("Clear rating of", ids, lambda lib: lib.set_rating(ids, 0))
 
     def toggle_read(self, ids: list[int]) -> None:
         """Mark papers read, or unread if they all are read."""
@@ -59,7 +62,8 @@ class Triage(QObject):
     def set_read(self, ids: list[int], read: bool) -> bool:
         """Mark papers read or unread."""
         status = "read" if read else "unread"
-        return self._push("Mark", ids, lambda: self.library.set_status(ids, status), status)
+        return self._push("Mark", ids, lambda lib: lib.set_status(ids, status), status,
+                          with_queue=True)
 
     def toggle_queued(self, ids: list[int]) -> None:
         """Queue papers, or take them off the queue if they all are queued."""
@@ -68,12 +72,9 @@ class Triage(QObject):
 
     def set_queued(self, ids: list[int], add: bool) -> bool:
         """Add papers to the end of the queue, or remove them."""
-        queue = self.library.queue()
         if add:
-            return self._push("Queue", ids, lambda: self.library.queue_add(ids),
-                              snapshot_ids=queue)
-        return self._push("Unqueue", ids, lambda: self.library.queue_remove(ids),
-                          snapshot_ids=queue)
+            return self._push("Queue", ids, lambda lib: lib.queue_add(ids), with_queue=True)
+        return self._push("Unqueue", ids, lambda lib: lib.queue_remove(ids), with_queue=True)
 
     def toggle_dismissed(self, ids: list[int]) -> None:
         """Dismiss papers, or restore them if they all are dismissed."""
@@ -83,7 +84,7 @@ class Triage(QObject):
     def set_dismissed(self, ids: list[int], dismiss: bool) -> bool:
         """Dismiss papers (hidden from the inbox, never deleted), or restore them."""
         return self._push("Dismiss" if dismiss else "Restore", ids,
-                          lambda: self.library.set_dismissed(ids, dismiss))
+                          lambda lib: lib.set_dismissed(ids, dismiss))
 
     def add_tags(self, ids: list[int], tags: list[str]) -> bool:
         """Tag papers (undoable); False with a message if a tag is not valid."""
@@ -94,18 +95,19 @@ class Triage(QObject):
             return False
         if not names:
             return False
-        return self._push("Tag", ids, lambda: self.library.add_tags(ids, names),
+        return self._push("Tag", ids, lambda lib: lib.add_tags(ids, names),
                           ", ".join(names))
 
     def remove_tags(self, ids: list[int], tags: list[str]) -> bool:
         """Take tags off papers (undoable)."""
         if not tags:
             return False
-        return self._push("Untag", ids, lambda: self.library.remove_tags(ids, tags),
+        return self._push("Untag", ids, lambda lib: lib.remove_tags(ids, tags),
                           ", ".join(tags))
 
     def move(self, ids: list[int], step: int) -> None:
-        """Move queued papers one place up (-1) or down (+1), keeping their order."""
+        """Move queued papers one place up (-1) or down (+1), keeping their order
+        (worked out again on the queue as it is when the change is written)."""
         order = self.library.queue()
         chosen = [i for i in order if i in set(ids)]
         if not chosen:
@@ -118,11 +120,18 @@ class Triage(QObject):
             if 0 <= j < len(new) and new[j] not in chosen:
                 new[i], new[j] = new[j], new[i]
         if new != order:
-            self._push("Move", chosen, lambda: self.library.set_queue_order(new),
-                       "up" if step < 0 else "down", snapshot_ids=order)
+            self._push("Move", chosen, lambda lib: lib.queue_shift(chosen, step),
+                       "up" if step < 0 else "down", with_queue=True)
 
     def reorder(self, order: list[int], moved: list[int]) -> None:
         """Store a new queue order (drag and drop)."""
-        current = self.library.queue()
-        self._push("Move", moved, lambda: self.library.set_queue_order(order), "in the queue",
-                   snapshot_ids=current)
+        self._push("Move", moved, lambda lib: lib.set_queue_order(order), "in the queue",
+                   with_queue=True)
+
+    def save_note(self, paper_id: int, text: str,
+                  done: Callable[[int], None] | None = None,
+                  failed: Callable[[str], None] | None = None) -> None:
+        """Write a paper's note (not an undo step: the editor has its own undo)."""
+        self.ops.run(lambda lib: lib.set_note(paper_id, text),
+                     (lambda _: done(paper_id)) if done else None,
+                     name="save note", failed=failed)

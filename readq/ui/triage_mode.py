@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import logging
-import sqlite3
 from datetime import date
 from typing import Any
 
@@ -551,7 +550,7 @@ class TriagePage(QWidget):
         self.triage = triage
         self.undo_stack = undo_stack
         self.session: TriageSession | None = None
-        self._log_id: int | None = None  # this pass in triage's own log (statistics)
+        self._log_pass: dict[str, int] = {}  # this pass's id in triage's own log (statistics)
         self._pushing = False
         self._note_paper: int | None = None
         self._note_saved_text = ""
@@ -661,7 +660,7 @@ class TriagePage(QWidget):
         if not session.total:
             return False
         self.session = session
-        self._log_id = None
+        self._log_pass = {}
         self.where.setText(self.where.fontMetrics().elidedText(
             label, Qt.TextElideMode.ElideMiddle, self.where.maximumWidth()))
         self.where.setToolTip(label)
@@ -775,13 +774,15 @@ class TriagePage(QWidget):
         session = self.session
         if session is None:
             return
-        try:
-            if self._log_id is None:
-                self._log_id = self.library.start_triage_log(session.label, session.total)
-            self.library.log_triage(self._log_id, paper_id, decision)
-        except sqlite3.Error:
-            logging.getLogger(__name__).warning("the triage log could not be written",
-                                                exc_info=True)
+        log_pass, label, total = self._log_pass, session.label, session.total
+
+        def write(lib: Library) -> None:  # on the user lane, in order with the decisions
+            if "id" not in log_pass:
+                log_pass["id"] = lib.start_triage_log(label, total)
+            lib.log_triage(log_pass["id"], paper_id, decision)
+
+        self.triage.ops.run(write, name="triage log", failed=lambda message: logging.getLogger(
+            __name__).warning("the triage log could not be written: %s", message))
 
     def _advance(self) -> None:
         assert self.session is not None
@@ -866,13 +867,14 @@ class TriagePage(QWidget):
         text = self.note_editor.toPlainText()
         if text == self._note_saved_text:
             return True
-        try:
-            self.library.set_note(paper_id, text)
-        except Exception as exc:  # kept in the editor; shown; retried on the next save
-            self.message.emit(f"The note could not be saved: {exc}")
-            return False
+
+        def refused(message: str) -> None:  # kept in the editor; retried on the next save
+            if self._note_paper == paper_id and self._note_saved_text == text:
+                self._note_saved_text = None  # type: ignore[assignment]
+            self.message.emit(f"The note could not be saved: {message}")
+
+        self.triage.save_note(paper_id, text, self.note_saved.emit, refused)
         self._note_saved_text = text
-        self.note_saved.emit(paper_id)
         if self.card.paper_id == paper_id:
             self.card.set_note(text)
         return True

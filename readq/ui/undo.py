@@ -1,10 +1,13 @@
-"""Undoable changes to the user's reading state (rating, read, queue, dismissal).
+"""Undoable changes to the user's reading state (rating, read, queue, dismissal),
+to imports and to merges of duplicates.
 
-Every change takes ``library.snapshot(ids)`` first and is pushed on the window's
-``QUndoStack`` as a :class:`StateCommand`: ``redo`` applies the change (Qt calls
-it once when the command is pushed), ``undo`` puts the snapshot back with
-``library.restore``. Notes are not part of these commands: the note a paper has
-*now* is kept when a rating or status change is undone.
+A :class:`StateCommand` is pushed on the window's ``QUndoStack``: ``redo``
+queues the change as one operation on the user lane, which snapshots the
+papers' state and applies the change in one transaction; ``undo`` queues
+putting that snapshot back. Operations run in order, so an undo pressed
+before its change was written still finds the snapshot. Notes are not part of
+these commands: the note a paper has *now* is kept when a rating or status
+change is undone.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from readq.library import Library
+from readq.library import Library, MergeUndo
+from readq.ui.operations import Operations
 
 Changed = Callable[[list[int], list[int]], None]  # changed ids, ids to select
+Change = Callable[[Library], object]
 
 
 def describe(verb: str, ids: Sequence[int], titles: dict[int, str] | None = None,
@@ -33,16 +38,15 @@ def describe(verb: str, ids: Sequence[int], titles: dict[int, str] | None = None
 class StateCommand(QUndoCommand):
     """One user-visible change to the state of some papers."""
 
-    def __init__(self, library: Library, text: str, ids: Sequence[int],
-                 apply: Callable[[], None], changed: Changed,
-                 snapshot_ids: Sequence[int] | None = None) -> None:
+    def __init__(self, ops: Operations, text: str, ids: Sequence[int], apply: Change,
+                 changed: Changed, *, with_queue: bool = False) -> None:
         super().__init__(text)
-        self._library = library
+        self._ops = ops
         self._ids = list(ids)
         self._apply = apply
         self._changed = changed
-        self._before: dict[int, dict[str, Any]] = library.snapshot(
-            list(dict.fromkeys([*self._ids, *(snapshot_ids or [])])))
+        self._with_queue = with_queue
+        self._before: dict[int, dict[str, Any]] = {}
 
     @property
     def ids(self) -> list[int]:
@@ -50,14 +54,82 @@ class StateCommand(QUndoCommand):
         return list(self._ids)
 
     def redo(self) -> None:
-        self._apply()
-        self._changed(self._ids, [])
+        def change(library: Library) -> None:
+            # runs on the user lane; the undo queued after it reads the snapshot
+            self._before = library.apply_with_snapshot(
+                self._ids, lambda: self._apply(library), with_queue=self._with_queue)
+
+        self._ops.run(change, lambda _: self._changed(self._ids, []), name=self.text())
 
     def undo(self) -> None:
-        before = {pid: dict(state) for pid, state in self._before.items()}
-        current = self._library.snapshot(list(before))
-        for pid, state in before.items():
-            if pid in current:
-                state["note"] = current[pid]["note"]  # notes are not undone with states
-        self._library.restore({pid: s for pid, s in before.items() if pid in current})
-        self._changed(list(before), self._ids)  # select what came back
+        def put_back(library: Library) -> list[int]:
+            library.restore_keeping_notes(self._before)
+            return list(self._before)
+
+        self._ops.run(put_back, lambda ids: self._changed(ids, self._ids),
+                      name=f"undo {self.text()}")
+
+
+class MergeCommand(QUndoCommand):
+    """Confirming a possible duplicate: one undo step that puts both papers back."""
+
+    def __init__(self, ops: Operations, pair_id: int, text: str,
+                 changed: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._ops = ops
+        self._pair_id = pair_id
+        self._changed = changed
+        self._undo: MergeUndo | None = None
+
+    def redo(self) -> None:
+        def merge(library: Library) -> None:
+            self._undo = library.merge_duplicate(self._pair_id)
+
+        self._ops.run(merge, lambda _: self._changed(), name="merge duplicates")
+
+    def undo(self) -> None:
+        def unmerge(library: Library) -> None:
+            if self._undo is not None:
+                library.undo_merge(self._undo)
+
+        self._ops.run(unmerge, lambda _: self._changed(), name="undo merge")
+
+
+class ImportCommand(QUndoCommand):
+    """An import action already done: undo removes what it added (redo = import again).
+
+    ``undo`` is refused with a message when papers it added got user state since;
+    ``keep_touched`` (asked by the window) keeps those papers instead.
+    """
+
+    def __init__(self, ops: Operations, action_id: int, text: str,
+                 changed: Callable[[], None], refused: Callable[[str], None],
+                 keep_touched: Callable[[str], bool]) -> None:
+        super().__init__(text)
+        self._ops = ops
+        self.action_id = action_id
+        self._changed = changed
+        self._refused = refused
+        self._keep_touched = keep_touched
+        self.undone = False
+
+    def redo(self) -> None:
+        if self.undone:  # undone, then redone: the import is not replayed (import again)
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        def remove(library: Library) -> object:
+            return library.undo_import(self.action_id)
+
+        def removed(_: object) -> None:
+            self.undone = True
+            self._changed()
+
+        def refused(message: str) -> None:
+            if "undoing the import would lose them" in message and self._keep_touched(message):
+                self._ops.run(lambda lib: lib.undo_import(self.action_id, keep_touched=True),
+                              removed, name="undo import", failed=self._refused)
+            else:
+                self._refused(message)  # the window puts the command back (redo)
+
+        self._ops.run(remove, removed, name="undo import", failed=refused)

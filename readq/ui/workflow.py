@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QMenu,
 )
 
-from readq.library import LibraryError
 from readq.ui.export_dialog import ExportDialog
 from readq.ui.paper_menu import bibtex, build_paper_menu, links, title_and_authors
 from readq.ui.tag_editor import TagBox
@@ -197,12 +196,8 @@ class Workflow(QObject):
         name, ok = QInputDialog.getText(self.window, "Rename import", "Name:", text=current)
         if not ok:
             return
-        try:
-            self.window.library.rename_import(import_id, name)
-        except LibraryError as exc:
-            self.window.statusBar().showMessage(str(exc), 6000)
-            return
-        self.window._rebuild_sidebar()
+        self.window.ops.run(lambda lib: lib.rename_import(import_id, name),
+                            lambda _: self.window._rebuild_sidebar(), name="rename import")
 
     def dim_results(self, dim: bool) -> None:
         """A malformed query dims the previous results (they no longer match the box)."""

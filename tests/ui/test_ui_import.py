@@ -55,7 +55,7 @@ def test_import_dialog_imports_the_four_fixtures_and_summarises(
     assert seen_at_first_store[0] == ("000_205de6c725f08f55.txt", 50)
     # The list leaves the welcome panel; sidebar counts and one entry per dump.
     assert window.center.currentWidget() is window.table
-    wait_counts(qtbot, window, inbox=161, all=161, new=41, queue=0)
+    wait_counts(qtbot, window, inbox=161, all=161, new=161, queue=0)  # one import: all new
     import_keys = [k for k in window.counts() if k.startswith("import:")]
     assert len(import_keys) == 4
     assert window.counts()[import_keys[-1]] == 50  # oldest import last: the 000 profile

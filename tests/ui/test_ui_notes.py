@@ -11,10 +11,11 @@ from PySide6.QtGui import QDesktopServices
 from readq.library import Library
 from readq.ui.main_window import MainWindow
 from readq.ui.note_editor import AUTOSAVE_MS
-from tests.ui.uihelpers import WAIT_MS, focus_list
+from tests.ui.uihelpers import WAIT_MS, focus_list, written
 
 
 def stored_note(window: MainWindow, paper_id: int) -> str:
+    written(window)
     with Library(window.root) as library:
         return library.paper(paper_id)["note"]
 
@@ -50,6 +51,7 @@ def test_note_is_saved_when_the_window_closes_at_once(qtbot, window, open_window
     paper_id = open_note(qtbot, window)
     qtbot.keyClicks(window.detail.note_editor.editor, "Quokkas closing right away")
     window.close()
+    written(window)
     with Library(window.root) as library:
         assert library.paper(paper_id)["note"] == "Quokkas closing right away"
     # indexed before the window closed, or at the next start at the latest
@@ -99,6 +101,7 @@ def test_detail_pane_shows_the_paper_with_links(qtbot, window, monkeypatch) -> N
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         staticmethod(lambda url: opened.append(url.toString()) or True))
     window.show_view("all")
+    written(window)
     with Library(window.root) as library:
         with_id = library.resolve("2309.07974")
         trending = library.view_ids("import:3")[0]

@@ -11,10 +11,11 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from readq.library import Library
 from readq.ui.main_window import MainWindow
-from tests.ui.uihelpers import focus_list, wait_counts
+from tests.ui.uihelpers import focus_list, wait_counts, written
 
 
 def queue_of(window: MainWindow) -> list[int]:
+    written(window)
     with Library(window.root) as library:
         return library.queue()
 
@@ -110,6 +111,7 @@ def test_read_next_opens_the_top_of_the_queue(qtbot, window) -> None:
 def test_sorting_by_a_column_requeries(qtbot, window) -> None:
     window.show_view("all")
     window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    written(window)
     with Library(window.root) as library:
         assert window.model.ids == library.view_ids("all", sort="title")
         window.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)

@@ -7,10 +7,11 @@ from PySide6.QtWidgets import QInputDialog
 
 from readq.library import Library
 from readq.ui.main_window import MainWindow
-from tests.ui.uihelpers import WAIT_MS, focus_list
+from tests.ui.uihelpers import WAIT_MS, focus_list, written
 
 
 def expected(window: MainWindow, query: str, view: str) -> list[int]:
+    written(window)
     with Library(window.root) as library:
         return library.search(query, view=view, limit=1000)
 
@@ -105,6 +106,7 @@ def test_saved_searches_live_in_the_sidebar(qtbot, window, monkeypatch) -> None:
     type_query(qtbot, window, "author:synnaeve")
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Gabriel", True)))
     qtbot.keyClick(window.search.line, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    written(window)
     entry = next(e for e in window.sidebar.sidebar_model.entries() if e.kind == "saved")
     assert (entry.label, entry.query) == ("Gabriel", "author:synnaeve")
     hits = expected(window, "author:synnaeve", "all")
@@ -117,6 +119,7 @@ def test_saved_searches_live_in_the_sidebar(qtbot, window, monkeypatch) -> None:
     assert window.model.ids == hits
     window.sidebar.setFocus()
     qtbot.keyClick(window.sidebar, Qt.Key.Key_Delete)
+    written(window)
     assert not any(e.kind == "saved" for e in window.sidebar.sidebar_model.entries())
     assert window.view == "all"
     assert window.query == ""  # leaving a saved search leaves its query

@@ -24,7 +24,7 @@ from readq.library import Library
 from readq.ui.main_window import MainWindow
 from readq.ui.triage_session import SKIP, Decision, TriageSession
 from tests.helpers import TRENDING, dump_copy
-from tests.ui.uihelpers import WAIT_MS, focus_list, settle, wait_counts
+from tests.ui.uihelpers import WAIT_MS, focus_list, settle, wait_counts, written
 
 NO = Qt.KeyboardModifier.NoModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -57,11 +57,13 @@ def type_text(qtbot, text: str) -> None:
 
 def states(window: MainWindow, ids: list[int]) -> dict[int, dict[str, Any]]:
     """User state as stored, read through a second connection."""
+    written(window)
     with Library(window.root) as library:
         return library.snapshot(ids)
 
 
 def stored_queue(window: MainWindow) -> list[int]:
+    written(window)
     with Library(window.root) as library:
         return library.queue()
 
@@ -156,7 +158,7 @@ def test_triage_a_trending_dump_with_the_keyboard_only(
     assert page.where.text() == "70 new papers"
     assert not window.sidebar.isVisible() and not window.table.isVisible()
     assert "queue" in page.hints.text() and "dismiss" in page.hints.text()
-    assert window.undo_stack.count() == 0
+    assert window.undo_stack.count() == 1  # the import: one undo step
 
     done: list[Done] = []
     notes: dict[int, str] = {}
@@ -177,7 +179,7 @@ def test_triage_a_trending_dump_with_the_keyboard_only(
             assert page.card.hasFocus() and page.card.paper_id == paper_id
             notes[paper_id] = "Worth it? qrx 12345 sjkzo"  # Delete at the end: nothing
             assert states(window, [paper_id])[paper_id]["note"] == notes[paper_id]
-            assert window.undo_stack.count() == len([d for d in done if d.kind != "skip"])
+            assert window.undo_stack.count() == 1 + len([d for d in done if d.kind != "skip"])
             assert "Worth it?" in page.card.note.text()
         if step == 4:  # J / K move without deciding
             following = page.session.ids[page.session.ids.index(paper_id) + 1]
@@ -308,6 +310,7 @@ def test_t_on_a_selection_and_esc_back_to_the_list(qtbot, window, opened_urls) -
     assert not window.actions["triage"].isEnabled()
     assert page.card.paper_id == first
     # O on a paper with an arXiv id opens its abstract page
+    written(window)
     with Library(window.root) as library:
         arxiv_id = library.paper(first)["arxiv_id"]
     press(qtbot, "o")
@@ -367,7 +370,7 @@ def test_t_on_the_view_and_the_menu_and_cheat_sheet(qtbot, window) -> None:
     window.show_view("new")
     focus_list(qtbot, window)
     ids = window.model.ids
-    assert len(ids) == 41  # "New since last import"
+    assert len(ids) == 161  # "New since last import": the four files were one import
     press(qtbot, "t")
     page = window.triage_page
     assert page.session.ids == ids and page.where.text() == "New since last import"

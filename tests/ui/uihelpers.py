@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from PySide6.QtTest import QTest
 
 from readq.library import Library
 from readq.ui.main_window import MainWindow
@@ -33,7 +36,17 @@ def focus_list(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.table.hasFocus(), timeout=WAIT_MS)
 
 
+def written(window: MainWindow, timeout_ms: int = WAIT_MS) -> None:
+    """Wait until the window's changes are written (they run off the GUI thread)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while window.ops.busy:
+        assert time.monotonic() < deadline, "the window's changes were not written in time"
+        QTest.qWait(5)
+
+
 def state(window: MainWindow, paper_id: int) -> dict[str, Any]:
-    """A paper's user state as stored (read through a fresh library)."""
+    """A paper's user state as stored, once the window's changes are written (read
+    through a fresh library)."""
+    written(window)
     with Library(window.root) as library:
         return library.snapshot([paper_id])[paper_id]

@@ -1,0 +1,215 @@
+"""The importing part of the library service: import actions, files, pasted text,
+and undoing an import (the merging itself is :mod:`readq.importing`).
+
+One ``readq import`` command or one import in the app is one *action*: one
+backup before it, one "New since last import", one undo step.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from readq.import_names import HEAD_CHARS, clean_name, import_name
+from readq.importing import FileReport, Importer, UndoneImport, undo_action
+from readq.models import DumpError, DumpFormat, ParseResult
+from readq.parsing import DumpSource, parse_text, stream_items
+from readq.service import Cancel, LibraryError, Progress, busy_as_error, writes
+from readq.store import actions as action_sql
+from readq.store import imports as store_imports
+from readq.store.database import Store, now_iso
+
+log = logging.getLogger("readq.library")
+
+ANALYZE_AFTER = 1000  # new papers in one import that make statistics worth refreshing
+
+
+@dataclass
+class ImportAction:
+    """One import as the user sees it (a command, a dialog, a drop, a paste)."""
+
+    id: int
+    kind: str
+    backup: Path | None
+
+
+class ImportOps:
+    """Importing, as part of :class:`readq.library.Library`."""
+
+    store: Store
+    last_import_chunk_s: float
+    import_chunk_times: list[float]
+
+    if TYPE_CHECKING:
+        def backup(self, reason: str = "manual") -> Path: ...  # BackupOps
+
+    @contextmanager
+    def import_action(self, kind: str = "import") -> Iterator[ImportAction]:
+        """One import as the user sees it: one backup first (if there is anything to
+        lose), one entry in "New since last import", one undo step."""
+        backup = self.backup("before-import") if self.store.paper_count() else None
+        with busy_as_error(), self.store.transaction():
+            action_id = action_sql.start_action(self.store.conn, kind, now_iso(),
+                                                str(backup) if backup else None)
+        action = ImportAction(action_id, kind, backup)
+        try:
+            yield action
+        finally:
+            try:
+                with busy_as_error(), self.store.transaction():
+                    action_sql.finish_action(self.store.conn, action_id, now_iso())
+            except LibraryError:
+                log.warning("could not mark import action %s finished", action_id)
+
+    @writes
+    def import_paths(self, paths: Iterable[Path], *, format: DumpFormat | None = None,
+                     progress: Progress | None = None,
+                     should_cancel: Cancel | None = None,
+                     action: ImportAction | None = None) -> list[FileReport]:
+        """Import files as one import action; a file that fails is reported, and what
+        it stored before failing stays whole (importing it again finishes it)."""
+        if action is None:
+            with self.import_action() as own:
+                return self.import_paths(paths, format=format, progress=progress,
+                                         should_cancel=should_cancel, action=own)
+        reports = []
+        for path in paths:
+            if should_cancel and should_cancel():
+                break
+            reports.append(self.import_file(Path(path), format=format, progress=progress,
+                                            should_cancel=should_cancel, action=action))
+        if sum(r.new for r in reports) >= ANALYZE_AFTER:
+            self.store.analyze()  # the query planner's statistics follow the library's size
+        return reports
+
+    def import_file(self, path: Path, *, format: DumpFormat | None = None,
+                    progress: Progress | None = None,
+                    should_cancel: Cancel | None = None,
+                    action: ImportAction | None = None) -> FileReport:
+        """Parse and store one dump file, streamed (memory does not grow with its size)."""
+        report = FileReport(path=str(path))
+        try:
+            with DumpSource(Path(path)) as source:
+                kind, items = stream_items(source.lines(), source.captured, format)
+                report.unsure = items.unsure  # filled while the items are consumed
+                total = max(1, source.size // 1500)  # progress estimate: ~1.5 kB a record
+                report = self._store_items(kind, items, Path(path).name, report, progress,
+                                           should_cancel, source.problems, total, action)
+        except DumpError as exc:
+            report.failed = str(exc)
+            return report
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(HEAD_CHARS).decode("utf-8", "replace")
+        except OSError:
+            head = ""
+        self._name_import(report, head)
+        return report
+
+    def import_text(self, text: str, *, name: str = "clipboard",
+                    format: DumpFormat | None = None, captured: date | None = None,
+                    progress: Progress | None = None,
+                    should_cancel: Cancel | None = None,
+                    action: ImportAction | None = None) -> FileReport:
+        """Parse and store pasted text (year-less dates resolve against today)."""
+        report = FileReport(path=name)
+        try:
+            parsed = parse_text(text, captured=captured or date.today(), format=format)
+        except DumpError as exc:
+            report.failed = str(exc)
+            return report
+        report = self.store_parsed(parsed, name, report, progress, should_cancel, action)
+        self._name_import(report, text[:HEAD_CHARS])
+        return report
+
+    def _name_import(self, report: FileReport, head: str) -> None:
+        """Name an import after what it holds (``import_names``), if it brought something."""
+        if report.import_id is None or report.format is None or report.failed:
+            return
+        authors = store_imports.author_lists(self.store.conn, report.import_id)
+        try:
+            self.rename_import(report.import_id, import_name(report.format, authors, head))
+        except LibraryError:
+            log.warning("could not name import %s", report.import_id)
+
+    @writes
+    def rename_import(self, import_id: int, name: str) -> str:
+        """Give an import another name (shown in the sidebar); return the name kept."""
+        cleaned = clean_name(name)
+        if not cleaned:
+            raise LibraryError("an import's name needs at least one letter")
+        with self.store.transaction():
+            store_imports.set_name(self.store.conn, import_id, cleaned)
+        return cleaned
+
+    def store_parsed(self, parsed: ParseResult, file_name: str, report: FileReport,
+                     progress: Progress | None = None,
+                     should_cancel: Cancel | None = None,
+                     action: ImportAction | None = None) -> FileReport:
+        """Merge parsed records into the store (chunks of whole records)."""
+        items: list[Any] = [*parsed.records, *parsed.problems]
+        report.unsure = dict(parsed.unsure)
+        try:
+            return self._store_items(parsed.format, iter(items), file_name, report, progress,
+                                     should_cancel, [], len(parsed.records), action)
+        except DumpError as exc:
+            report.failed = str(exc)
+            return report
+
+    def _store_items(self, kind: DumpFormat, items: Iterator[Any], file_name: str,
+                     report: FileReport, progress: Progress | None,
+                     should_cancel: Cancel | None, late_problems: list[Any],
+                     expected: int, action: ImportAction | None) -> FileReport:
+        if action is None:
+            with self.import_action() as own:
+                return self._store_items(kind, items, file_name, report, progress,
+                                         should_cancel, late_problems, expected, own)
+        importer = Importer(self.store, action.id)
+        try:
+            return importer.store_items(kind, items, file_name, report, progress,
+                                        should_cancel, late_problems, expected)
+        except DumpError:
+            self._forget_empty_import(report)
+            raise
+        finally:
+            self.last_import_chunk_s = max(self.last_import_chunk_s, importer.longest_chunk_s)
+            self.import_chunk_times.extend(importer.chunk_times)
+
+    def _forget_empty_import(self, report: FileReport) -> None:
+        if report.import_id is None:
+            return
+        with self.store.transaction():
+            if not self.store.one("SELECT 1 FROM sightings WHERE import_id = ? LIMIT 1",
+                                  (report.import_id,)):
+                self.store.delete_import(report.import_id)
+
+    def import_actions(self) -> list[dict[str, Any]]:
+        """Import actions (with their files), newest first."""
+        return action_sql.action_rows(self.store.conn)
+
+    def latest_import_action(self) -> int | None:
+        """The import action "New since last import" shows."""
+        return action_sql.latest_action(self.store.conn)
+
+    @writes
+    def undo_import(self, action_id: int, *, keep_touched: bool = False) -> UndoneImport:
+        """Remove the papers and sightings an import action added and put back what it
+        filled in on papers that were there before (never the user's state on those).
+
+        Refused with a message if papers it added got user state since, unless
+        ``keep_touched`` (those papers then stay)."""
+        try:
+            return undo_action(self.store, action_id, keep_touched=keep_touched)
+        except LookupError:
+            raise LibraryError("that import was already undone") from None
+        except PermissionError as exc:
+            n = exc.args[0]
+            raise LibraryError(
+                f"{n} paper{'s' if n != 1 else ''} from this import "
+                f"{'have' if n != 1 else 'has'} your ratings, notes, tags or queue places "
+                "since; undoing the import would lose them") from None

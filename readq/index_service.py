@@ -1,0 +1,199 @@
+"""The indexing part of the library service: the Whoosh index follows the store.
+
+Papers whose search document must be (re)written sit in the store's index
+queue; ``sync_index`` writes them in committed chunks (a killed sync resumes),
+``check`` compares store and index, ``sync_and_check`` is the one
+check-and-repair path the CLI, the app and the child indexer share.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from readq import latex
+from readq.search.index import IndexBusy, IndexDoc, SearchIndex
+from readq.search.query import ParsedQuery
+from readq.search.verify import clear_folder, verify
+from readq.service import Cancel, Progress, busy_as_error
+from readq.store.database import Store
+
+log = logging.getLogger("readq.library")
+
+SYNC_CHUNK = 10_000  # papers written to the index per commit (a killed sync resumes)
+SYNC_ROUNDS = 5  # a sync also takes what was queued while it ran, this many times
+
+
+@dataclass
+class CheckReport:
+    """What ``check`` found."""
+
+    papers: int
+    indexed: int
+    missing_from_index: int
+    extra_in_index: int
+    pending: int
+    store_ok: bool
+    index_ok: bool
+    index_problem: str = ""  # the damage found in the index, if any
+
+    @property
+    def in_step(self) -> bool:
+        """Store and index agree."""
+        return (self.store_ok and self.index_ok and not self.missing_from_index
+                and not self.extra_in_index and not self.pending)
+
+
+class IndexOps:
+    """Indexing, as part of :class:`readq.library.Library`."""
+
+    store: Store
+    read_only: bool
+    index_problem: str
+    _index: SearchIndex | None
+    index_dir: Path
+    index: SearchIndex
+
+    def sync_index(self, *, progress: Progress | None = None,
+                   should_cancel: Cancel | None = None, queue_if_busy: bool = False) -> int:
+        """Write every queued paper to the search index; return how many were handled.
+
+        Papers go in chunks of ``SYNC_CHUNK``, each committed to the index and then
+        taken off the store's queue, so a sync (or a rebuild) that is killed resumes
+        where it stopped. A cancelled sync commits what it wrote and leaves the rest
+        queued. With ``queue_if_busy`` an index locked by another process is not an
+        error: the work stays queued for whoever holds it (or the next sync).
+        """
+        self.index  # noqa: B018 (opening it may queue every paper: a new or damaged index)
+        done = 0
+        total = 0
+        seen: set[int] = set()
+        try:
+            for _round in range(SYNC_ROUNDS):  # work queued meanwhile (a note) joins in
+                pending = [i for i in self.store.pending_index() if i not in seen]
+                if not pending:
+                    break
+                seen.update(pending)
+                total += len(pending)
+                for start in range(0, len(pending), SYNC_CHUNK):
+                    if should_cancel and should_cancel():
+                        return self._synced(done, total, progress)
+                    part = pending[start:start + SYNC_CHUNK]
+                    written, complete = self._sync_part(part, total, done, progress,
+                                                        should_cancel)
+                    done += written
+                    if not complete:
+                        return self._synced(done, total, progress)
+        except IndexBusy:
+            if not queue_if_busy:
+                raise
+            log.info("index busy: %d papers stay queued for the indexer", total - done)
+        return self._synced(done, total, progress)
+
+    @staticmethod
+    def _synced(done: int, total: int, progress: Progress | None) -> int:
+        if progress and total:
+            progress(done, total)
+        return done
+
+    def _sync_part(self, part: list[int], total: int, offset: int,
+                   progress: Progress | None, should_cancel: Cancel | None
+                   ) -> tuple[int, bool]:
+        handed: list[int] = []
+        gone: list[int] = []
+
+        def docs() -> Iterator[IndexDoc]:
+            for start in range(0, len(part), 1000):
+                piece = part[start:start + 1000]
+                found = {row["id"]: row for row in self.store.index_rows(piece)}
+                for paper_id in piece:
+                    if paper_id in found:
+                        handed.append(paper_id)
+                        yield _index_doc(found[paper_id])
+                    else:
+                        gone.append(paper_id)
+
+        def report(done: int) -> None:
+            if progress:
+                progress(offset + done, total)
+
+        written = self.index.upsert(docs(), bulk=total > 2000, progress=report,
+                                    should_cancel=should_cancel)
+        if gone:
+            self.index.delete(gone)
+        if not self.read_only:
+            self.store.dequeue_index(handed[:written] + gone)
+        return written + len(gone), written == len(handed)
+
+    def check(self, *, repair: bool = False, progress: Progress | None = None) -> CheckReport:
+        """Compare store and index; with ``repair`` bring the index back in step.
+
+        A readable index is mended in place (missing papers written, extra ones
+        deleted, the queue drained); an unreadable one is rebuilt from the store.
+        This is the one check-and-repair path (the CLI, the app's start-up check and
+        the child indexer all use it); store health and index verification hook in here.
+        """
+        store_ok = self.store.integrity_ok()
+        ids = set(self.store.all_ids())
+        self.index  # noqa: B018 (opening it finds and clears a folder that is no index)
+        found = verify(self.index_dir)  # every segment, sampled documents and postings
+        problem = self.index_problem or (found.problem or "")
+        self.index_problem = ""
+        index_ok, indexed = (not problem), found.ids
+        report = CheckReport(
+            papers=len(ids), indexed=len(indexed), missing_from_index=len(ids - indexed),
+            extra_in_index=len(indexed - ids), pending=self.store.pending_count(),
+            store_ok=store_ok, index_ok=index_ok, index_problem=problem,
+        )
+        if repair and not report.in_step:
+            if not index_ok:
+                self.rebuild_index(progress=progress)
+            else:
+                with busy_as_error(), self.store.transaction():
+                    self.store.enqueue_index(sorted((ids - indexed) | (indexed - ids)))
+                self.sync_index(progress=progress)
+        return report
+
+    def sync_and_check(self, *, progress: Progress | None = None,
+                       should_cancel: Cancel | None = None) -> CheckReport:
+        """What runs at start: index what is pending, then check and repair."""
+        if self.store.pending_count():
+            self.sync_index(progress=progress, should_cancel=should_cancel)
+        if should_cancel and should_cancel():
+            return self.check()
+        return self.check(repair=True, progress=progress)
+
+    def rebuild_index(self, *, progress: Progress | None = None,
+                      should_cancel: Cancel | None = None) -> int:
+        """Throw the index away and write it again from the store, in committed chunks
+        (a cancelled or killed rebuild leaves the rest queued: the next sync finishes it)."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        clear_folder(self.index_dir)  # readq's own files only (a file or link is set aside)
+        with busy_as_error(), self.store.transaction():
+            self.store.enqueue_index(self.store.all_ids())
+        return self.sync_index(progress=progress, should_cancel=should_cancel)
+
+    def terms_for_highlight(self, query: ParsedQuery) -> list[str]:
+        """The index terms a query matches, for highlighting."""
+        return self.index.terms_for_highlight(query)
+
+    def pending_index_count(self) -> int:
+        """How many papers wait for the search index."""
+        return self.store.pending_count()
+
+
+def _index_doc(row: sqlite3.Row) -> IndexDoc:
+    published = row["published"]
+    return IndexDoc(
+        id=row["id"], title=latex.searchable(row["title"] or ""),
+        authors=json.loads(row["authors"]), orgs=json.loads(row["orgs"]),
+        abstract=latex.searchable(row["abstract"]), note=row["note"],
+        category=row["category"], year=int(published[:4]) if published else None,
+        arxiv_id=row["arxiv_id"],
+    )

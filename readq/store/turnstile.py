@@ -1,0 +1,98 @@
+"""Fair turns at the write lock between a long writer and short ones.
+
+SQLite's busy handler polls with growing sleeps, so a writer that commits in
+short chunks can keep winning the race for the lock against a waiting one
+(a rating typed in the window, ``readq rate`` in a terminal). A waiting writer
+therefore leaves a mark — an empty file in ``<library>/.writers-waiting/``,
+removed once it holds the lock — and polls every millisecond; a long writer
+calls :func:`yield_to_waiters` between its chunks and pauses while marks are
+there (at most ``MAX_YIELD_S``), so the waiting writer goes first. Marks left
+by a killed process are ignored once older than ``STALE_S``. Works across
+threads and processes; if the folder cannot be written, writers just poll.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+POLL_S = 0.001
+MAX_YIELD_S = 0.25
+STALE_S = 10.0
+FOLDER = ".writers-waiting"
+
+
+def _folder(db_path: Path) -> Path:
+    return Path(db_path).parent / FOLDER
+
+
+def acquire(conn: sqlite3.Connection, db_path: Path, budget_s: float,
+            is_busy: Callable[[BaseException], bool]) -> bool:
+    """``BEGIN IMMEDIATE`` on ``conn``, waiting fairly up to ``budget_s``; False if
+    the lock did not come in time. Other SQLite errors are raised."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        return True
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+    mark = _folder(db_path) / f"{os.getpid()}-{threading.get_ident()}"
+    try:
+        mark.parent.mkdir(exist_ok=True)
+        mark.touch()
+    except OSError:
+        mark = None  # type: ignore[assignment]
+    deadline = time.monotonic() + budget_s
+    previous = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute("PRAGMA busy_timeout = 0")  # poll ourselves, every millisecond
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return True
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL_S)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {previous}")
+        if mark is not None:
+            try:
+                mark.unlink()
+            except OSError:
+                pass
+
+
+def waiting(db_path: Path) -> bool:
+    """Whether another writer is waiting for the lock (stale marks are cleared)."""
+    folder = _folder(db_path)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    now = time.time()
+    live = False
+    for entry in entries:
+        try:
+            if now - entry.stat().st_mtime > STALE_S:
+                os.unlink(entry.path)
+            else:
+                live = True
+        except OSError:
+            continue
+    return live
+
+
+def yield_to_waiters(db_path: Path) -> float:
+    """Between two chunks of a long write: let waiting writers go first; return how
+    long this waited."""
+    started = time.monotonic()
+    while waiting(db_path) and time.monotonic() - started < MAX_YIELD_S:
+        time.sleep(POLL_S)
+    return time.monotonic() - started
