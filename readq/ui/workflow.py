@@ -81,6 +81,8 @@ class Workflow(QObject):
 
         # the sidebar's Tags section and completion follow every change (and undo)
         window.undo_stack.indexChanged.connect(lambda _i: self.tags_changed())
+        # changes are written on the user lane: look again once each one is committed
+        window.ops.committed.connect(lambda: self.tags_changed())
         self.tags_changed(rebuild=False)
 
         # imports are renamed from the sidebar's right-click menu

@@ -10,14 +10,16 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
+from readq.library import Library
 from readq.ui.main_window import MainWindow
 from readq.ui.paper_model import AUTHORS, TITLE
-from tests.ui.uihelpers import WAIT_MS, focus_list, state
+from tests.ui.uihelpers import WAIT_MS, apply, focus_list, state, written
 
 
 def test_export_dialog_writes_the_selection_off_the_gui_thread(qtbot, window, tmp_path) -> None:
     focus_list(qtbot, window)
-    window.library.add_tags([window.model.id_at(0)], ["to-cite"])
+    first = window.model.id_at(0)
+    apply(window, lambda lib: lib.add_tags([first], ["to-cite"]))
     window.table.select_ids([window.model.id_at(r) for r in (0, 1)], None)
     qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     dialog = window.workflow.export_dialog
@@ -61,7 +63,8 @@ def test_detail_pane_fits_800_by_600_without_a_horizontal_scroll_bar(qtbot, wind
     window.resize(800, 600)
     qtbot.waitUntil(lambda: window.width() == 800, timeout=WAIT_MS)
     window.show_view("all")
-    window.library.add_tags([window.model.id_at(0)], ["a-rather-long-tag-name", "rl", "x"])
+    first = window.model.id_at(0)
+    apply(window, lambda lib: lib.add_tags([first], ["a-rather-long-tag-name", "rl", "x"]))
     window.model.invalidate()
     window.table.select_row(0)
     QApplication.processEvents()
@@ -138,11 +141,12 @@ def test_a_digit_that_reaches_the_list_still_rates(qtbot, window) -> None:
 
 def test_latex_is_shown_as_read_and_found_both_ways(qtbot, window) -> None:
     paper = window.library.resolve("2305.00833")
-    window.library.store.conn.execute(
-        "UPDATE papers SET abstract = ? WHERE id = ?",
-        (r"We use {\em self-notes} and $\kappa$ gains 6.4\% on $\alpha$-tasks.", paper))
-    window.library.store.enqueue_index([paper])
-    window.library.sync_index()
+    with Library(window.root) as library:
+        library.store.conn.execute(
+            "UPDATE papers SET abstract = ? WHERE id = ?",
+            (r"We use {\em self-notes} and $\kappa$ gains 6.4\% on $\alpha$-tasks.", paper))
+        library.store.enqueue_index([paper])
+        library.sync_index()
     window.show_view("all")
     window.table.select_ids([paper], paper)
     shown = window.detail.abstract.text()
@@ -195,8 +199,9 @@ def test_imports_are_named_in_the_sidebar_and_renamed(qtbot, window, monkeypatch
     monkeypatch.setattr("readq.ui.workflow.QInputDialog.getText",
                         lambda *a, **k: ("AK's picks", True))
     window.sidebar.rename_import.emit(int(trending.payload["id"]), trending.label)
-    renamed = window.sidebar.sidebar_model.entry(trending.key)
-    assert renamed is not None and renamed.label.startswith("AK's picks · ")
+    written(window)  # the rename is written on the window's user lane
+    qtbot.waitUntil(lambda: (window.sidebar.sidebar_model.entry(trending.key) or trending)
+                    .label.startswith("AK's picks · "), timeout=WAIT_MS)
 
 
 def test_a_malformed_query_dims_the_results_and_cannot_be_saved(

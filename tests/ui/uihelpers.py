@@ -50,3 +50,13 @@ def state(window: MainWindow, paper_id: int) -> dict[str, Any]:
     written(window)
     with Library(window.root) as library:
         return library.snapshot([paper_id])[paper_id]
+
+
+def apply(window: MainWindow, change: Any) -> Any:
+    """Make a change as the window makes its own: ``change(library)`` on the window's
+    user lane (its library is read-only on the GUI thread); wait until it is written."""
+    results: list[Any] = []
+    window.ops.run(change, results.append)
+    written(window)
+    QTest.qWait(5)  # let the committed signal reach the window
+    return results[0] if results else None
