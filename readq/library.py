@@ -134,6 +134,8 @@ def condition_sql(cond: StateCondition) -> tuple[str, tuple[Any, ...]]:
         sql, params = "p.has_code = ?", (int(bool(cond.value)),)
     elif cond.field == "dismissed":
         sql, params = "s.dismissed = ?", (int(bool(cond.value)),)
+    elif cond.field == "tag":
+        sql, params = "p.id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)", (str(cond.value),)
     else:
         raise QueryError(f"unknown filter {cond.field}")
     return (f"NOT ({sql})" if cond.negated else sql), params
@@ -484,28 +486,33 @@ class Library:
 
     def search(self, query: str | ParsedQuery, *, limit: int | None = 200,
                view: str = "all") -> list[int]:
-        """Paper ids matching the query, best first (raises ``QueryError`` if malformed).
+        """Paper ids matching the query, best first (raises ``QueryError`` if malformed)."""
+        return self.search_counted(query, limit=limit, view=view)[0]
 
-        The text part ranks in the index; state filters and the view are applied in
-        SQL to a window of the ranking that widens until ``limit`` hits survive.
+    def search_counted(self, query: str | ParsedQuery, *, limit: int | None = 200,
+                       view: str = "all") -> tuple[list[int], int]:
+        """The best ``limit`` paper ids for the query and how many match in all.
+
+        The text part ranks in the index; the view and the state filters select
+        the allowed papers in SQL, and the index ranks only those, in one pass.
         """
         parsed = parse_query(query) if isinstance(query, str) else query
-        if parsed.text is None:
+        if not parsed.has_text:
             ids = self.view_ids(view, conditions=parsed.conditions, sort="added",
                                 descending=True)
-            return ids[:limit] if limit is not None else ids
+            return (ids[:limit] if limit is not None else ids), len(ids)
         if not parsed.conditions and view == "all":
-            return self.index.search(parsed, limit=limit)
+            hits = self.index.search_hits(parsed, limit=limit)
+            return hits.ids, hits.total
         where, params = self._where(view, parsed.conditions)
-        window = max(limit or 0, 200) * 4
-        while True:
-            ranked = self.index.search(parsed, limit=window if limit is not None else None)
-            allowed = self.store.filter_ids(ranked, where, params)
-            hits = [i for i in ranked if i in allowed]
-            exhausted = limit is None or len(ranked) < window
-            if exhausted or len(hits) >= limit:
-                return hits[:limit] if limit is not None else hits
-            window *= 8
+        try:
+            allowed = self.store.ids_where(where, params)
+        except sqlite3.OperationalError as exc:
+            if "paper_tags" not in str(exc):
+                raise
+            raise QueryError("tag: this library has no tags yet") from None
+        hits = self.index.search_hits(parsed, limit=limit, allowed_ids=allowed)
+        return hits.ids, hits.total
 
     def papers(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         """Full rows (metadata, state, sightings) in the order of ``ids``."""

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from readq.search.index import SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
+from readq.search.whoosh_query import to_whoosh
 
 # -- empty and state-only queries ---------------------------------------------
 
@@ -85,7 +86,7 @@ def test_state_filter_inside_quotes_is_text() -> None:
 
 
 def test_plain_words_search_every_text_field() -> None:
-    text = parse_query("nethack").text
+    text = to_whoosh(parse_query("nethack").text)
     assert text is not None
     fields = {name for name, _ in text.iter_all_terms()}
     assert {"title", "authors", "abstract", "note"} <= fields
