@@ -324,8 +324,7 @@ class SearchIndex:
         compiled = to_whoosh(query.text)
         if compiled is None:
             return []
-        with self._require().reader() as reader:
-            walk(compiled, reader)
+        walk(compiled, self._current_searcher().reader())
         return out
 
     # -- writing -----------------------------------------------------------

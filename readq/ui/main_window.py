@@ -50,7 +50,7 @@ from readq.ui.index_keeper import IndexKeeper
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
 from readq.ui.paper_model import PaperModel
 from readq.ui.paper_table import PaperTable
-from readq.ui.search_box import SearchBox
+from readq.ui.search_box import SearchBox, dim_results
 from readq.ui.search_runner import SearchRunner
 from readq.ui.settings import WindowSettings
 from readq.ui.sidebar import Sidebar, SidebarEntry
@@ -456,6 +456,8 @@ class MainWindow(QMainWindow):
         self._query_from_saved = False
         if not text:
             self.search.clear_error()
+            self.search.clear_count()
+            dim_results(self.table, False)
             self.searches.cancel()
         self.load(keep=True)
 
@@ -463,10 +465,13 @@ class MainWindow(QMainWindow):
         view = "all" if self._view == "duplicates" else self._view
         self.searches.run(self._query, view, self.model.sort_key, self.model.descending)
 
-    def _on_search_results(self, query: str, ids: list[int], terms: list[str]) -> None:
+    def _on_search_results(self, query: str, ids: list[int], terms: list[str],
+                           total: int) -> None:
         if query != self._query:
             return
         self.search.clear_error()
+        dim_results(self.table, False)
+        self.search.show_count(len(ids), total)
         self._set_terms(terms)
         self._show_ids(ids, keep=True)
         self.search_done.emit(query)
@@ -474,7 +479,8 @@ class MainWindow(QMainWindow):
     def _on_search_failed(self, query: str, message: str) -> None:
         if query != self._query:
             return
-        self.search.show_error(message)  # the previous results stay
+        self.search.show_error(message)  # the previous results stay, dimmed
+        dim_results(self.table, True)
         self.search_done.emit(query)
 
     def _set_terms(self, terms: list[str]) -> None:

@@ -2,7 +2,7 @@
 
 ``run`` cancels the search before it (a search not yet started is skipped) and
 tags each with a generation number: results of anything but the latest run are
-dropped. A malformed query comes back as ``failed`` with ``QueryError``'s
+dropped. Each result carries how many papers match in all. A malformed query comes back as ``failed`` with ``QueryError``'s
 one-line message; the caller keeps the previous results on screen.
 """
 
@@ -27,6 +27,7 @@ class SearchResult:
     ids: list[int] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     error: str = ""
+    total: int = 0  # papers matching in all (ids holds at most SEARCH_LIMIT)
 
 
 def search_job(generation: int, query: str, view: str, sort: str,
@@ -40,13 +41,13 @@ def search_job(generation: int, query: str, view: str, sort: str,
             return SearchResult(generation, error=str(exc))
         library = ctx.library
         try:
-            ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
+            ids, total = library.search_counted(parsed, limit=SEARCH_LIMIT, view=view)
         except QueryError as exc:
             return SearchResult(generation, error=str(exc))
         except Exception:  # the index may have been rebuilt under us: reopen, retry once
             ctx.reset_library()
             library = ctx.library
-            ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
+            ids, total = library.search_counted(parsed, limit=SEARCH_LIMIT, view=view)
         if sort:
             hits = set(ids)
             ids = [i for i in library.view_ids(view, sort=sort, descending=descending)
@@ -55,7 +56,7 @@ def search_job(generation: int, query: str, view: str, sort: str,
             terms = library.index.terms_for_highlight(parsed)
         except Exception:  # highlighting is a nicety: fall back to the typed words
             terms = plain_words(query)
-        return SearchResult(generation, ids, terms)
+        return SearchResult(generation, ids, terms, total=total)
 
     return job
 
@@ -63,7 +64,7 @@ def search_job(generation: int, query: str, view: str, sort: str,
 class SearchRunner(QObject):
     """Searches on the read lane; only the latest one's outcome is reported."""
 
-    results = Signal(str, list, list)  # query, ids, words to highlight
+    results = Signal(str, list, list, int)  # query, ids, words to highlight, matches in all
     failed = Signal(str, str)  # query, one-line message
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
@@ -96,7 +97,7 @@ class SearchRunner(QObject):
         if result.error:
             self.failed.emit(query, result.error)
         else:
-            self.results.emit(query, result.ids, result.terms)
+            self.results.emit(query, result.ids, result.terms, result.total)
 
     def _on_failed(self, generation: int, query: str, message: str) -> None:
         if generation == self._generation:
