@@ -15,6 +15,8 @@ numpy instead of walking them one posting at a time in Python.
   positions. The score is Whoosh's phrase score (the sum of its words').
 * Year ranges read the year terms' postings; state filters arrive as a mask
   of allowed paper ids, so a filtered search is one pass.
+* A prefix or wildcard is scored as Whoosh scores it: BM25F summed over the
+  words it finds, or 1 per match where Whoosh preloads the union unscored.
 * Anything else (a phrase with slop, a wildcard on an unusual field…) falls
   back to Whoosh's own matcher for that part of the query.
 
@@ -24,7 +26,6 @@ bytes (``cache_bytes``), so memory stays flat however many searches run.
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from typing import Any
 
@@ -40,6 +41,11 @@ K1 = 1.2
 B = 0.75
 DEFAULT_CACHE_BYTES = 48 * 1024 * 1024
 _TEXT_LENGTH_FIELDS = ("title", "authors", "abstract", "note")
+# whoosh.query.Or preloads (and, for a prefix or wildcard, stops scoring) a
+# union of more than two terms in an index of at most this many documents, or
+# of this many terms or more in any index.
+_SMALL_INDEX = 5000
+_TOO_MANY_CLAUSES = 1024
 
 Scored = tuple[np.ndarray, np.ndarray]  # dense (scores float64[N], matched bool[N])
 
@@ -119,6 +125,7 @@ class FastSearcher:
                 self.lengths[field][off:end] = static[1][field]
         self.avg_length = {f: (searcher.avg_field_length(f) or 1.0) for f in _TEXT_LENGTH_FIELDS}
         self._years: dict[int, bytes] | None = None
+        self._expansions: dict[tuple[Any, ...], list[bytes]] = {}
         self._id_lookup: np.ndarray | None = None
 
     # -- memory ------------------------------------------------------------------
@@ -150,29 +157,59 @@ class FastSearcher:
         return np.concatenate(id_parts), np.concatenate(weight_parts)
 
     def _term_scores(self, field: str, btext: bytes, boost: float) -> tuple[np.ndarray, np.ndarray] | None:
-        ids, tf = self.postings(field, btext)
-        if not len(ids):
+        return self._terms_scores(field, [btext], boost)
+
+    def _terms_scores(self, field: str, btexts: list[bytes],
+                      boost: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """BM25F of several terms of one field, as one sparse (ids, scores) part
+        (ids repeat where a document has several of the terms)."""
+        lists = [self.postings(field, b) for b in btexts]
+        lists = [x for x in lists if len(x[0])]
+        if not lists:
             return None
+        if len(lists) == 1:
+            ids, tf = lists[0]
+        else:
+            ids = np.concatenate([x[0] for x in lists])
+            tf = np.concatenate([x[1] for x in lists])
         if not self.schema[field].scorable:
             return ids, tf * boost
-        df = self.reader.doc_frequency(field, btext)
-        idf = math.log(self.n / (df + 1)) + 1
+        # A term's document frequency is the length of its posting list (Whoosh
+        # counts deleted documents in both until segments merge).
+        counts = [len(x[0]) for x in lists]
+        idf = np.log(self.n / (np.array(counts, dtype=np.float64) + 1)) + 1
+        if len(lists) > 1:
+            idf = np.repeat(idf, counts)
+        else:
+            idf = float(idf[0])
         fl = self.lengths[field][ids] if field in self.lengths else np.ones(len(ids))
         avg = self.avg_length.get(field, 1.0)
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg)))
         return ids, scores * boost if boost != 1.0 else scores
+
+    def _expand(self, q: wq.MultiTerm) -> list[bytes]:
+        """The indexed words a prefix, wildcard, typo or stem query stands for
+        (remembered for this snapshot: its word list does not change)."""
+        key = (type(q).__name__, q.field(), getattr(q, "text", None),
+               getattr(q, "maxdist", None), getattr(q, "prefixlength", None))
+        found = self._expansions.get(key)
+        if found is None:
+            found = [b if isinstance(b, bytes) else str(b).encode("utf-8")
+                     for b in q._btexts(self.reader) if b]
+            if len(self._expansions) > 4096:
+                self._expansions.clear()
+            self._expansions[key] = found
+        return found
 
     def _dense(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> Scored | None:
         if not parts:
             return None
         if len(parts) == 1:
             ids, sc = parts[0]
-            scores = np.zeros(self.n, dtype=np.float64)
-            scores[ids] = sc
         else:
             ids = np.concatenate([p[0] for p in parts])
-            scores = np.bincount(ids, weights=np.concatenate([p[1] for p in parts]),
-                                 minlength=self.n)
+            sc = np.concatenate([p[1] for p in parts])
+        scores = np.bincount(ids, weights=sc, minlength=self.n)  # sums repeated ids
         matched = np.zeros(self.n, dtype=bool)
         matched[ids] = True
         return scores, matched
@@ -189,11 +226,16 @@ class FastSearcher:
             return [part] if part is not None else []
         if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.NumericRange):
             field = q.field()
-            btexts = [b if isinstance(b, bytes) else str(b).encode("utf-8")
-                      for b in q._btexts(self.reader) if b]
+            btexts = self._expand(q)
+            if q.constantscore and len(btexts) > 1 and (
+                    len(btexts) >= _TOO_MANY_CLAUSES or (len(btexts) != 2 and self.n <= _SMALL_INDEX)):
+                # Whoosh then preloads the union unscored: every match counts 1.
+                ids = [self.postings(field, b)[0] for b in btexts]
+                union = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
+                return [(union, np.ones(len(union)))] if len(union) else []
             boost = q.boost if len(btexts) > 1 else 1.0  # Whoosh drops it for one word
-            return [p for p in (self._term_scores(field, b, boost) for b in btexts)
-                    if p is not None]
+            part = self._terms_scores(field, btexts, boost)
+            return [part] if part is not None else []
         if isinstance(q, wq.Or) and not any(isinstance(c, wq.Not) for c in q.subqueries):
             out: list[tuple[np.ndarray, np.ndarray]] = []
             for child in q.subqueries:
