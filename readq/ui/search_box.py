@@ -36,7 +36,7 @@ SYNTAX_HELP = """
 <tr><td><code>trans*</code></td><td>words starting with “trans”</td></tr>
 <tr><td><code>transfomer~</code></td><td>allow a typo (<code>~2</code>: two)</td></tr>
 <tr><td><code>status:unread</code> <code>rating:&gt;=4</code> <code>queued:yes</code></td><td>your reading state</td></tr>
-<tr><td><code>code:yes</code> <code>dismissed:no</code></td><td>code available, dismissed papers</td></tr>
+<tr><td><code>code:yes</code> <code>dismissed:no</code> <code>tag:NAME</code></td><td>code available, dismissed papers, your tags</td></tr>
 </table>
 <p>Words match any case and accents, and other forms of the same word
 (“transformer” finds “Transformers”). The search applies to the view selected in
