@@ -6,6 +6,10 @@ and can always be cleared and rebuilt from the store. Only the id is stored;
 searches return paper ids, best match first, and the caller applies the state
 filters of the query (read/rating/queued…) in SQL.
 
+Searching scores Whoosh's postings a block at a time with numpy
+(:mod:`readq.search.fast`, same BM25F ranking as Whoosh); what it reads from
+disk is cached within ``cache_bytes``.
+
 Only one writer may change the index at a time, across processes (Whoosh keeps
 a lock file); writers wait for a busy lock for up to ``lock_timeout`` seconds
 and then raise :class:`IndexBusy`.
