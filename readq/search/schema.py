@@ -13,7 +13,6 @@ index small (the store is the source of truth for the text).
 
 from __future__ import annotations
 
-import re
 
 from whoosh.analysis import Analyzer, Filter, IDAnalyzer, RegexTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
