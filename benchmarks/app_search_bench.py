@@ -6,7 +6,7 @@ window's resident memory after 50 searches, at 10k and 100k papers.
 The library (``READQ_BENCH_DIR/lib_<size>``) is the generated papers of
 ``benchmarks.search_corpus`` imported from dumps; its search index is the one
 ``search_corpus`` built from the same papers (the store's ids are checked to be
-the corpus ids, by arXiv id, before it is used), so no 100k re-index is needed.
+the corpus ids, by title, before it is used), so no 100k re-index is needed.
 Each measurement runs the app offscreen in a child process
 (``python -m benchmarks.app_search_bench --probe LIB``): it types each query
 into the search box one key at a time like a user, and times from the last key
@@ -47,10 +47,10 @@ def build_library(n: int) -> Path:
         shutil.rmtree(root)
     papers = list(Generator(seed=100000).papers(n))
     dumps = write_dumps(papers, BENCH_DIR / f"dumps_{label(n)}")
-    corpus = {r["arxiv_id"]: r["id"] for r in records(n)}
+    corpus = {r["title"]: r["id"] for r in records(n)}
     with Library(root) as lib:
         lib.import_paths(dumps)
-        rows = lib.store.conn.execute("SELECT id, arxiv_id FROM papers").fetchall()
+        rows = lib.store.conn.execute("SELECT id, title FROM papers").fetchall()
         assert len(rows) == n, (len(rows), n)
         assert all(corpus.get(r[1]) == r[0] for r in rows), "store ids differ from the corpus"
         lib.store.dequeue_index([r[0] for r in rows])

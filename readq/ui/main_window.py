@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.imports = ImportController(self.runner, self.progress, self)
         self.index_keeper = IndexKeeper(self.runner, self.index_status, self)
         self.searches = SearchRunner(self.runner, self)
+        self.searches.warm()  # ids and field lengths read before the first keystroke
         self.triage = Triage(self.library, self.undo_stack, self._state_changed,
                              self.detail.flush_note, self)
         self.triage_page = TriagePage(self.library, self.triage, self.undo_stack)
