@@ -51,7 +51,7 @@ __all__ = ["Hits", "IndexDoc", "SearchIndex", "IndexCorrupt", "IndexBusy", "SCHE
 
 #: Bump when the schema or analysis changes: an index with another version is
 #: reported as :class:`IndexCorrupt` so the caller rebuilds it.
-SCHEMA_VERSION = 2  # 2: one fold, word-pair field
+SCHEMA_VERSION = 2  # 2: one fold, word-pair field, separate segment files
 
 _INDEX_NAME = "MAIN"
 _VERSION_FILE = "readq-index-version"
@@ -65,8 +65,13 @@ _MAX_FUZZY_EXPANSIONS = 20
 #: to the helper process costs what the second core saves, and it leaves
 #: extra segments). procs>1 would also fork() the GUI process, which is unsafe
 #: once Qt has started threads, so bulk writes stay in one process.
-_BULK_WRITER_ARGS: dict[str, Any] = {"limitmb": 256}
-_PLAIN_WRITER_ARGS: dict[str, Any] = {}
+#: Segments stay as separate files (compound=False): Whoosh opens a compound
+#: segment by copying each of its parts into memory (BytesIO over the memory
+#: map), which doubled the app's memory by the size of the index — hundreds of
+#: MB at 100,000 papers. Separate files are read as needed (and assembling the
+#: compound file at commit is skipped).
+_BULK_WRITER_ARGS: dict[str, Any] = {"limitmb": 256, "compound": False}
+_PLAIN_WRITER_ARGS: dict[str, Any] = {"compound": False}
 
 
 class IndexCorrupt(Exception):

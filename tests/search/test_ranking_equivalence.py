@@ -66,7 +66,8 @@ def _overlap(ours: list[int], theirs: list[int]) -> float:
 
 
 def test_top_50_equals_whoosh_on_a_single_segment(single_segment: SearchIndex) -> None:
-    assert len(single_segment._require().reader().leaf_readers()) == 1
+    with single_segment._require().reader() as reader:
+        assert len(reader.leaf_readers()) == 1
     overlaps = {}
     for raw in QUERIES:
         theirs = _whoosh_top(single_segment, raw, 50)
@@ -100,7 +101,8 @@ def test_several_segments_and_deletions(tmp_path: Path) -> None:
     index.upsert([IndexDoc(id=7, title="Policy policy policy", authors=["A B"], orgs=[],
                            abstract="policy", note="", category="LG", year=2020,
                            arxiv_id=None)])
-    assert len(index._require().reader().leaf_readers()) >= 3
+    with index._require().reader() as reader:
+        assert len(reader.leaf_readers()) >= 3
     for raw in ("policy", "reinforcement agent", '"language model"', "optim*", "transfomer~"):
         theirs = _whoosh_top(index, raw, 50)
         ours = index.search(parse_query(raw), limit=50)
