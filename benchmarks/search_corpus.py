@@ -78,10 +78,37 @@ def readq_index(n: int) -> Path:
     return path
 
 
+def split_compound(path: Path) -> None:
+    """Rewrite an index's compound segments as separate files (what readq's writer
+    makes since compound segments were found to be copied into memory when opened;
+    for indexes cached by an earlier build)."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    storage = FileStorage(str(path))
+    toc = TOC.read(storage, "MAIN")
+    changed = False
+    for segment in toc.segments:
+        if not segment.is_compound():
+            continue
+        compound = segment.open_compound_file(storage)
+        for name in compound.list():
+            with compound.open_file(name) as src, storage.create_file(name) as dst:
+                while chunk := src.read(1 << 24):
+                    dst.write(chunk)
+        compound.close()
+        storage.delete_file(segment.make_filename(segment.COMPOUND_EXT))
+        segment.compound = False
+        changed = True
+    if changed:
+        TOC(toc.schema, toc.segments, toc.generation + 1).write(storage, "MAIN")
+
+
 def main() -> None:
     for arg in sys.argv[1:]:
         n = int(arg)
         path = readq_index(n)
+        split_compound(path)
         print(label(n), (path / "built.json").read_text(), flush=True)
 
 
