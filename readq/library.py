@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
     Match,
@@ -158,6 +160,7 @@ class Library:
         except sqlite3.DatabaseError as exc:
             raise LibraryError(f"cannot open the library in {self.root}: {exc}") from None
         self._index: SearchIndex | None = None
+        self._allowed_cache: dict[tuple[str, tuple[Any, ...]], tuple[Any, Any]] = {}
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -504,15 +507,30 @@ class Library:
         if not parsed.conditions and view == "all":
             hits = self.index.search_hits(parsed, limit=limit)
             return hits.ids, hits.total
-        where, params = self._where(view, parsed.conditions)
+        hits = self.index.search_hits(parsed, limit=limit,
+                                      allowed_ids=self._allowed_ids(view, parsed.conditions))
+        return hits.ids, hits.total
+
+    def _allowed_ids(self, view: str, conditions: Sequence[StateCondition]) -> Any:
+        """Ids of the papers a view and state filters let through (a numpy array),
+        remembered until the store changes: typing in the box asks again and
+        again for the same view."""
+        where, params = self._where(view, conditions)
+        version = (self.store.one("PRAGMA data_version"), self.store.conn.total_changes)
+        cache = self._allowed_cache
+        hit = cache.get((where, params))
+        if hit is not None and hit[0] == version:
+            return hit[1]
         try:
-            allowed = self.store.ids_where(where, params)
+            allowed = np.array(self.store.ids_where(where, params), dtype=np.int64)
         except sqlite3.OperationalError as exc:
             if "paper_tags" not in str(exc):
                 raise
             raise QueryError("tag: this library has no tags yet") from None
-        hits = self.index.search_hits(parsed, limit=limit, allowed_ids=allowed)
-        return hits.ids, hits.total
+        if len(cache) >= 8:
+            cache.clear()
+        cache[(where, params)] = (version, allowed)
+        return allowed
 
     def papers(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         """Full rows (metadata, state, sightings) in the order of ``ids``."""

@@ -256,6 +256,7 @@ class SearchIndex:
             if self._fast is None or self._fast.searcher is not searcher:
                 self._fast = FastSearcher(searcher, self.cache)
             allowed = None if allowed_ids is None else np.asarray(allowed_ids, dtype=np.int64)
+            # (an int64 array, as Library passes, is used as it is)
             return self._fast.search(compiled, limit, allowed_ids=allowed)
         # Another Whoosh version: its own matchers (slower, same ranking).
         if allowed_ids is not None:
