@@ -73,3 +73,16 @@ def test_tag_filter_in_a_library_without_tags(tmp_path) -> None:
         else:
             with pytest.raises(QueryError, match="no tags"):
                 library.search("learning tag:x")
+
+
+def test_allowed_ids_follow_changes_from_any_connection(seeded: Library) -> None:
+    ranked = seeded.search("learning", limit=None)
+    assert seeded.search("learning rating:5", limit=None) == []
+    seeded.set_rating(ranked[:2], 5)  # this connection
+    try:
+        assert seeded.search("learning rating:5", limit=None) == ranked[:2]
+        with Library(seeded.root) as other:  # another connection (another thread)
+            other.set_rating(ranked[2:3], 5)
+        assert seeded.search("learning rating:5", limit=None) == ranked[:3]
+    finally:
+        seeded.set_rating(ranked[:3], 0)
