@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from io import BytesIO
 from pathlib import Path
 
@@ -88,9 +87,13 @@ def main() -> None:
                                      check=True, capture_output=True, text=True).stdout
                 runs[name].append(float(out.strip().splitlines()[-1]))
                 print(name, round(runs[name][-1], 1), flush=True)
-    summary = {k: statistics.median(v) for k, v in runs.items()}
+    summary: dict = {k: statistics.median(v) for k, v in runs.items()}
     summary["now_vs_before"] = summary["now"] / summary["before"]
     summary["now_vs_bare"] = summary["now"] / summary["bare"]
+    summary.update(papers=args.papers, reps=args.reps, before_rev=args.before, runs=runs)
+    from benchmarks.search_corpus import BENCH_DIR
+
+    (BENCH_DIR / "index_build.json").write_text(json.dumps(summary, indent=1))
     print(json.dumps(summary))
 
 

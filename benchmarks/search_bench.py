@@ -277,6 +277,63 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+START, END = "<!-- search-speed:start -->", "<!-- search-speed:end -->"
+
+
+def section(results: list[dict[str, Any]]) -> str:
+    """The search-speed section of RESULTS.md, from this run and the cached
+    app and build measurements (``app_search_<size>.json``, ``index_build.json``)."""
+    out = [START, "## Search speed: readq vs SQLite FTS5 vs tantivy", "",
+           f"`python -m benchmarks.search_bench {' '.join(str(r['papers']) for r in results)} "
+           f"--reps {results[0]['reps']} --write`, {time.strftime('%Y-%m-%d')}, this 2-core "
+           "machine shared with other work (load average 6–12 during the run: compare "
+           "engines within a column, all measured in one process, interleaved and shuffled). "
+           f"Limit {LIMIT}; p50 / p95 in ms per query kind (warm: after one pass of every "
+           "query). FTS5 has no typo search. State filters take their allowed ids from "
+           "SQLite in each query, for every engine.", "", table(results), ""]
+    for r in results:
+        counts = r["counts"]
+        agree = sum(1 for c in counts.values() if c["readq"] and c["tantivy"])
+        out.append(f"- {label(r['papers'])}: readq index opened and warmed in "
+                   f"{r['open_s']:.2f} s; postings cache after the run "
+                   f"{r['cache_mb']:.1f} MB (bound 48 MB); {agree} of {len(counts)} queries "
+                   "answered by both readq and tantivy.")
+    for n in [r["papers"] for r in results]:
+        path = BENCH_DIR / f"app_search_{label(n)}.json"
+        if path.exists():
+            a = json.loads(path.read_text())
+            out.append(
+                f"- The window at {label(n)} (`benchmarks/app_search_bench.py`, offscreen, "
+                f"inbox view): last keystroke to painted results p50 "
+                f"{a['keystroke_to_paint_ms_p50']:.0f} ms / p95 "
+                f"{a['keystroke_to_paint_ms_p95']:.0f} ms including the 150 ms debounce "
+                f"({a['after_debounce_ms_p50']:.0f} / {a['after_debounce_ms_p95']:.0f} ms after "
+                f"it); resident memory {a['start_rss_mb']:.0f} MB at start, "
+                f"{a['rss_after_50_searches_mb']:.0f} MB after {a['searches']} searches.")
+    build = BENCH_DIR / "index_build.json"
+    if build.exists():
+        b = json.loads(build.read_text())
+        out.append(
+            f"- Index build, {b['papers']:,} papers, medians of {b['reps']} alternating runs "
+            f"(`benchmarks/index_build_bench.py`): readq now {b['now']:.0f} docs/s, readq "
+            f"before ({b['before_rev']}) {b['before']:.0f} docs/s ({b['now_vs_before']:.0%}), "
+            f"a bare Whoosh writer over the old fields {b['bare']:.0f} docs/s "
+            f"({b['now_vs_bare']:.0%}).")
+    out.append(END)
+    return "\n".join(out)
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "RESULTS.md"
+    current = path.read_text(encoding="utf-8")
+    if START in current and END in current:
+        head, rest = current.split(START, 1)
+        current = head + text + rest.split(END, 1)[1]
+    else:
+        current = current.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(current, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sizes", nargs="+", type=int)
@@ -290,6 +347,8 @@ def main() -> None:
         results.append(r)
         print(f"{label(n)}: open {r['open_s']:.2f} s, cache {r['cache_mb']:.1f} MB", flush=True)
     print(table(results))
+    if args.write:
+        write_section(section(results))
 
 
 if __name__ == "__main__":
