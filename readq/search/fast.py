@@ -9,10 +9,11 @@ it finds a single word, as Whoosh does — but sums whole posting lists in
 numpy instead of walking them one posting at a time in Python.
 
 * Terms, ORs and ANDs are dense score arrays over the snapshot's documents.
-* A phrase is answered from the word-pair field (``pairs``): a paper has
-  "language model" in its abstract iff it has that pair there; longer phrases
-  intersect their pairs and check the few candidates left with Whoosh's
-  positions. The score is Whoosh's phrase score (the sum of its words').
+* A phrase: the papers with all its words, narrowed by the word-pair field
+  (``pairs``, pairs of common words: a paper has "language model" in its
+  abstract iff it has that pair there); the few candidates left are checked
+  with the words' positions unless the pairs already prove the phrase (two
+  common words). The score is Whoosh's phrase score (the sum of its words').
 * Year ranges read the year terms' postings; state filters arrive as a mask
   of allowed paper ids, so a filtered search is one pass.
 * A prefix or wildcard is scored as Whoosh scores it: BM25F summed over the
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from readq.search.schema import PAIR_CODES, PAIR_FIELD, pair_token
+from readq.search.schema import COMMON_WORDS, PAIR_CODES, PAIR_FIELD, pair_token
 from readq.search.whoosh_storage import SegmentData
 
 __all__ = ["FastSearcher", "Hits", "PostingsCache"]
@@ -319,28 +320,38 @@ class FastSearcher:
 
     def _phrase(self, q: wq.Phrase) -> Scored | None:
         words = list(q.words)
-        candidates: np.ndarray | None = None
-        for first, second in zip(words, words[1:]):
-            token = pair_token(q.fieldname, first, second).encode("utf-8")
-            ids, _w = self.postings(PAIR_FIELD, token)
-            if not len(ids):
+        field = self.schema[q.fieldname]
+        parts = []
+        for word in words:
+            part = self._term_scores(q.fieldname, field.to_bytes(word), 1.0)
+            if part is None:
                 return None
+            parts.append(part)
+        candidates: np.ndarray | None = None
+        proven = len(words) == 2
+        for first, second in zip(words, words[1:]):
+            if first in COMMON_WORDS and second in COMMON_WORDS:
+                token = pair_token(q.fieldname, first, second).encode("utf-8")
+                ids = self.postings(PAIR_FIELD, token)[0]
+            else:
+                proven = False
+                continue
+            candidates = ids if candidates is None else np.intersect1d(candidates, ids,
+                                                                      assume_unique=True)
+            if not len(candidates):
+                return None
+        for ids, _sc in sorted(parts, key=lambda p: len(p[0])):
             candidates = ids if candidates is None else np.intersect1d(candidates, ids,
                                                                       assume_unique=True)
             if not len(candidates):
                 return None
         assert candidates is not None
-        if len(words) > 2:
+        if not proven:
             candidates = self._verify_phrase(q, candidates)
             if not len(candidates):
                 return None
-        scores = np.zeros(self.n, dtype=np.float64)
-        field = self.schema[q.fieldname]
-        for word in words:
-            part = self._term_scores(q.fieldname, field.to_bytes(word), 1.0)
-            if part is None:
-                return None
-            scores[part[0]] += part[1]
+        scores = np.bincount(np.concatenate([p[0] for p in parts]),
+                             weights=np.concatenate([p[1] for p in parts]), minlength=self.n)
         matched = np.zeros(self.n, dtype=bool)
         matched[candidates] = True
         scores[~matched] = 0.0

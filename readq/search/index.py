@@ -42,7 +42,7 @@ from readq.search.schema import (
     build_schema,
     normalize_arxiv_id,
     normalize_org,
-    pair_token,
+    common_pairs,
     words_of,
 )
 from readq.text import fold
@@ -51,7 +51,7 @@ __all__ = ["Hits", "IndexDoc", "SearchIndex", "IndexCorrupt", "IndexBusy", "SCHE
 
 #: Bump when the schema or analysis changes: an index with another version is
 #: reported as :class:`IndexCorrupt` so the caller rebuilds it.
-SCHEMA_VERSION = 2  # 2: one fold, word-pair field, separate segment files
+SCHEMA_VERSION = 3  # 2: one fold, word pairs, separate segment files; 3: common pairs only
 
 _INDEX_NAME = "MAIN"
 _VERSION_FILE = "readq-index-version"
@@ -111,8 +111,7 @@ def _fields(doc: IndexDoc) -> dict[str, Any]:
     for name, value in texts.items():
         if value and value.strip():
             fields[name] = value
-            words = words_of(value)
-            pairs.extend(pair_token(name, a, b) for a, b in zip(words, words[1:]))
+            pairs.extend(common_pairs(name, words_of(value)))
     if pairs:
         fields[PAIR_FIELD] = pairs
     orgs = [o for o in (normalize_org(x) for x in doc.orgs) if o]

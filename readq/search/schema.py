@@ -29,6 +29,8 @@ __all__ = [
     "STEM_WEIGHT",
     "PAIR_FIELD",
     "PAIR_CODES",
+    "COMMON_WORDS",
+    "common_pairs",
     "WORD_PATTERN",
     "build_schema",
     "fold",
@@ -53,14 +55,44 @@ class _FoldFilter(Filter):
 #: stay findable as a phrase.
 TEXT_ANALYZER: Analyzer = RegexTokenizer(WORD_PATTERN) | _FoldFilter()
 
-#: The word-pair field: every two neighbouring words of a text field, as one
-#: token "<field code>:<word> <word>". A two-word phrase is one lookup in it and
-#: a longer phrase an intersection of a few rare pairs, so phrases are answered
-#: without reading positions (see :mod:`readq.search.fast`).
+#: The word-pair field: two neighbouring words of a text field that are both
+#: among ``COMMON_WORDS``, as one token "<field code>:<word> <word>". A phrase
+#: of common words ("language model", "state of the art") matches most papers
+#: word by word, so checking positions would be slow; its pairs narrow it to
+#: the papers that have it. A phrase with a less common word needs no pairs:
+#: the papers with all its words are few, and their positions are checked
+#: (see :mod:`readq.search.fast`). Only common pairs are indexed because each
+#: distinct token costs the index writer far more than a posting: indexing
+#: every pair made building the index four times slower.
 PAIR_FIELD = "pairs"
 PAIR_CODES: dict[str, str] = {"title": "t", "authors": "a", "abstract": "b", "note": "n"}
 
-
+#: Frequent words of English and of research abstracts.
+COMMON_WORDS: frozenset[str] = frozenset("""
+a about above across after again against all also although among an and another any are
+around as at based be because been before being below between both but by can could did
+do does doing done down during each either even every few for from further had has have
+having here how however i if in into is it its itself just less many may might more most
+much must my new no nor not now of off often on once one only or other our out over own
+per same several should show shows shown since so some still such than that the their
+them then there these they this those three through thus to too two under until up upon
+us using very via was we well were what when where whether which while who whom whose why
+will with within without would yet
+model models modeling modelling learning learn learned data method methods result results
+approach approaches performance task tasks training train trained language languages large
+neural network networks deep state art time problem problems information system systems
+algorithm algorithms analysis framework paper propose proposed present work study use used
+novel task approach feature features function functions different high low level multiple
+set small number first second various specific general existing recent prior single large
+scale real world human based level end self supervised learning robust efficient simple
+effective experiments experimental evaluation benchmark benchmarks dataset datasets image
+images text video graph graphs policy policies agent agents reward reinforcement control
+representation representations space structure structures process processing generation
+generative search retrieval knowledge reasoning memory attention transformer transformers
+optimization gradient loss objective prediction predictions inference sequence sequences
+natural machine computer vision speech visual semantic domain domains target source
+accuracy quality cost costs order form type types case cases point points value values
+""".split())
 class _WordsField(TEXT):
     """A positional text field that indexes with one regular expression over the
     folded text instead of whoosh's token-by-token analyzer chain (the same words,
@@ -90,6 +122,13 @@ class _PairsField(KEYWORD):
 def words_of(text: str) -> list[str]:
     """The folded words of ``text``, as the index sees them."""
     return WORD_PATTERN.findall(fold(text))
+
+
+def common_pairs(field: str, words: list[str]) -> list[str]:
+    """The pair tokens of ``words`` (a field's folded words, in order) to index."""
+    common = COMMON_WORDS
+    return [pair_token(field, a, b) for a, b in zip(words, words[1:])
+            if a in common and b in common]
 
 
 def pair_token(field: str, first: str, second: str) -> str:
