@@ -35,7 +35,8 @@ EXTRA = ["learning", "model", "calibration", "sparse attention retrieval", "titl
 
 
 def build_library(n: int) -> Path:
-    """The n-paper library with the prebuilt index (built once)."""
+    """The n-paper library with the prebuilt index (built once; the store can be
+    imported while the index is still being built: ``--store-only``)."""
     from benchmarks.generate import Generator
     from benchmarks.run import write_dumps
     from readq.library import Library
@@ -43,18 +44,22 @@ def build_library(n: int) -> Path:
     root = BENCH_DIR / f"lib_{label(n)}"
     if (root / "ready").exists():
         return root
-    if root.exists():
-        shutil.rmtree(root)
-    papers = list(Generator(seed=100000).papers(n))
-    dumps = write_dumps(papers, BENCH_DIR / f"dumps_{label(n)}")
-    corpus = {r["title"]: r["id"] for r in records(n)}
-    with Library(root) as lib:
-        lib.import_paths(dumps)
-        rows = lib.store.conn.execute("SELECT id, title FROM papers").fetchall()
-        assert len(rows) == n, (len(rows), n)
-        assert all(corpus.get(r[1]) == r[0] for r in rows), "store ids differ from the corpus"
-        lib.store.dequeue_index([r[0] for r in rows])
-        lib.set_rating([i for i in range(1, 601, 3)], 4)
+    if not (root / "stored").exists():
+        if root.exists():
+            shutil.rmtree(root)
+        papers = list(Generator(seed=100000).papers(n))
+        dumps = write_dumps(papers, BENCH_DIR / f"dumps_{label(n)}")
+        corpus = {r["title"]: r["id"] for r in records(n)}
+        with Library(root) as lib:
+            lib.import_paths(dumps)
+            rows = lib.store.conn.execute("SELECT id, title FROM papers").fetchall()
+            assert len(rows) == n, (len(rows), n)
+            assert all(corpus.get(r[1]) == r[0] for r in rows), "store ids differ from the corpus"
+            lib.store.dequeue_index([r[0] for r in rows])
+            lib.set_rating([i for i in range(1, 601, 3)], 4)
+        (root / "stored").write_text("")
+    if STORE_ONLY:
+        return root
     index_dir = root / "index"
     if index_dir.exists():
         shutil.rmtree(index_dir)
@@ -62,6 +67,9 @@ def build_library(n: int) -> Path:
     (index_dir / "built.json").unlink()
     (root / "ready").write_text("")
     return root
+
+
+STORE_ONLY = False
 
 
 def rss_mb() -> float:
@@ -153,8 +161,16 @@ def main() -> None:
     if sys.argv[1] == "--probe":
         print(json.dumps(probe(Path(sys.argv[2]))))
         return
+    global STORE_ONLY
+    args = sys.argv[1:]
+    if "--store-only" in args:
+        STORE_ONLY = True
+        args.remove("--store-only")
+        for n in map(int, args):
+            build_library(n)
+        return
     out = {}
-    for n in map(int, sys.argv[1:]):
+    for n in map(int, args):
         root = build_library(n)
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         proc = subprocess.run([sys.executable, "-m", "benchmarks.app_search_bench", "--probe",
