@@ -12,7 +12,6 @@ background work.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,13 +25,16 @@ from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
     Match,
     abstract_bands,
+    damaged_title_keys,
     fill_empty,
     judge_abstract_match,
 )
 from readq.models import EXPORT_KEYS, DumpError, DumpFormat, ParseResult, Problem, Record
 from readq.parsing import DumpSource, no_records_error, parse_text, stream_items
+from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private
 from readq.search.index import IndexCorrupt, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
+from readq.search.verify import clear_folder, guarded, prepare_folder, verify
 from readq.store.backup import (
     BackupError,
     backups,
@@ -42,6 +44,7 @@ from readq.store.backup import (
     restore_into,
 )
 from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
+from readq.store.health import check_store, describe_error, protect
 from readq.store.schema import migrate
 from readq.text import content_words, title_key
 
@@ -84,6 +87,7 @@ class FileReport:
     failed: str | None = None
     import_id: int | None = None
     new_ids: list[int] = field(default_factory=list)
+    unsure: dict[str, int] = field(default_factory=dict)  # boundary kind → records
 
     def as_json(self) -> dict[str, Any]:
         """The contract shape of DESIGN.md §5."""
@@ -94,6 +98,7 @@ class FileReport:
             "path": self.path, "format": self.format, "records": self.records,
             "new": self.new, "merged": self.merged, "unchanged": self.unchanged,
             "possible_duplicates": self.possible_duplicates, "errors": errors,
+            "unsure": self.unsure,
         }
 
     @property
@@ -113,6 +118,7 @@ class CheckReport:
     pending: int
     store_ok: bool
     index_ok: bool
+    index_problem: str = ""  # the damage found in the index, if any
 
     @property
     def in_step(self) -> bool:
@@ -155,12 +161,15 @@ class Library:
         except OSError as exc:
             raise LibraryError(f"cannot create the library folder {self.root}: "
                                f"{exc.strerror or exc}") from None
+        check_store(self.root)  # a damaged store raises StoreDamaged and is never written
         try:
             self.store = Store(self.root / self.DB_NAME, busy_timeout_ms=busy_timeout_ms)
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"cannot open the library in {self.root}: {exc}") from None
+            raise LibraryError(describe_error(exc, self.root)) from None
+        protect(self.root)  # folder 0700, files 0600
         self._index: SearchIndex | None = None
         self._allowed_cache: dict[tuple[str, tuple[Any, ...]], tuple[Any, Any]] = {}
+        self.index_problem = ""  # damage found (and cleared) when the index was opened
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -174,14 +183,19 @@ class Library:
         """The search index, opened on first use (a corrupt one is recreated empty and
         every paper queued for indexing)."""
         if self._index is None:
+            fresh = prepare_folder(self.index_dir)  # refuses a folder of the user's own files
             index = SearchIndex(self.index_dir)
             try:
                 index.open()
-            except IndexCorrupt:
-                shutil.rmtree(self.index_dir, ignore_errors=True)
+            except IndexCorrupt as exc:
+                self.index_problem = str(exc)
+                clear_folder(self.index_dir)  # readq's own files only
                 index = SearchIndex(self.index_dir)
                 index.open()
-                self.store.enqueue_index(self.store.all_ids())
+                fresh = True
+            if (fresh or index.doc_count() == 0) and self.store.paper_count():
+                with self.store.transaction():  # a store moved alone: refill its index
+                    self.store.enqueue_index(self.store.all_ids())
             self._index = index
         return self._index
 
@@ -226,6 +240,7 @@ class Library:
         try:
             with DumpSource(Path(path)) as source:
                 kind, items = stream_items(source.lines(), source.captured, format)
+                report.unsure = items.unsure  # filled while the items are consumed
                 total = max(1, source.size // 1500)  # progress estimate: ~1.5 kB a record
                 return self._store_items(kind, items, Path(path).name, report, progress,
                                          should_cancel, source.problems, total)
@@ -251,6 +266,7 @@ class Library:
                      should_cancel: Cancel | None = None) -> FileReport:
         """Merge parsed records into the store in ONE transaction (all or nothing)."""
         items: list[Record | Problem] = [*parsed.records, *parsed.problems]
+        report.unsure = dict(parsed.unsure)
         try:
             return self._store_items(parsed.format, iter(items), file_name, report, progress,
                                      should_cancel, [], len(parsed.records))
@@ -298,8 +314,7 @@ class Library:
                               failed="import cancelled; nothing was changed")
         except sqlite3.Error as exc:
             return FileReport(path=report.path, format=report.format,
-                              failed=f"the library could not be written ({exc}); "
-                                     "nothing was changed")
+                              failed=describe_error(exc, self.root))
         return report
 
     def _merge_record(self, record: Record, import_id: int, file_name: str, fmt: str,
@@ -340,8 +355,9 @@ class Library:
             found = self.store.id_by_arxiv(record.arxiv_id)
             if found is not None:
                 return Match("same", found, 1.0)
-        if key:
-            for found in self.store.ids_by_title_key(key):
+        # a title stored damaged by a bad decode is found under the key it was stored with
+        for known_key in (key, *damaged_title_keys(record.title)) if key else ():
+            for found in self.store.ids_by_title_key(known_key):
                 row = self.store.match_rows([found])[0]
                 if not (record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id):
                     return Match("same", found, 1.0)
@@ -369,6 +385,7 @@ class Library:
         store in chunks, so memory stays flat); a cancelled sync commits what it
         wrote and leaves the rest queued.
         """
+        index = self.index  # opening it may queue every paper (a new or damaged index)
         pending = self.store.pending_index()
         total = len(pending)
         if not total:
@@ -391,7 +408,7 @@ class Library:
             if progress:
                 progress(done, total)
 
-        written = self.index.upsert(docs(), bulk=total > 2000, progress=report,
+        written = index.upsert(docs(), bulk=total > 2000, progress=report,
                                     should_cancel=should_cancel)
         if gone:
             self.index.delete(gone)
@@ -407,15 +424,15 @@ class Library:
         """
         store_ok = self.store.integrity_ok()
         ids = set(self.store.all_ids())
-        index_ok = True
-        try:
-            indexed = self.index.indexed_ids()
-        except Exception:  # an unreadable index is what check exists to find
-            index_ok, indexed = False, set()
+        self.index  # noqa: B018 (opening it finds and clears a folder that is no index)
+        found = verify(self.index_dir)  # every segment, sampled documents and postings
+        problem = self.index_problem or (found.problem or "")
+        self.index_problem = ""
+        index_ok, indexed = (not problem), found.ids
         report = CheckReport(
             papers=len(ids), indexed=len(indexed), missing_from_index=len(ids - indexed),
             extra_in_index=len(indexed - ids), pending=self.store.pending_count(),
-            store_ok=store_ok, index_ok=index_ok,
+            store_ok=store_ok, index_ok=index_ok, index_problem=problem,
         )
         if repair and not report.in_step:
             if not index_ok:
@@ -433,7 +450,7 @@ class Library:
         if self._index is not None:
             self._index.close()
             self._index = None
-        shutil.rmtree(self.index_dir, ignore_errors=True)
+        clear_folder(self.index_dir)  # readq's own files only (a file or link is set aside)
         with self.store.transaction():
             self.store.enqueue_index(self.store.all_ids())
         return self.sync_index(progress=progress, should_cancel=should_cancel)
@@ -505,10 +522,11 @@ class Library:
                                 descending=True)
             return (ids[:limit] if limit is not None else ids), len(ids)
         if not parsed.conditions and view == "all":
-            hits = self.index.search_hits(parsed, limit=limit)
+            hits = guarded(self.index_dir, lambda: self.index.search_hits(parsed, limit=limit))
             return hits.ids, hits.total
-        hits = self.index.search_hits(parsed, limit=limit,
-                                      allowed_ids=self._allowed_ids(view, parsed.conditions))
+        allowed = self._allowed_ids(view, parsed.conditions)
+        hits = guarded(self.index_dir, lambda: self.index.search_hits(
+            parsed, limit=limit, allowed_ids=allowed))
         return hits.ids, hits.total
 
     def _allowed_ids(self, view: str, conditions: Sequence[StateCondition]) -> Any:
@@ -698,8 +716,11 @@ class Library:
     def backup(self, reason: str = "manual") -> Path:
         """Write a consistent copy of the store to ``backups/``; return its path."""
         try:
-            return make_backup(self.store.conn, self.store.backup_dir, reason,
+            path = make_backup(self.store.conn, self.store.backup_dir, reason,
                                self.backups_to_keep)
+            make_private(path.parent, PRIVATE_DIR)
+            make_private(path, PRIVATE_FILE)
+            return path
         except BackupError as exc:
             raise LibraryError(str(exc)) from None
 

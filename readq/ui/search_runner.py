@@ -2,8 +2,9 @@
 
 ``run`` cancels the search before it (a search not yet started is skipped) and
 tags each with a generation number: results of anything but the latest run are
-dropped. Each result carries how many papers match in all. A malformed query comes back as ``failed`` with ``QueryError``'s
-one-line message; the caller keeps the previous results on screen.
+dropped. Each result carries how many papers match in all. A malformed query
+comes back as ``failed`` with ``QueryError``'s one-line message; the caller
+keeps the previous results on screen.
 """
 
 from __future__ import annotations
