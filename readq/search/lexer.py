@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from readq.text import fold
 
 __all__ = ["QueryError", "StateCondition", "FIELD_ALIASES", "STATE_FIELDS", "TEXT_FIELDS"]
 
@@ -27,8 +26,8 @@ class StateCondition:
     """A filter on the user's reading state, applied by the caller in SQL.
 
     ``status`` has value "read"/"unread", ``rating`` an int 0..5 (with any
-    ``op``), ``queued``/``code``/``dismissed`` a bool, ``tag`` the folded tag
-    name; only rating uses an op other than "=". ``negated`` comes from a
+    ``op``), ``queued``/``code``/``dismissed`` a bool, ``tag`` the tag name as
+    typed; only rating uses an op other than "=". ``negated`` comes from a
     leading "-" or NOT.
     """
 
@@ -83,7 +82,7 @@ _EXAMPLES: dict[str, str] = {
     "queued": "queued:yes",
     "code": "code:yes",
     "dismissed": "dismissed:no",
-    "tag": "tag:to-read",
+    "tag": "tag:to-cite",
 }
 
 _TRUE = frozenset({"yes", "y", "true", "1", "on"})
@@ -157,11 +156,10 @@ def _parse_state(field: str, value: str, negated: bool) -> StateCondition:
     assert m is not None  # the pattern matches any string
     op = {"=>": ">=", "=<": "<="}.get(m.group(1) or "=", m.group(1) or "=")
     rest = m.group(2).strip().lower()
-    if field == "tag":
-        name = " ".join(fold(value).split())
-        if not name:
+    if field == "tag":  # the tag's name, normalised and matched by the caller
+        if not value.strip():
             raise _bad_value(field)
-        return StateCondition("tag", "=", name, negated)
+        return StateCondition("tag", "=", value.strip(), negated)
     if field == "rating":
         if not (rest.isascii() and rest.isdigit()) or int(rest) > 5:
             raise _bad_value(field)

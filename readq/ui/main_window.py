@@ -22,7 +22,14 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
@@ -38,19 +45,20 @@ from PySide6.QtWidgets import (
 from readq import __version__
 from readq.library import FileReport, Library, LibraryError
 from readq.paths import samples_dir
-from readq.search.query import QueryError
+from readq.search.query import QueryError, parse_query
 from readq.ui.actions import VIEW_KEYS, Actions, build_menus
 from readq.ui.cheatsheet import CheatSheet
 from readq.ui.detail_pane import DetailPane
 from readq.ui.duplicates_view import DuplicatesView
 from readq.ui.empty_state import EmptyView, WelcomePanel
+from readq.ui.flow_layout import CurrentStack
 from readq.ui.import_dialog import ImportController, ProgressPanel
 from readq.ui.import_summary import ImportSummaryDialog
 from readq.ui.index_keeper import IndexKeeper
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
 from readq.ui.paper_model import PaperModel
 from readq.ui.paper_table import PaperTable
-from readq.ui.search_box import SearchBox, dim_results
+from readq.ui.search_box import SearchBox
 from readq.ui.search_runner import SearchRunner
 from readq.ui.settings import WindowSettings
 from readq.ui.sidebar import Sidebar, SidebarEntry
@@ -58,6 +66,7 @@ from readq.ui.tasks import READ, Task, TaskRunner
 from readq.ui.triage import Triage
 from readq.ui.triage_mode import TriagePage
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
+from readq.ui.workflow import Workflow
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +107,7 @@ class MainWindow(QMainWindow):
         self._sync_after_pause.setInterval(TRIAGE_SYNC_PAUSE_MS)
         self._sync_after_pause.timeout.connect(lambda: self.index_keeper.schedule_sync())
 
-        self.setWindowTitle("readq")
+        self.setWindowTitle("readq")  # the app's display name is not added (see ui/app.py)
         self.setAcceptDrops(True)
         self._build_widgets()
         self.actions = Actions(self, [self.center, self.detail.info], [self.triage_page.card])
@@ -108,7 +117,10 @@ class MainWindow(QMainWindow):
             self.triage_page.summary.addAction(self.actions[name])
         self.menus = build_menus(self, self.actions)
         self.toolbar = self._build_toolbar()
+        self.detail_wanted = True  # View ▸ Detail pane
+        self.toolbar_wanted = True  # View ▸ Toolbar
         self._connect()
+        self.workflow = Workflow(self, settings)  # tags, context menu, export, View menu
 
         if not self.prefs.restore_window(self):
             self.resize(1360, 820)
@@ -140,7 +152,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePanel(samples_dir() is not None)
         self.empty = EmptyView()
         self.duplicates = DuplicatesView()
-        self.center = QStackedWidget()
+        self.center = CurrentStack()  # as narrow as the page shown
         for widget in (self.table, self.empty, self.welcome, self.duplicates):
             self.center.addWidget(widget)
 
@@ -193,7 +205,7 @@ class MainWindow(QMainWindow):
             button = toolbar.widgetForAction(a[name])
             if button is not None:
                 keys = a[name].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                button.setText(text)
+                a[name].setIconText(text)  # kept when the action changes: no shifting
                 button.setToolTip(f"{a[name].statusTip() or text}"
                                   + (f" ({keys})" if keys else ""))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
@@ -345,7 +357,8 @@ class MainWindow(QMainWindow):
 
     def _choose_page(self) -> None:
         self._choose_center()
-        self.detail.setVisible(self.center.currentWidget() is not self.welcome)
+        self.detail.setVisible(self.center.currentWidget() is not self.welcome
+                               and self.detail_wanted)
 
     def _choose_center(self) -> None:
         if self.model.rowCount():
@@ -458,7 +471,7 @@ class MainWindow(QMainWindow):
         if not text:
             self.search.clear_error()
             self.search.clear_count()
-            dim_results(self.table, False)
+            self.workflow.dim_results(False)
             self.searches.cancel()
         self.load(keep=True)
 
@@ -471,7 +484,7 @@ class MainWindow(QMainWindow):
         if query != self._query:
             return
         self.search.clear_error()
-        dim_results(self.table, False)
+        self.workflow.dim_results(False)
         self.search.show_count(len(ids), total)
         self._set_terms(terms)
         self._show_ids(ids, keep=True)
@@ -481,7 +494,7 @@ class MainWindow(QMainWindow):
         if query != self._query:
             return
         self.search.show_error(message)  # the previous results stay, dimmed
-        dim_results(self.table, True)
+        self.workflow.dim_results(True)
         self.search_done.emit(query)
 
     def _set_terms(self, terms: list[str]) -> None:
@@ -493,6 +506,12 @@ class MainWindow(QMainWindow):
         query = self.search.text().strip()
         if not query:
             self.statusBar().showMessage("Type a search first, then save it.", 6000)
+            return
+        try:
+            parse_query(query)
+        except QueryError as exc:  # said before asking for a name
+            self.search.show_error(str(exc))
+            self.statusBar().showMessage(f"This search cannot be saved: {exc}", 8000)
             return
         name, ok = QInputDialog.getText(self, "Save search", "Name:", text=query[:40])
         if ok and name.strip():
@@ -552,10 +571,12 @@ class MainWindow(QMainWindow):
         self.triage.move(self.selected_ids(), step)
 
     def read_next(self) -> None:
-        """Open the top of the reading queue."""
-        if not self.library.queue():
-            self.statusBar().showMessage("The queue is empty: press Q on a paper to queue it.",
-                                         6000)
+        """Open the first paper of the reading queue not read yet."""
+        unread = self.library.unread_queue()
+        if not unread:
+            self.statusBar().showMessage("The queue is empty: press Q on a paper to queue it."
+                                         if not self.library.queue() else
+                                         "Every paper in the queue is read.", 6000)
             return
         if self._query:
             self.search.set_text("", notify=False)
@@ -564,7 +585,8 @@ class MainWindow(QMainWindow):
             self.show_view("queue")
         else:
             self.load(keep=True)
-        self.table.select_row(0)
+        if not self.table.select_ids(unread[:1], unread[0]):
+            self.table.select_row(0)
         self.table.setFocus()
 
     def open_page(self) -> None:
@@ -575,7 +597,10 @@ class MainWindow(QMainWindow):
         paper = self.model.paper(row)
         url = arxiv_abs_url(paper["arxiv_id"]) if paper.get("arxiv_id") else \
             arxiv_search_url(paper.get("title") or (paper.get("abstract") or "")[:80])
-        open_url(url)
+        if not open_url(url):
+            QGuiApplication.clipboard().setText(url)
+            self.statusBar().showMessage(f"No web browser could be opened; the link is on the "
+                                         f"clipboard: {url}", 10000)
 
     def _update_dismiss_text(self) -> None:
         """X restores a dismissed paper: the menu says which it will do."""
@@ -603,7 +628,11 @@ class MainWindow(QMainWindow):
         if len(self.table.selectionModel().selectedRows()) > 1:
             ids = self.table.selected_ids()
             return ids, f"{len(ids)} selected papers"
-        return self.model.ids, label
+        ids = self.model.ids
+        undecided = self.library.undecided(ids)  # not rated, queued, read or dismissed yet
+        if undecided and len(undecided) < len(ids):
+            return undecided, f"{label} — {len(undecided)} undecided"
+        return ids, label
 
     def start_triage(self, ids: list[int] | None = None, label: str = "") -> bool:
         """Open triage mode on papers (default: :meth:`triage_scope`)."""
@@ -633,7 +662,7 @@ class MainWindow(QMainWindow):
         if not self.triage_active:
             return
         self.pages.setCurrentWidget(self.splitter)
-        self.toolbar.show()
+        self.toolbar.setVisible(self.toolbar_wanted)
         self.actions["triage"].setEnabled(True)
         if self._sync_after_pause.isActive():
             self._sync_after_pause.stop()
@@ -796,7 +825,7 @@ class MainWindow(QMainWindow):
         if self.triage_active:
             self.triage_page.stop()  # saves a quick note being typed
             self.pages.setCurrentWidget(self.splitter)
-            self.toolbar.show()  # remembered visible
+            self.toolbar.setVisible(self.toolbar_wanted)  # remembered as the user left it
         if not self.detail.flush_note():
             self.detail.flush_note()  # one retry (e.g. the database was busy)
         self.prefs.save_window(self)
@@ -807,4 +836,5 @@ class MainWindow(QMainWindow):
             self.prefs.last_view = self._entry.key
         self.prefs.sync()
         self.runner.shutdown()
+        self.workflow.zoom.restore_base()
         self.library.close()

@@ -3,8 +3,8 @@
 Typing restarts a ``DEBOUNCE_MS`` timer; when it fires, ``query_changed`` is
 emitted and the main window runs the search in the background. How many papers
 match is shown beside the box (``show_count``). A malformed query is shown
-under the box in red (``show_error``) while the previous results stay, dimmed
-(``dim_results``). Escape clears the box; Down moves to the results.
+under the box in red (``show_error``) while the previous results stay (the
+window dims them). Escape clears the box; Down moves to the results.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QDialog,
-    QGraphicsOpacityEffect,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -42,27 +41,6 @@ SYNTAX_HELP = """
 (“transformer” finds “Transformers”). The search applies to the view selected in
 the sidebar; choose <b>All</b> to search everything. Esc clears the search.</p>
 """
-
-
-DIMMED_OPACITY = 0.45
-
-
-def dim_results(widget: QWidget, dimmed: bool) -> None:
-    """Fade ``widget`` (the results of the last good query) while the query is
-    malformed; restore it when a query runs again."""
-    effect = widget.graphicsEffect()
-    if dimmed:
-        if not isinstance(effect, QGraphicsOpacityEffect):
-            effect = QGraphicsOpacityEffect(widget)
-            widget.setGraphicsEffect(effect)
-        effect.setOpacity(DIMMED_OPACITY)
-    elif isinstance(effect, QGraphicsOpacityEffect):
-        widget.setGraphicsEffect(None)
-
-
-def is_dimmed(widget: QWidget) -> bool:
-    """Whether ``dim_results`` faded ``widget``."""
-    return isinstance(widget.graphicsEffect(), QGraphicsOpacityEffect)
 
 
 def count_text(shown: int, total: int) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from readq.library import Library
-from readq.ui.search_box import count_text, is_dimmed
+from readq.ui.search_box import count_text
 from readq.ui.main_window import MainWindow
 from tests.ui.test_ui_search import type_query
 from tests.ui.uihelpers import WAIT_MS
@@ -26,13 +26,13 @@ def test_result_count_and_dimmed_results_on_error(qtbot, window: MainWindow) -> 
     assert window.model.ids == ids
     assert window.search.count.isVisible()
     assert window.search.count.text() == count_text(len(ids), total)
-    assert not is_dimmed(window.table)
+    assert not window.workflow.results_dimmed
     before = window.model.ids
     type_query(qtbot, window, " (")
     assert window.search.has_error()
-    assert is_dimmed(window.table) and window.model.ids == before
+    assert window.workflow.results_dimmed and window.model.ids == before
     qtbot.keyClick(window.search.line, Qt.Key.Key_Backspace)
     qtbot.waitUntil(lambda: not window.search.has_error(), timeout=WAIT_MS)
-    assert not is_dimmed(window.table)
+    assert not window.workflow.results_dimmed
     qtbot.keyClick(window.search.line, Qt.Key.Key_Escape)
     assert not window.search.count.isVisible()
