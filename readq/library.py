@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from readq.backups import BackupOps
 from readq.import_service import ANALYZE_AFTER, ImportAction, ImportOps
 from readq.importing import FileReport, UndoneImport
@@ -122,6 +124,7 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         if not read_only:
             protect(self.root)  # folder 0700, files 0600
         self._index: SearchIndex | None = None
+        self._allowed_cache: dict[tuple[str, tuple[Any, ...]], tuple[Any, Any]] = {}
         self.index_problem = ""  # damage found (and cleared) when the index was opened
         self._on_open()
 
@@ -228,29 +231,49 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
 
     def search(self, query: str | ParsedQuery, *, limit: int | None = 200,
                view: str = "all") -> list[int]:
-        """Paper ids matching the query, best first (raises ``QueryError`` if malformed).
+        """Paper ids matching the query, best first (raises ``QueryError`` if malformed)."""
+        return self.search_counted(query, limit=limit, view=view)[0]
 
-        The text part ranks in the index; state filters and the view are applied in
-        SQL to a window of the ranking that widens until ``limit`` hits survive.
+    def search_counted(self, query: str | ParsedQuery, *, limit: int | None = 200,
+                       view: str = "all") -> tuple[list[int], int]:
+        """The best ``limit`` paper ids for the query and how many match in all.
+
+        The text part ranks in the index; the view and the state filters select
+        the allowed papers in SQL, and the index ranks only those, in one pass.
         """
         parsed = parse_query(query) if isinstance(query, str) else query
-        if parsed.text is None:
+        if not parsed.has_text:
             ids = self.view_ids(view, conditions=parsed.conditions, sort="added",
                                 descending=True)
-            return ids[:limit] if limit is not None else ids
+            return (ids[:limit] if limit is not None else ids), len(ids)
         if not parsed.conditions and view == "all":
-            return guarded(self.index_dir, lambda: self.index.search(parsed, limit=limit))
-        where, params = self._where(view, parsed.conditions)
-        window = max(limit or 0, 200) * 4
-        while True:
-            ranked = guarded(self.index_dir, lambda: self.index.search(
-                parsed, limit=window if limit is not None else None))
-            allowed = self.store.filter_ids(ranked, where, params)
-            hits = [i for i in ranked if i in allowed]
-            exhausted = limit is None or len(ranked) < window
-            if exhausted or len(hits) >= limit:
-                return hits[:limit] if limit is not None else hits
-            window *= 8
+            hits = guarded(self.index_dir, lambda: self.index.search_hits(parsed, limit=limit))
+            return hits.ids, hits.total
+        allowed = self._allowed_ids(view, parsed.conditions)
+        hits = guarded(self.index_dir, lambda: self.index.search_hits(
+            parsed, limit=limit, allowed_ids=allowed))
+        return hits.ids, hits.total
+
+    def _allowed_ids(self, view: str, conditions: Sequence[StateCondition]) -> Any:
+        """Ids of the papers a view and state filters let through (a numpy array),
+        remembered until the store changes: typing in the box asks again and
+        again for the same view."""
+        where, params = self._where(view, conditions)
+        version = (self.store.one("PRAGMA data_version"), self.store.conn.total_changes)
+        cache = self._allowed_cache
+        hit = cache.get((where, params))
+        if hit is not None and hit[0] == version:
+            return hit[1]
+        try:
+            allowed = np.array(self.store.ids_where(where, params), dtype=np.int64)
+        except sqlite3.OperationalError as exc:
+            if "paper_tags" not in str(exc):
+                raise
+            raise QueryError("tag: this library has no tags yet") from None
+        if len(cache) >= 8:
+            cache.clear()
+        cache[(where, params)] = (version, allowed)
+        return allowed
 
     def papers(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         """Full rows (metadata, state, sightings) in the order of ``ids``."""

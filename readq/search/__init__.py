@@ -1,18 +1,26 @@
 """Full-text search over the library: a Whoosh index derived from the store.
 
-* :mod:`readq.search.query` parses the search box (``parse_query``), splitting
-  it into a Whoosh text query and state filters the caller applies in SQL.
+* :mod:`readq.search.query` parses the search box (``parse_query``) into an
+  engine-neutral tree of query nodes plus state filters the caller applies in
+  SQL; it bounds the query's size and nesting.
+* :mod:`readq.search.whoosh_query` turns a tree into a Whoosh query (fields,
+  weights, other word forms).
 * :mod:`readq.search.index` keeps the on-disk index (``SearchIndex``) and
-  answers text queries with paper ids, best first.
+  answers text queries with paper ids, best first, and how many match.
+* :mod:`readq.search.fast` scores Whoosh's BM25F with numpy, from the posting
+  blocks :mod:`readq.search.whoosh_storage` reads (the one module that knows
+  Whoosh's storage format).
 * :mod:`readq.search.highlight` finds the searched terms in a paper's text.
-* :mod:`readq.search.schema` holds the index schema and text normalisation.
+* :mod:`readq.search.schema` holds the index schema; :mod:`readq.search.normalize`
+  the canonical forms of org slugs and arXiv ids.
 """
 
 from readq.search.highlight import highlight_spans
-from readq.search.index import IndexBusy, IndexCorrupt, IndexDoc, SearchIndex
+from readq.search.index import Hits, IndexBusy, IndexCorrupt, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
 
 __all__ = [
+    "Hits",
     "IndexBusy",
     "IndexCorrupt",
     "IndexDoc",

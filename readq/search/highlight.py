@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from readq.search.schema import fold
+from readq.text import fold
 
 __all__ = ["highlight_spans"]
 

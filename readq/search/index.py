@@ -6,6 +6,10 @@ and can always be cleared and rebuilt from the store. Only the id is stored;
 searches return paper ids, best match first, and the caller applies the state
 filters of the query (read/rating/queued…) in SQL.
 
+Searching scores Whoosh's postings a block at a time with numpy
+(:mod:`readq.search.fast`, same BM25F ranking as Whoosh); what it reads from
+disk is cached within ``cache_bytes``.
+
 Only one writer may change the index at a time, across processes (Whoosh keeps
 a lock file); writers wait for a busy lock for up to ``lock_timeout`` seconds
 and then raise :class:`IndexBusy`.
@@ -17,30 +21,37 @@ import gc
 import shutil
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import IndexWriter
 
-from readq.search.query import ParsedQuery, StemVariants
+from readq.search import whoosh_storage
+from readq.search.fast import DEFAULT_CACHE_BYTES, FastSearcher, Hits, PostingsCache
+from readq.search.query import ParsedQuery
+from readq.search.whoosh_query import StemVariants, to_whoosh
 from readq.search.schema import (
+    PAIR_FIELD,
     TEXT_FIELDS,
     build_schema,
-    fold,
     normalize_arxiv_id,
     normalize_org,
+    common_pairs,
+    words_of,
 )
+from readq.text import fold
 
-__all__ = ["IndexDoc", "SearchIndex", "IndexCorrupt", "IndexBusy", "SCHEMA_VERSION"]
+__all__ = ["Hits", "IndexDoc", "SearchIndex", "IndexCorrupt", "IndexBusy", "SCHEMA_VERSION"]
 
 #: Bump when the schema or analysis changes: an index with another version is
 #: reported as :class:`IndexCorrupt` so the caller rebuilds it.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3  # 2: one fold, word pairs, separate segment files; 3: common pairs only
 
 _INDEX_NAME = "MAIN"
 _VERSION_FILE = "readq-index-version"
@@ -54,8 +65,13 @@ _MAX_FUZZY_EXPANSIONS = 20
 #: to the helper process costs what the second core saves, and it leaves
 #: extra segments). procs>1 would also fork() the GUI process, which is unsafe
 #: once Qt has started threads, so bulk writes stay in one process.
-_BULK_WRITER_ARGS: dict[str, Any] = {"limitmb": 256}
-_PLAIN_WRITER_ARGS: dict[str, Any] = {}
+#: Segments stay as separate files (compound=False): Whoosh opens a compound
+#: segment by copying each of its parts into memory (BytesIO over the memory
+#: map), which doubled the app's memory by the size of the index — hundreds of
+#: MB at 100,000 papers. Separate files are read as needed (and assembling the
+#: compound file at commit is skipped).
+_BULK_WRITER_ARGS: dict[str, Any] = {"limitmb": 256, "compound": False}
+_PLAIN_WRITER_ARGS: dict[str, Any] = {"compound": False}
 
 
 class IndexCorrupt(Exception):
@@ -91,9 +107,13 @@ def _fields(doc: IndexDoc) -> dict[str, Any]:
         "abstract": doc.abstract,
         "note": doc.note,
     }
+    pairs: list[str] = []
     for name, value in texts.items():
         if value and value.strip():
             fields[name] = value
+            pairs.extend(common_pairs(name, words_of(value)))
+    if pairs:
+        fields[PAIR_FIELD] = pairs
     orgs = [o for o in (normalize_org(x) for x in doc.orgs) if o]
     if orgs:
         fields["orgs"] = ",".join(orgs)
@@ -115,11 +135,14 @@ class SearchIndex:
     of the index each time, so they see every committed write.
     """
 
-    def __init__(self, directory: Path, *, lock_timeout: float = 10.0) -> None:
+    def __init__(self, directory: Path, *, lock_timeout: float = 10.0,
+                 cache_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         self.directory = Path(directory)
         self.lock_timeout = lock_timeout
         self._ix: FileIndex | None = None
         self._searcher: Any = None  # kept open between searches, refreshed when stale
+        self._fast: FastSearcher | None = None  # numpy scoring over self._searcher
+        self.cache = PostingsCache(cache_bytes)  # bounded: postings read from disk
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -184,6 +207,8 @@ class SearchIndex:
 
     def close(self) -> None:
         """Release the index (safe to call twice)."""
+        self._fast = None
+        self.cache.clear()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -215,11 +240,31 @@ class SearchIndex:
         apply. When ``query.text`` is None there is no text restriction and
         this returns [] — callers should not consult the index at all then.
         """
-        if query.text is None:
-            return []
+        return self.search_hits(query, limit=limit).ids
+
+    def search_hits(self, query: ParsedQuery, *, limit: int | None = 200,
+                    allowed_ids: Sequence[int] | Any | None = None) -> Hits:
+        """The best ``limit`` paper ids for the text part of ``query`` and how many
+        papers match in all. ``allowed_ids`` (paper ids, e.g. those a state filter
+        lets through) restricts the ranking in the same pass."""
+        compiled = to_whoosh(query.text)
+        if compiled is None:
+            return Hits([], 0)
         searcher = self._current_searcher()
-        hits = searcher.search(query.text, limit=limit)
-        return [int(hit["id"]) for hit in hits]
+        if whoosh_storage.supported():
+            if self._fast is None or self._fast.searcher is not searcher:
+                self._fast = FastSearcher(searcher, self.cache)
+            allowed = None if allowed_ids is None else np.asarray(allowed_ids, dtype=np.int64)
+            # (an int64 array, as Library passes, is used as it is)
+            return self._fast.search(compiled, limit, allowed_ids=allowed)
+        # Another Whoosh version: its own matchers (slower, same ranking).
+        if allowed_ids is not None:
+            allowed_set = set(int(i) for i in allowed_ids)
+            ranked = [int(hit["id"]) for hit in searcher.search(compiled, limit=None)]
+            ranked = [i for i in ranked if i in allowed_set]
+            return Hits(ranked[:limit] if limit is not None else ranked, len(ranked))
+        results = searcher.search(compiled, limit=limit)
+        return Hits([int(hit["id"]) for hit in results], len(results))
 
     def _current_searcher(self) -> Any:
         """One searcher reused across searches (opening one reads every segment's
@@ -229,6 +274,12 @@ class SearchIndex:
         else:
             self._searcher = self._searcher.refresh()
         return self._searcher
+
+    def warm(self) -> None:
+        """Open the searcher and read what every search needs (ids, lengths)."""
+        searcher = self._current_searcher()
+        if whoosh_storage.supported() and (self._fast is None or self._fast.searcher is not searcher):
+            self._fast = FastSearcher(searcher, self.cache)
 
     def terms_for_highlight(self, query: ParsedQuery) -> list[str]:
         """The words, phrases and prefixes the user searched for, to highlight.
@@ -279,8 +330,10 @@ class SearchIndex:
             for child in q.children():
                 walk(child, reader)
 
-        with self._require().reader() as reader:
-            walk(query.text, reader)
+        compiled = to_whoosh(query.text)
+        if compiled is None:
+            return []
+        walk(compiled, self._current_searcher().reader())
         return out
 
     # -- writing -----------------------------------------------------------

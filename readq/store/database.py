@@ -456,6 +456,15 @@ class Store:
             ))
         return found
 
+    def ids_where(self, where: str, params: Sequence[Any]) -> list[int]:
+        """Every paper id matching a WHERE clause built by the library, unordered
+        (one string from SQLite, split in Python: fast for 100,000 ids)."""
+        joined = self.one(
+            "SELECT group_concat(p.id) FROM papers p JOIN user_state s ON s.paper_id = p.id "
+            f"WHERE {where}", params,
+        )
+        return [int(x) for x in joined.split(",")] if joined else []
+
     def count(self, where: str, params: Sequence[Any]) -> int:
         """How many papers match a WHERE clause built by the library."""
         return int(self.one(

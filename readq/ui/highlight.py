@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from readq.search.highlight import highlight_spans
-from readq.search.schema import fold
+from readq.text import fold
 
 _OPERATORS = {"and", "or", "not", "to"}
 _FIELD = re.compile(r"\b[^\W\d_]\w*:")

@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         self.imports = ImportController(self.runner, self.progress, self)
         self.index_keeper = IndexKeeper(self.runner, self.index_status, self)
         self.searches = SearchRunner(self.runner, self)
+        self.searches.warm()  # ids and field lengths read before the first keystroke
         self.triage = Triage(self.library, self.ops, self.undo_stack, self._state_changed,
                              self.detail.flush_note, self)
         self.triage_page = TriagePage(self.library, self.triage, self.undo_stack)
@@ -565,6 +566,7 @@ class MainWindow(QMainWindow):
         self._query_from_saved = False
         if not text:
             self.search.clear_error()
+            self.search.clear_count()
             self.workflow.dim_results(False)
             self.searches.cancel()
         self.load(keep=True)
@@ -573,11 +575,13 @@ class MainWindow(QMainWindow):
         view = "all" if self._view == "duplicates" else self._view
         self.searches.run(self._query, view, self.model.sort_key, self.model.descending)
 
-    def _on_search_results(self, query: str, ids: list[int], terms: list[str]) -> None:
+    def _on_search_results(self, query: str, ids: list[int], terms: list[str],
+                           total: int) -> None:
         if query != self._query:
             return
         self.search.clear_error()
         self.workflow.dim_results(False)
+        self.search.show_count(len(ids), total)
         self._set_terms(terms)
         self._show_ids(ids, keep=True)
         self.search_done.emit(query)

@@ -1,9 +1,10 @@
 """The search box: search as you type, inline query errors, and a syntax help popup.
 
 Typing restarts a ``DEBOUNCE_MS`` timer; when it fires, ``query_changed`` is
-emitted and the main window runs the search in the background. A malformed
-query is shown under the box in red (``show_error``) while the previous
-results stay. Escape clears the box; Down moves to the results.
+emitted and the main window runs the search in the background. How many papers
+match is shown beside the box (``show_count``). A malformed query is shown
+under the box in red (``show_error``) while the previous results stay (the
+window dims them). Escape clears the box; Down moves to the results.
 """
 
 from __future__ import annotations
@@ -34,12 +35,18 @@ SYNTAX_HELP = """
 <tr><td><code>trans*</code></td><td>words starting with “trans”</td></tr>
 <tr><td><code>transfomer~</code></td><td>allow a typo (<code>~2</code>: two)</td></tr>
 <tr><td><code>status:unread</code> <code>rating:&gt;=4</code> <code>queued:yes</code></td><td>your reading state</td></tr>
-<tr><td><code>code:yes</code> <code>dismissed:no</code></td><td>code available, dismissed papers</td></tr>
+<tr><td><code>code:yes</code> <code>dismissed:no</code> <code>tag:NAME</code></td><td>code available, dismissed papers, your tags</td></tr>
 </table>
 <p>Words match any case and accents, and other forms of the same word
 (“transformer” finds “Transformers”). The search applies to the view selected in
 the sidebar; choose <b>All</b> to search everything. Esc clears the search.</p>
 """
+
+
+def count_text(shown: int, total: int) -> str:
+    """"12 papers", or "1,000 of 4,213 papers" when only the best are listed."""
+    noun = "paper" if total == 1 else "papers"
+    return f"{total:,} {noun}" if shown >= total else f"{shown:,} of {total:,} {noun}"
 
 
 def error_colour(palette: QPalette) -> QColor:
@@ -97,6 +104,10 @@ class SearchBox(QWidget):
         self.help_button.setText("?")
         self.help_button.setToolTip("Search syntax")
         self.help_button.setAutoRaise(True)
+        self.count = QLabel(self)
+        self.count.setAccessibleName("Search result count")
+        self.count.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.count.hide()
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
@@ -108,6 +119,7 @@ class SearchBox(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
         row.addWidget(self.line, 1)
+        row.addWidget(self.count)
         row.addWidget(self.help_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -142,6 +154,16 @@ class SearchBox(QWidget):
         """Put the cursor in the box with the query selected."""
         self.line.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.line.selectAll()
+
+    def show_count(self, shown: int, total: int) -> None:
+        """Show how many papers the query matches (``shown`` of them listed)."""
+        self.count.setText(count_text(shown, total))
+        self.count.show()
+
+    def clear_count(self) -> None:
+        """Hide the count (no query)."""
+        self.count.hide()
+        self.count.setText("")
 
     def show_error(self, message: str) -> None:
         """Show a query error in red under the box."""

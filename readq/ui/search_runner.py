@@ -2,8 +2,9 @@
 
 ``run`` cancels the search before it (a search not yet started is skipped) and
 tags each with a generation number: results of anything but the latest run are
-dropped. A malformed query comes back as ``failed`` with ``QueryError``'s
-one-line message; the caller keeps the previous results on screen.
+dropped. Each result carries how many papers match in all. A malformed query
+comes back as ``failed`` with ``QueryError``'s one-line message; the caller
+keeps the previous results on screen.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class SearchResult:
     ids: list[int] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     error: str = ""
+    total: int = 0  # papers matching in all (ids holds at most SEARCH_LIMIT)
 
 
 def search_job(generation: int, query: str, view: str, sort: str,
@@ -40,13 +42,13 @@ def search_job(generation: int, query: str, view: str, sort: str,
             return SearchResult(generation, error=str(exc))
         library = ctx.library
         try:
-            ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
+            ids, total = library.search_counted(parsed, limit=SEARCH_LIMIT, view=view)
         except QueryError as exc:
             return SearchResult(generation, error=str(exc))
         except Exception:  # the index may have been rebuilt under us: reopen, retry once
             ctx.reset_library()
             library = ctx.library
-            ids = library.search(parsed, limit=SEARCH_LIMIT, view=view)
+            ids, total = library.search_counted(parsed, limit=SEARCH_LIMIT, view=view)
         if sort:
             hits = set(ids)
             ids = [i for i in library.view_ids(view, sort=sort, descending=descending)
@@ -55,15 +57,24 @@ def search_job(generation: int, query: str, view: str, sort: str,
             terms = library.index.terms_for_highlight(parsed)
         except Exception:  # highlighting is a nicety: fall back to the typed words
             terms = plain_words(query)
-        return SearchResult(generation, ids, terms)
+        return SearchResult(generation, ids, terms, total=total)
 
     return job
+
+
+def warm_job(ctx: TaskContext) -> None:
+    """Read what every search needs (paper ids, field lengths) before the first
+    keystroke, so the first search answers as fast as the rest."""
+    try:
+        ctx.library.index.warm()
+    except Exception:  # a missing or damaged index is reported by the search itself
+        ctx.reset_library()
 
 
 class SearchRunner(QObject):
     """Searches on the read lane; only the latest one's outcome is reported."""
 
-    results = Signal(str, list, list)  # query, ids, words to highlight
+    results = Signal(str, list, list, int)  # query, ids, words to highlight, matches in all
     failed = Signal(str, str)  # query, one-line message
 
     def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
@@ -71,6 +82,10 @@ class SearchRunner(QObject):
         self._runner = runner
         self._task: Task | None = None
         self._generation = 0
+
+    def warm(self) -> None:
+        """Prepare the search index in the background (call once the window is up)."""
+        self._runner.submit(warm_job, lane=READ, name="warm search")
 
     def run(self, query: str, view: str, sort: str = "", descending: bool = False) -> None:
         """Search in the background; earlier searches are dropped."""
@@ -96,7 +111,7 @@ class SearchRunner(QObject):
         if result.error:
             self.failed.emit(query, result.error)
         else:
-            self.results.emit(query, result.ids, result.terms)
+            self.results.emit(query, result.ids, result.terms, result.total)
 
     def _on_failed(self, generation: int, query: str, message: str) -> None:
         if generation == self._generation:

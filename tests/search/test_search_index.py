@@ -406,10 +406,15 @@ def test_garbage_toc_is_corrupt(fresh_index: SearchIndex) -> None:
     index.close()
 
 
+def _segment_files(directory: Path) -> list[Path]:
+    """A segment's files (one compound .seg, or its parts: terms, postings, columns)."""
+    return [p for p in directory.glob("MAIN_*") if p.suffix in (".seg", ".trm", ".pst", ".col")]
+
+
 def test_garbage_segment_is_corrupt(fresh_index: SearchIndex) -> None:
     directory = fresh_index.directory
     fresh_index.close()
-    segments = list(directory.glob("*.seg"))
+    segments = _segment_files(directory)
     assert segments
     for seg in segments:
         seg.write_bytes(b"\x00" * 64)
@@ -420,7 +425,7 @@ def test_garbage_segment_is_corrupt(fresh_index: SearchIndex) -> None:
 def test_missing_segment_is_corrupt(fresh_index: SearchIndex) -> None:
     directory = fresh_index.directory
     fresh_index.close()
-    for seg in directory.glob("*.seg"):
+    for seg in _segment_files(directory):
         seg.unlink()
     with pytest.raises(IndexCorrupt):
         SearchIndex(directory).open()

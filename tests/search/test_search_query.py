@@ -7,7 +7,20 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from readq.search.index import SearchIndex
-from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
+from readq.search.query import (
+    And,
+    Not,
+    Or,
+    ParsedQuery,
+    Phrase,
+    Prefix,
+    QueryError,
+    StateCondition,
+    Word,
+    YearRange,
+    parse_query,
+)
+from readq.search.whoosh_query import to_whoosh
 
 # -- empty and state-only queries ---------------------------------------------
 
@@ -85,7 +98,7 @@ def test_state_filter_inside_quotes_is_text() -> None:
 
 
 def test_plain_words_search_every_text_field() -> None:
-    text = parse_query("nethack").text
+    text = to_whoosh(parse_query("nethack").text)
     assert text is not None
     fields = {name for name, _ in text.iter_all_terms()}
     assert {"title", "authors", "abstract", "note"} <= fields
@@ -228,3 +241,50 @@ def test_searching_any_parseable_query_never_raises(shared_index: SearchIndex, r
     assert len(found) == len(set(found))
     terms = shared_index.terms_for_highlight(parsed)
     assert all(t == t.lower() for t in terms)
+
+
+# -- bounds and the engine-neutral tree -----------------------------------------
+
+
+def test_a_10000_word_query_is_refused_at_once() -> None:
+    raw = " ".join(["transformer"] * 10_000)
+    with pytest.raises(QueryError, match="too long") as info:
+        parse_query(raw)
+    assert "\n" not in str(info.value)
+
+
+def test_too_many_terms_and_too_deep_nesting_are_refused() -> None:
+    with pytest.raises(QueryError, match="too many words"):
+        parse_query(" ".join(["a"] * 300))
+    with pytest.raises(QueryError, match="nested"):
+        parse_query("(" * 20 + "a" + ")" * 20)
+    many_conditions = " ".join(["status:unread"] * 200)  # each removed in linear time
+    assert len(parse_query(many_conditions).conditions) == 200
+
+
+def test_queries_within_the_bounds_parse() -> None:
+    parsed = parse_query(" ".join(f"w{i}" for i in range(200)))
+    assert isinstance(parsed.text, And) and len(parsed.text.children) == 200
+    deep = parse_query("(" * 15 + "a" + ")" * 15)
+    assert deep.text == Word(None, "a")
+
+
+def test_the_tree_is_engine_neutral() -> None:
+    parsed = parse_query('title:(attention OR "a phrase") -survey trans* year:[2020 TO 2022]')
+    assert parsed.text == And((
+        Or((Word("title", "attention"), Phrase("title", "a phrase"))),
+        Not(Word(None, "survey")),
+        Prefix(None, "trans"),
+        YearRange(2020, 2022),
+    ))
+    assert parse_query("a AND b OR c").text == Or((And((Word(None, "a"), Word(None, "b"))),
+                                                   Word(None, "c")))
+
+
+def test_tag_filter_is_a_state_condition_on_the_name() -> None:
+    parsed = parse_query("tag:Re-Read -tag:\"Long Paper\" policy")
+    assert parsed.conditions == (StateCondition("tag", "=", "Re-Read"),
+                                 StateCondition("tag", "=", "Long Paper", negated=True))
+    assert parsed.text == Word(None, "policy")
+    with pytest.raises(QueryError, match="tag: needs a tag name"):
+        parse_query('tag:""')

@@ -39,8 +39,9 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def _corrupt_until_searches_fail(root: Path, capsys) -> str:
-    """Overwrite 4 kB of the segment at growing offsets until a search breaks."""
-    segment = next((root / "index").glob("*.seg"))
+    """Overwrite 4 kB of the segment (its postings file, when the segment is not one
+    compound file) at growing offsets until a search breaks."""
+    segment = next(p for p in (root / "index").glob("MAIN_*") if p.suffix in (".seg", ".pst"))
     original = segment.read_bytes()
     for step in range(1, 20):
         data = bytearray(original)

@@ -1,0 +1,439 @@
+"""Whoosh's BM25F ranking, computed a posting block at a time with numpy.
+
+:class:`FastSearcher` answers a Whoosh query (as built by
+:mod:`readq.search.whoosh_query`) over one snapshot of the index. It gives the
+same scores as Whoosh's own matchers — BM25F with B=0.75, K1=1.2, idf =
+log(N / (df + 1)) + 1 over all documents, Whoosh's one-byte field lengths, the
+query's field weights, and a stem/prefix/fuzzy expansion's weight dropped when
+it finds a single word, as Whoosh does — but sums whole posting lists in
+numpy instead of walking them one posting at a time in Python.
+
+* Terms, ORs and ANDs are dense score arrays over the snapshot's documents.
+* A phrase: the papers with all its words, narrowed by the word-pair field
+  (``pairs``, pairs of common words: a paper has "language model" in its
+  abstract iff it has that pair there); the few candidates left are checked
+  with the words' positions unless the pairs already prove the phrase (two
+  common words). The score is Whoosh's phrase score (the sum of its words').
+* Year ranges read the year terms' postings; state filters arrive as a mask
+  of allowed paper ids, so a filtered search is one pass.
+* A prefix or wildcard is scored as Whoosh scores it: BM25F summed over the
+  words it finds, or 1 per match where Whoosh preloads the union unscored.
+* Anything else (a phrase with slop, a wildcard on an unusual field…) falls
+  back to Whoosh's own matcher for that part of the query.
+
+Postings read from disk are kept in a least-recently-used cache bounded in
+bytes (``cache_bytes``), so memory stays flat however many searches run.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from readq.search.schema import COMMON_WORDS, PAIR_CODES, PAIR_FIELD, pair_token
+from readq.search.whoosh_storage import SegmentData
+
+__all__ = ["FastSearcher", "Hits", "PostingsCache"]
+
+K1 = 1.2
+B = 0.75
+DEFAULT_CACHE_BYTES = 48 * 1024 * 1024
+_TEXT_LENGTH_FIELDS = ("title", "authors", "abstract", "note")
+# whoosh.query.Or preloads (and, for a prefix or wildcard, stops scoring) a
+# union of more than two terms in an index of at most this many documents, or
+# of this many terms or more in any index.
+_SMALL_INDEX = 5000
+_TOO_MANY_CLAUSES = 1024
+
+Scored = tuple[np.ndarray, np.ndarray]  # dense (scores float64[N], matched bool[N])
+
+
+class Hits:
+    """Ranked paper ids (best first, at most the limit) and how many matched."""
+
+    __slots__ = ("ids", "total")
+
+    def __init__(self, ids: list[int], total: int) -> None:
+        self.ids = ids
+        self.total = total
+
+
+class PostingsCache:
+    """Arrays read from the index, per segment, least recently used dropped
+    first once they hold more than ``limit_bytes``. Shared by the snapshots of
+    one index, so a small write (a new segment) keeps what the others read."""
+
+    def __init__(self, limit_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        self.limit_bytes = limit_bytes
+        self.bytes = 0
+        self._items: OrderedDict[tuple[Any, ...], tuple[int, Any]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        item = self._items.get(key)
+        if item is None:
+            return None
+        self._items.move_to_end(key)
+        return item[1]
+
+    def put(self, key: tuple[Any, ...], value: Any, size: int) -> None:
+        if size > self.limit_bytes // 4 or key in self._items:
+            return
+        self._items[key] = (size, value)
+        self.bytes += size
+        while self.bytes > self.limit_bytes:
+            _key, (old, _value) = self._items.popitem(last=False)
+            self.bytes -= old
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.bytes = 0
+
+
+class FastSearcher:
+    """numpy BM25F over one Whoosh searcher (a fixed snapshot of the index)."""
+
+    def __init__(self, searcher: Any, cache: PostingsCache | None = None) -> None:
+        self.searcher = searcher
+        self.cache = cache if cache is not None else PostingsCache()
+        self.reader = searcher.reader()
+        self.schema = searcher.schema
+        subs = searcher.subsearchers or [(searcher, 0)]
+        self.segments: list[tuple[Any, SegmentData, int, str]] = []
+        for sub, offset in subs:
+            reader = sub.reader()
+            if not reader.doc_count_all():  # an empty index has no segment at all
+                continue
+            self.segments.append((sub, SegmentData(reader), offset, reader.segment().segment_id()))
+        self.n = int(self.reader.doc_count_all())
+        self.live = np.ones(self.n, dtype=bool)
+        self.ids = np.full(self.n, -1, dtype=np.int64)
+        self.lengths: dict[str, np.ndarray] = {}
+        for field in _TEXT_LENGTH_FIELDS:
+            self.lengths[field] = np.zeros(self.n, dtype=np.float64)
+        for _sub, seg, off, segid in self.segments:
+            end = off + seg.doc_count_all
+            self.live[off:end] = ~seg.deleted()
+            key = ("segment", segid)
+            static = self.cache.get(key)
+            if static is None:
+                static = (seg.stored_ids(), {f: seg.field_lengths(f) for f in _TEXT_LENGTH_FIELDS})
+                self.cache.put(key, static, static[0].nbytes * (1 + len(_TEXT_LENGTH_FIELDS)))
+            self.ids[off:end] = static[0]
+            for field in _TEXT_LENGTH_FIELDS:
+                self.lengths[field][off:end] = static[1][field]
+        self.avg_length = {f: (searcher.avg_field_length(f) or 1.0) for f in _TEXT_LENGTH_FIELDS}
+        self._years: dict[int, bytes] | None = None
+        self._expansions: dict[tuple[Any, ...], list[bytes]] = {}
+        self._id_lookup: np.ndarray | None = None
+
+    # -- memory ------------------------------------------------------------------
+
+    def memory_bytes(self) -> int:
+        """Bytes held by this searcher's arrays and its postings cache."""
+        fixed = self.live.nbytes + self.ids.nbytes + sum(a.nbytes for a in self.lengths.values())
+        return fixed + self.cache.bytes
+
+    # -- postings ----------------------------------------------------------------
+
+    def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """All documents (global numbers) and weights of a term, through the cache."""
+        id_parts, weight_parts = [], []
+        for _sub, seg, off, segid in self.segments:
+            key = (segid, field, btext)
+            hit = self.cache.get(key)
+            if hit is None:
+                hit = seg.postings(field, btext)
+                self.cache.put(key, hit, hit[0].nbytes + hit[1].nbytes + 200)
+            ids, weights = hit
+            if len(ids):
+                id_parts.append(ids + off if off else ids)
+                weight_parts.append(weights)
+        if not id_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        if len(id_parts) == 1:
+            return id_parts[0], weight_parts[0]
+        return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+    def _term_scores(self, field: str, btext: bytes, boost: float) -> tuple[np.ndarray, np.ndarray] | None:
+        return self._terms_scores(field, [btext], boost)
+
+    def _terms_scores(self, field: str, btexts: list[bytes],
+                      boost: float) -> tuple[np.ndarray, np.ndarray] | None:
+        """BM25F of several terms of one field, as one sparse (ids, scores) part
+        (ids repeat where a document has several of the terms)."""
+        lists = [self.postings(field, b) for b in btexts]
+        lists = [x for x in lists if len(x[0])]
+        if not lists:
+            return None
+        if len(lists) == 1:
+            ids, tf = lists[0]
+        else:
+            ids = np.concatenate([x[0] for x in lists])
+            tf = np.concatenate([x[1] for x in lists])
+        if not self.schema[field].scorable:
+            return ids, tf * boost
+        # A term's document frequency is the length of its posting list (Whoosh
+        # counts deleted documents in both until segments merge).
+        counts = [len(x[0]) for x in lists]
+        idf = np.log(self.n / (np.array(counts, dtype=np.float64) + 1)) + 1
+        if len(lists) > 1:
+            idf = np.repeat(idf, counts)
+        else:
+            idf = float(idf[0])
+        fl = self.lengths[field][ids] if field in self.lengths else np.ones(len(ids))
+        avg = self.avg_length.get(field, 1.0)
+        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg)))
+        return ids, scores * boost if boost != 1.0 else scores
+
+    def _expand(self, q: wq.MultiTerm) -> list[bytes]:
+        """The indexed words a prefix, wildcard, typo or stem query stands for
+        (remembered for this snapshot: its word list does not change)."""
+        key = (type(q).__name__, q.field(), getattr(q, "text", None),
+               getattr(q, "maxdist", None), getattr(q, "prefixlength", None))
+        found = self._expansions.get(key)
+        if found is None:
+            found = [b if isinstance(b, bytes) else str(b).encode("utf-8")
+                     for b in q._btexts(self.reader) if b]
+            if len(self._expansions) > 4096:
+                self._expansions.clear()
+            self._expansions[key] = found
+        return found
+
+    def _dense(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> Scored | None:
+        if not parts:
+            return None
+        if len(parts) == 1:
+            ids, sc = parts[0]
+        else:
+            ids = np.concatenate([p[0] for p in parts])
+            sc = np.concatenate([p[1] for p in parts])
+        scores = np.bincount(ids, weights=sc, minlength=self.n)  # sums repeated ids
+        matched = np.zeros(self.n, dtype=bool)
+        matched[ids] = True
+        return scores, matched
+
+    def _parts(self, q: wq.Query) -> list[tuple[np.ndarray, np.ndarray]] | None:
+        """Sparse (ids, scores) parts of a term, an expansion or an OR of them;
+        None when ``q`` is something else."""
+        if isinstance(q, wq.Term):
+            try:
+                btext = self.schema[q.fieldname].to_bytes(q.text)
+            except (KeyError, ValueError):
+                return []
+            part = self._term_scores(q.fieldname, btext, q.boost)
+            return [part] if part is not None else []
+        if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.NumericRange):
+            field = q.field()
+            btexts = self._expand(q)
+            if q.constantscore and len(btexts) > 1 and (
+                    len(btexts) >= _TOO_MANY_CLAUSES or (len(btexts) != 2 and self.n <= _SMALL_INDEX)):
+                # Whoosh then preloads the union unscored: every match counts 1.
+                ids = [self.postings(field, b)[0] for b in btexts]
+                union = np.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=np.int64)
+                return [(union, np.ones(len(union)))] if len(union) else []
+            boost = q.boost if len(btexts) > 1 else 1.0  # Whoosh drops it for one word
+            part = self._terms_scores(field, btexts, boost)
+            return [part] if part is not None else []
+        if isinstance(q, wq.Or) and not any(isinstance(c, wq.Not) for c in q.subqueries):
+            out: list[tuple[np.ndarray, np.ndarray]] = []
+            for child in q.subqueries:
+                sub = self._parts(child)
+                if sub is None:
+                    return None
+                out.extend(sub)
+            if q.boost != 1.0 and len(q.subqueries) > 1:
+                out = [(ids, sc * q.boost) for ids, sc in out]
+            return out
+        return None
+
+    # -- evaluation --------------------------------------------------------------
+
+    def evaluate(self, q: wq.Query) -> Scored | None:
+        """Scores and matches of ``q`` over every document (None: no match)."""
+        parts = self._parts(q)
+        if parts is not None:
+            return self._dense(parts)
+        if isinstance(q, wq.NumericRange) and q.fieldname == "year":
+            return self._years_range(q)
+        if isinstance(q, wq.Phrase) and q.slop == 1 and q.fieldname in PAIR_CODES and len(q.words) > 1:
+            return self._phrase(q)
+        if isinstance(q, wq.Or):
+            acc: Scored | None = None
+            for child in q.subqueries:
+                r = self.evaluate(child)
+                if r is None:
+                    continue
+                if acc is None:
+                    acc = r
+                else:
+                    acc[0].__iadd__(r[0])
+                    acc[1].__ior__(r[1])
+            if acc is not None and q.boost != 1.0 and len(q.subqueries) > 1:
+                acc[0].__imul__(q.boost)
+            return acc
+        if isinstance(q, wq.And):
+            positives = [c for c in q.subqueries if not isinstance(c, wq.Not)]
+            negatives = [c.query for c in q.subqueries if isinstance(c, wq.Not)]
+            acc = None
+            for child in positives:
+                r = self.evaluate(child)
+                if r is None:
+                    return None
+                if acc is None:
+                    acc = r
+                else:
+                    acc[0].__iadd__(r[0])
+                    acc[1].__iand__(r[1])
+            if acc is None:
+                acc = (np.zeros(self.n), self.live.copy())
+            for child in negatives:
+                r = self.evaluate(child)
+                if r is not None:
+                    acc[1].__iand__(~r[1])
+            if q.boost != 1.0 and len(q.subqueries) > 1:
+                acc[0].__imul__(q.boost)
+            return acc
+        if isinstance(q, wq.Not):
+            r = self.evaluate(q.query)
+            matched = self.live.copy() if r is None else self.live & ~r[1]
+            return np.zeros(self.n), matched
+        return self._fallback(q)
+
+    def _years_range(self, q: wq.NumericRange) -> Scored | None:
+        field = self.schema["year"]
+        if self._years is None:
+            self._years = {}
+            for btext in field.sortable_terms(self.reader, "year"):
+                self._years[int(field.from_bytes(btext))] = btext
+        parts = []
+        for year, btext in self._years.items():
+            if q.start is not None and (year < q.start or (q.startexcl and year == q.start)):
+                continue
+            if q.end is not None and (year > q.end or (q.endexcl and year == q.end)):
+                continue
+            ids, _w = self.postings("year", btext)
+            parts.append((ids, np.full(len(ids), q.boost)))
+        return self._dense(parts)
+
+    def _phrase(self, q: wq.Phrase) -> Scored | None:
+        words = list(q.words)
+        field = self.schema[q.fieldname]
+        parts = []
+        for word in words:
+            part = self._term_scores(q.fieldname, field.to_bytes(word), 1.0)
+            if part is None:
+                return None
+            parts.append(part)
+        candidates: np.ndarray | None = None
+        proven = len(words) == 2
+        for first, second in zip(words, words[1:]):
+            if first in COMMON_WORDS and second in COMMON_WORDS:
+                token = pair_token(q.fieldname, first, second).encode("utf-8")
+                ids = self.postings(PAIR_FIELD, token)[0]
+            else:
+                proven = False
+                continue
+            candidates = ids if candidates is None else np.intersect1d(candidates, ids,
+                                                                      assume_unique=True)
+            if not len(candidates):
+                return None
+        for ids, _sc in sorted(parts, key=lambda p: len(p[0])):
+            candidates = ids if candidates is None else np.intersect1d(candidates, ids,
+                                                                      assume_unique=True)
+            if not len(candidates):
+                return None
+        assert candidates is not None
+        if not proven:
+            candidates = self._verify_phrase(q, candidates)
+            if not len(candidates):
+                return None
+        scores = np.bincount(np.concatenate([p[0] for p in parts]),
+                             weights=np.concatenate([p[1] for p in parts]), minlength=self.n)
+        matched = np.zeros(self.n, dtype=bool)
+        matched[candidates] = True
+        scores[~matched] = 0.0
+        if q.boost != 1.0:
+            scores *= q.boost
+        return scores, matched
+
+    def _verify_phrase(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
+        """The candidates where the words' positions confirm the whole phrase."""
+        keep = []
+        field = self.schema[q.fieldname]
+        words = [field.to_bytes(w) for w in q.words]
+        for _sub, seg, off, _id in self.segments:
+            local = candidates[(candidates >= off) & (candidates < off + seg.doc_count_all)] - off
+            if not len(local):
+                continue
+            matchers = [seg.reader.postings(q.fieldname, w) for w in words]
+            for doc in local.tolist():
+                starts: set[int] | None = None
+                for i, m in enumerate(matchers):
+                    if not m.is_active():
+                        break
+                    if m.id() < doc:
+                        m.skip_to(doc)
+                    if not m.is_active() or m.id() != doc:
+                        break
+                    at = {p - i for p in m.value_as("positions")}
+                    starts = at if starts is None else starts & at
+                    if not starts:
+                        break
+                else:
+                    if starts:
+                        keep.append(doc + off)
+        return np.array(keep, dtype=np.int64)
+
+    def _fallback(self, q: wq.Query) -> Scored | None:
+        """Whoosh's own matcher for a part this class does not score itself."""
+        scores = np.zeros(self.n, dtype=np.float64)
+        matched = np.zeros(self.n, dtype=bool)
+        found = False
+        for sub, _seg, off, _id in self.segments:
+            m = q.matcher(sub, sub.context())
+            ids, sc = [], []
+            while m.is_active():
+                ids.append(m.id() + off)
+                sc.append(m.score())
+                m.next()
+            if ids:
+                found = True
+                idx = np.array(ids, dtype=np.int64)
+                scores[idx] = sc
+                matched[idx] = True
+        return (scores, matched) if found else None
+
+    # -- ranking -----------------------------------------------------------------
+
+    def allowed_mask(self, allowed_ids: np.ndarray) -> np.ndarray:
+        """Bool array over documents: is the paper's id among ``allowed_ids``."""
+        allowed_ids = np.asarray(allowed_ids, dtype=np.int64)
+        top = int(max(self.ids.max(initial=0), allowed_ids.max(initial=0))) + 1
+        lookup = np.zeros(top, dtype=bool)
+        lookup[allowed_ids[allowed_ids >= 0]] = True
+        return lookup[np.clip(self.ids, 0, None)] & (self.ids >= 0)
+
+    def search(self, q: wq.Query, limit: int | None, *,
+               allowed_ids: np.ndarray | None = None) -> Hits:
+        """Best ``limit`` paper ids for ``q`` (ties by index order, as Whoosh)."""
+        r = self.evaluate(q)
+        if r is None:
+            return Hits([], 0)
+        scores, matched = r
+        matched &= self.live
+        if allowed_ids is not None:
+            matched &= self.allowed_mask(allowed_ids)
+        candidates = np.flatnonzero(matched)
+        total = len(candidates)
+        if limit is not None and total > limit:
+            cand_scores = scores[candidates]
+            cut = np.partition(cand_scores, total - limit)[total - limit]
+            candidates = candidates[cand_scores >= cut]  # keeps ties at the cut
+        order = np.lexsort((candidates, -scores[candidates]))
+        ranked = self.ids[candidates[order]]
+        if limit is not None:
+            ranked = ranked[:limit]
+        return Hits(ranked.tolist(), total)

@@ -1,0 +1,186 @@
+"""The Whoosh backend of the query syntax: a query tree becomes a Whoosh query.
+
+:func:`to_whoosh` expands the engine-neutral tree of :mod:`readq.search.query`
+the way readq ranks: an unfielded word is an OR over the text fields with the
+field weights of :data:`readq.search.schema.FIELD_BOOSTS`; a plain word in a
+stemmed field also matches other English forms of it (:class:`StemVariants`,
+at :data:`readq.search.schema.STEM_WEIGHT` of the field's weight); a word that
+analyses to several words ("GPT-4") is a phrase. Scoring is Whoosh's BM25F.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.lang.porter import stem as porter_stem
+
+from readq.search import query as q
+from readq.search.normalize import normalize_arxiv_id
+from readq.search.schema import FIELD_BOOSTS, STEM_WEIGHT, STEMMED_FIELDS, TEXT_ANALYZER
+from readq.text import fold
+
+__all__ = ["StemVariants", "to_whoosh", "analyze"]
+
+# Unfielded nodes of each kind are searched in these fields.
+_WORD_FIELDS = ("title", "authors", "abstract", "note", "arxiv_id")
+_PHRASE_FIELDS = ("title", "authors", "abstract", "note")
+_PREFIX_FIELDS = ("title", "authors", "abstract", "note", "arxiv_id")
+_FUZZY_FIELDS = ("title", "authors", "abstract", "note")
+# Plain words that may be (the start of) an arXiv id: 2401.10020, hep-th/9901001
+_ARXIV_LIKE = re.compile(r"(?i)(?:arxiv:)?(?:\d{4}(?:\.\d*)?(?:v\d+)?|[a-z-]+(?:\.[a-z]{2})?/\d+)$")
+_FUZZY_PREFIX_LENGTH = 1  # matched words share the first letter: keeps fuzzy fast
+_MIN_STEM_WORD = 4  # shorter words ("rl", "gpt") are only matched exactly
+_KEYWORD_FIELDS = ("category", "orgs", "arxiv_id")
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return str(porter_stem(word))
+
+
+@lru_cache(maxsize=4096)
+def analyze(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as the index sees them (folded)."""
+    return tuple(t.text for t in TEXT_ANALYZER(text, mode="query"))
+
+
+class StemVariants(wq.ExpandingTerm):
+    """Matches every indexed word of a field with the same English (Porter)
+    stem as ``text``: "transformer" -> transformer, transformers, transform…
+
+    Stemming at query time instead of indexing stemmed copies: the field's
+    words starting with the stem (minus its last letter, as Porter turns a
+    final "y" into "i") are stemmed and compared.
+    """
+
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0) -> None:
+        self.fieldname = fieldname
+        self.text = text
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.fieldname!r}, {self.text!r}, boost={self.boost})"
+
+    def __str__(self) -> str:
+        return f"{self.fieldname}:~{self.text}~"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, StemVariants)
+            and type(other) is type(self)
+            and (self.fieldname, self.text, self.boost)
+            == (other.fieldname, other.text, other.boost)
+        )
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.fieldname, self.text, self.boost))
+
+    def _btexts(self, ixreader: Any) -> list[bytes]:
+        target = _stem(self.text)
+        scan = target[:-1] if len(target) > 3 else target
+        out = []
+        for btext in ixreader.expand_prefix(self.fieldname, scan):
+            word = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
+            if _stem(word) == target:
+                out.append(btext)
+        return out
+
+
+def _or(items: list[wq.Query]) -> wq.Query | None:
+    items = [i for i in items if i is not None]
+    if not items:
+        return None
+    return items[0] if len(items) == 1 else wq.Or(items)
+
+
+def _word(field: str, text: str, exact: bool, boost: float) -> wq.Query | None:
+    if field in _KEYWORD_FIELDS:
+        value = normalize_arxiv_id(text) if field == "arxiv_id" and not exact else text
+        return wq.Term(field, value, boost=boost) if value else None
+    words = analyze(text)
+    if not words:
+        return None
+    if len(words) > 1:
+        return wq.Phrase(field, list(words), boost=boost)
+    word = words[0]
+    term = wq.Term(field, word, boost=boost)
+    if (exact or field not in STEMMED_FIELDS or len(word) < _MIN_STEM_WORD
+            or any(ch.isdigit() for ch in word)):
+        return term
+    return wq.Or([term, StemVariants(field, word, boost=boost * STEM_WEIGHT)])
+
+
+def _fields(node_field: str | None, default: tuple[str, ...], text: str) -> list[tuple[str, float]]:
+    """(field, boost) pairs a node is searched in."""
+    if node_field is not None:
+        return [(node_field, 1.0)]
+    return [(f, FIELD_BOOSTS.get(f, 1.0)) for f in default
+            if f != "arxiv_id" or _ARXIV_LIKE.match(text)]
+
+
+def _leaf(node: q.QueryNode) -> wq.Query | None:
+    if isinstance(node, q.Word):
+        return _or([_word(f, node.text, node.exact, b)
+                    for f, b in _fields(node.field, _WORD_FIELDS, node.text)])
+    if isinstance(node, q.Phrase):
+        words = analyze(node.text)
+        if not words:
+            return None
+        out = []
+        for f, b in _fields(node.field, _PHRASE_FIELDS, node.text):
+            if len(words) == 1:
+                out.append(_word(f, node.text, True, b))
+            else:
+                out.append(wq.Phrase(f, list(words), slop=node.slop, boost=b))
+        return _or(out)
+    if isinstance(node, q.Prefix):
+        text = fold(node.text)
+        return _or([wq.Prefix(f, text, boost=b)
+                    for f, b in _fields(node.field, _PREFIX_FIELDS, node.text)])
+    if isinstance(node, q.Wildcard):
+        text = fold(node.pattern)
+        return _or([wq.Wildcard(f, text, boost=b)
+                    for f, b in _fields(node.field, _FUZZY_FIELDS, node.pattern)])
+    if isinstance(node, q.Fuzzy):
+        out = []
+        for f, b in _fields(node.field, _FUZZY_FIELDS, node.text):
+            words = analyze(node.text)
+            if len(words) == 1:
+                out.append(wq.FuzzyTerm(f, words[0], boost=b, maxdist=node.distance,
+                                        prefixlength=_FUZZY_PREFIX_LENGTH))
+            elif words:
+                out.append(wq.Phrase(f, list(words), boost=b))
+        return _or(out)
+    if isinstance(node, q.YearRange):
+        if node.lo is not None and node.lo == node.hi:
+            return wq.Term("year", node.lo)
+        return wq.NumericRange("year", node.lo, node.hi, node.lo_excl, node.hi_excl)
+    raise TypeError(f"unknown query node {node!r}")
+
+
+def _compile(node: q.QueryNode) -> wq.Query | None:
+    if isinstance(node, q.And):
+        kids = [c for c in (_compile(c) for c in node.children) if c is not None]
+        return None if not kids else kids[0] if len(kids) == 1 else wq.And(kids)
+    if isinstance(node, q.Or):
+        return _or([_compile(c) for c in node.children])
+    if isinstance(node, q.Not):
+        child = _compile(node.child)
+        return None if child is None else wq.Not(child)
+    return _leaf(node)
+
+
+def to_whoosh(node: q.QueryNode | None) -> wq.Query | None:
+    """The Whoosh query for a query tree (None: nothing searchable in it)."""
+    if node is None:
+        return None
+    compiled = _compile(node)
+    if compiled is None:
+        return None
+    compiled = compiled.normalize()
+    if compiled is wq.NullQuery or isinstance(compiled, type(wq.NullQuery)):
+        return None
+    return compiled
