@@ -29,6 +29,7 @@ from readq.merge import (
 )
 from readq.models import EXPORT_KEYS, DumpError, DumpFormat, ParseResult, Problem, Record
 from readq.parsing import DumpSource, no_records_error, parse_text, stream_items
+from readq.recommendations import Recommendation, Recommendations
 from readq.search.index import IndexCorrupt, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
 from readq.store.backup import (
@@ -725,6 +726,35 @@ class Library:
                 "SELECT COUNT(*) FROM possible_duplicates WHERE status = 'open'")),
             "index_pending": self.store.pending_count(),
         }
+
+    # --- recommendations (readq/recommendations.py) ------------------------------------
+
+    @property
+    def recommendations(self) -> Recommendations:
+        """The recommender of this library (its features cached under ``recommend/``)."""
+        if getattr(self, "_recommendations", None) is None:
+            self._recommendations = Recommendations(self.store, self.root / "recommend")
+        return self._recommendations
+
+    def recommend(self, limit: int | None = 20, tag: str | None = None) -> list[Recommendation]:
+        """Unread, undismissed, undecided papers, most likely wanted first; with a tag,
+        more like that tag's papers."""
+        tagged = None
+        if tag is not None:
+            finder = getattr(self, "tagged_ids", None)
+            tagged = finder(tag) if finder is not None else []
+            if not tagged:
+                raise LibraryError(f"no papers are tagged {tag!r}")
+        return self.recommendations.recommend(limit, tag=tag, tagged=tagged)
+
+    def similar(self, paper_id: int, limit: int = 5) -> list[Recommendation]:
+        """The papers most like one paper, most similar first."""
+        self.paper(paper_id)  # a clear error for an unknown id
+        return self.recommendations.similar(paper_id, limit)
+
+    def set_not_this(self, ids: Sequence[int], on: bool = True) -> None:
+        """Say "not this" to papers (a negative decision for recommendations), or undo it."""
+        self.recommendations.set_not_this(ids, on)
 
 
 class _Cancelled(Exception):

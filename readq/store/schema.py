@@ -104,6 +104,13 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # recommendations (issue 14): papers the user said "not this" to (a negative decision)
+    """
+    CREATE TABLE not_this (
+        paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+        added_at TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
