@@ -42,6 +42,7 @@ from readq.store.backup import (
 )
 from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
 from readq.store.schema import migrate
+from readq.store.signals import CANDIDATE_WHERE
 from readq.text import content_words, title_key
 
 ANALYZE_AFTER = 1000  # new papers in one import that make statistics worth refreshing
@@ -61,6 +62,7 @@ VIEWS = {
             "AND NOT EXISTS (SELECT 1 FROM sightings o WHERE o.paper_id = p.id "
             "AND o.import_id < (SELECT MAX(id) FROM imports))", ()),
     "notes": ("s.note != ''", ()),
+    "for_you": (CANDIDATE_WHERE, ()),  # ordered by the recommender (readq/recommendations.py)
 }
 
 

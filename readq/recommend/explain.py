@@ -13,7 +13,7 @@ from readq.recommend.decisions import MIN_DECISIONS, Decision
 from readq.recommend.features import FeatureSet, author_key
 from readq.recommend.model import TasteModel
 
-RESEMBLES_AT = 0.12  # cosine similarity worth naming
+RESEMBLES_AT = 0.05  # cosine similarity worth naming
 MAX_TITLE = 60
 
 

@@ -129,8 +129,8 @@ class TasteModel:
             return []
         score = self.scores(rows)
         ids = self.features.ids[rows]
-        # best first; ties (the cold start's same-day papers) newest id first
-        order = np.lexsort((-ids, -score))
+        # best first; ties (the cold start's same-day papers) keep the order given
+        order = np.argsort(-score, kind="stable")
         if limit is not None:
             order = order[:limit]
         return [Scored(int(ids[i]), float(score[i]), _squash(float(score[i]), self.ready))

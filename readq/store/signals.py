@@ -87,8 +87,8 @@ def candidate_ids(conn: sqlite3.Connection, within: Sequence[int] | None = None)
     """Papers worth recommending: unread, undismissed, not queued, not rated."""
     sql = ("SELECT p.id FROM papers p JOIN user_state s ON s.paper_id = p.id "
            f"WHERE {CANDIDATE_WHERE}")
-    if within is None:
-        return [int(r[0]) for r in conn.execute(sql)]
+    if within is None:  # newest first: the order of ties
+        return [int(r[0]) for r in conn.execute(sql + " ORDER BY p.added_at DESC, p.id DESC")]
     found: list[int] = []
     for part in chunks(list(within)):
         found.extend(int(r[0]) for r in conn.execute(

@@ -80,6 +80,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("triage_dismiss", "Dismiss it (hidden from the inbox, kept), next paper",
                ("X", "Del"), scope="triage"),
     ActionSpec("triage_skip", "Skip it for now", ("S",), scope="triage"),
+    ActionSpec("triage_not_this", "Not this: fewer papers like it “For you”, next paper",
+               ("D",), scope="triage"),
     ActionSpec("triage_note", "Write a quick note (Esc saves it)", ("N",), scope="triage"),
     ActionSpec("triage_open", "Open it in the browser", ("O",), scope="triage"),
     ActionSpec("triage_next", "Next paper, deciding nothing", ("J", "Down", "Right"),

@@ -51,12 +51,14 @@ from PySide6.QtWidgets import (
 
 from readq.library import Library
 from readq.models import DumpFormat
+from readq.ui.for_you import ForYou, Ranking
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
 from readq.ui.paper_model import display_title
 from readq.ui.star_widget import GOLD
 from readq.ui.triage import Triage
 from readq.ui.triage_session import (
     DISMISS,
+    NOT_THIS,
     QUEUE,
     RATE,
     READ,
@@ -72,8 +74,8 @@ TITLE_SCALE = 1.75
 CARD_MARGINS = (48, 34, 48, 28)
 
 HINTS: tuple[tuple[str, str], ...] = (
-    ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("S", "skip"),
-    ("N", "note"), ("O", "open"), ("J / K", "move"), ("Z", "undo"), ("Esc", "leave"),
+    ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("D", "not this"),
+    ("S", "skip"), ("N", "note"), ("O", "open"), ("J / K", "move"), ("Z", "undo"), ("Esc", "leave"),
 )
 NOTE_HINTS: tuple[tuple[str, str], ...] = (
     ("Esc", "save the note and go back to the card"), ("Ctrl+Enter", "the same"),
@@ -181,6 +183,9 @@ class TriageCard(QFrame):
         self.orgs = _label(self)
         self.meta = _label(self)
         self.state = _label(self, selectable=False)
+        self.why = _label(self)
+        self.why.setAccessibleName("Why")
+        self.why.hide()
         self.abstract = _label(self)
         self.abstract.setFont(_scaled(base, ABSTRACT_SCALE))
         self.abstract.setAccessibleName("Abstract")
@@ -199,6 +204,7 @@ class TriageCard(QFrame):
         layout.addSpacing(2)
         layout.addWidget(self.meta)
         layout.addWidget(self.state)
+        layout.addWidget(self.why)
         layout.addSpacing(14)
         layout.addWidget(self.abstract)
         layout.addSpacing(10)
@@ -301,6 +307,13 @@ class TriageCard(QFrame):
             f'<span style="color:{quiet}"><b>Seen in</b><br>{"<br>".join(lines)}</span>'
             if lines else "")
         self.sightings.setVisible(bool(lines))
+
+    def set_why(self, text: str) -> None:
+        """Show why the paper is where it is in the "For you" order (or nothing)."""
+        quiet = quiet_colour(self.palette()).name()
+        self.why.setText(f'<span style="color:{quiet}"><b>For you</b> — '
+                         f"{html.escape(text)}</span>" if text else "")
+        self.why.setVisible(bool(text))
 
     def set_note(self, note: str) -> None:
         """Show the paper's note (or nothing) under the abstract."""
@@ -528,6 +541,7 @@ class TriagePage(QWidget):
     message = Signal(str)
     card_shown = Signal(int)  # paper id (tests, benchmarks)
     finished = Signal()  # the summary is shown
+    ranked = Signal()  # the "For you" order of the cards to come was updated
 
     def __init__(self, library: Library, triage: Triage, undo_stack: QUndoStack,
                  parent: QWidget | None = None) -> None:
@@ -540,6 +554,9 @@ class TriagePage(QWidget):
         self._pushing = False
         self._note_paper: int | None = None
         self._note_saved_text = ""
+        self.for_you: ForYou | None = None  # set by the window: ranks and explains
+        self.order_for_you = True  # "For you" order (else the list's order)
+        self.ranking_note = ""  # why the order is newest first, while it is
 
         # header: where, how far, what was just done
         self.where = QLabel(self)
@@ -650,7 +667,9 @@ class TriagePage(QWidget):
             label, Qt.TextElideMode.ElideMiddle, self.where.maximumWidth()))
         self.where.setToolTip(label)
         self.last_label.set_full_text("")
+        self.ranking_note = ""
         self._show_card()
+        self._rerank(include_current=True)
         return True
 
     def stop(self) -> int | None:
@@ -726,6 +745,10 @@ class TriagePage(QWidget):
         self.last_label.set_full_text(self._done_text("✓ Skip", session.current))
         self._advance()
 
+    def not_this(self) -> None:
+        """D: "not this" — fewer papers like it, next card."""
+        self._decide(NOT_THIS)
+
     def _decide(self, kind: str, rating: int = 0) -> None:
         session = self.session
         if session is None or session.current is None or self.showing_summary:
@@ -741,6 +764,8 @@ class TriagePage(QWidget):
                 done = self.triage.rate(ids, rating)
             elif kind == READ:
                 done = self.triage.set_read(ids, True)
+            elif kind == NOT_THIS:
+                done = self.triage.not_this(ids)
             else:
                 done = self.triage.set_dismissed(ids, True)
         finally:
@@ -750,6 +775,41 @@ class TriagePage(QWidget):
         session.record(Decision(paper_id, kind, self.undo_stack.index(), rating))
         self.last_label.set_full_text(f"✓ {self.undo_stack.undoText()} — Z undoes")
         self._advance()
+        self._rerank()
+
+    # --- "For you" order ---------------------------------------------------------------
+
+    def _rerank(self, include_current: bool = False) -> None:
+        """Rank the papers not yet decided, off the GUI thread; the cards after this one
+        follow the new order when it arrives (the first card too, at the start)."""
+        session = self.session
+        if session is None or self.for_you is None or not self.order_for_you:
+            return
+        decided = session.decided_ids()
+        unseen = [i for i in session.ids if i not in decided]
+        if unseen:
+            self.for_you.rank(unseen, lambda ranking: self._on_ranked(
+                session, ranking, include_current), kind="triage")
+
+    def _on_ranked(self, session: TriageSession, ranking: Ranking,
+                   include_current: bool) -> None:
+        if session is not self.session or self.showing_summary:
+            return
+        self.ranking_note = "" if ranking.ready else ranking.note
+        fresh = include_current and not session.decisions
+        session.reorder_unseen(ranking.ids, include_current=fresh)
+        if fresh:
+            session.position = 0
+            self._show_card()
+        self.ranked.emit()
+
+    def _explain_card(self, paper_id: int) -> None:
+        self.card.set_why(self.ranking_note)
+        if self.for_you is None or not self.order_for_you:
+            return
+        self.for_you.explain(paper_id, lambda e: self.card.set_why(e.why)
+                             if self.card.paper_id == e.paper_id else None,
+                             kind="card", similar=0)
 
     def _advance(self) -> None:
         assert self.session is not None
@@ -796,6 +856,7 @@ class TriagePage(QWidget):
             session.go_to(back_to)
             self.last_label.set_full_text(f"↶ Undone: {self.undo_stack.redoText()}")
             self._show_card()
+            self._rerank()
             return
         redone = session.redone_to(index)
         if redone:
@@ -891,6 +952,7 @@ class TriagePage(QWidget):
             self._show_summary()
             return
         self.card.show_paper(row)
+        self._explain_card(int(row["id"]))
         self._update_progress()
         if self.stack.currentWidget() is not self.scroll:
             self.stack.setCurrentWidget(self.scroll)
