@@ -72,15 +72,43 @@ class Recommendations:
 
     def _refresh(self, stamp: tuple[int, int, str]) -> FeatureSet:
         conn = self.store.conn
-        old, old_stamp = self._features, self._stamp
-        if old is not None and old_stamp is not None and len(old):
-            ids = signals.all_paper_ids(conn)
-            changed = set(signals.ids_updated_since(conn, str(old_stamp[2])))
-            gone = {int(i) for i in old.ids} - ids
-            if len(changed) + len(gone) <= REBUILD_SHARE * len(old):
-                kept = old.without(gone | changed)
-                return kept.extend(list(signals.paper_texts(conn, sorted(changed & ids))))
+        old = self._features
+        plan = self._update_plan()
+        if old is not None and plan is not None:
+            changed, gone, ids = plan
+            kept = old.without(gone | changed)
+            return kept.extend(list(signals.paper_texts(conn, sorted(changed & ids))))
         return build_features(list(signals.paper_texts(conn)))
+
+    def _update_plan(self) -> tuple[set[int], set[int], set[int]] | None:
+        """Papers to transform again and papers gone since the features were made, or
+        None when the vocabulary must be fitted again (a full build)."""
+        old, old_stamp = self._features, self._stamp
+        if old is None or old_stamp is None or not len(old):
+            return None
+        conn = self.store.conn
+        ids = signals.all_paper_ids(conn)
+        changed = set(signals.ids_updated_since(conn, str(old_stamp[2])))
+        gone = {int(i) for i in old.ids} - ids
+        if len(changed) + len(gone) > REBUILD_SHARE * len(old):
+            return None
+        return changed, gone, ids
+
+    def needs_full_build(self) -> bool:
+        """Whether bringing the features up to date means building them from scratch
+        (the app then builds them in a child process: ``python -m readq.recommendations``)."""
+        if self._features is None:
+            cached = cache.load(self.folder)
+            if cached is not None:
+                self._stamp, self._features = cached
+        if self._features is not None and signals.papers_stamp(self.store.conn) == self._stamp:
+            return False
+        return self._update_plan() is None and self.store.paper_count() > 0
+
+    def forget(self) -> None:
+        """Drop the features held in memory (the next use reads the disk cache)."""
+        self._features = self._stamp = None
+        self._model = None
 
     def rebuild(self) -> FeatureSet:
         """Build the features from scratch (and cache them)."""
@@ -126,7 +154,7 @@ class Recommendations:
     def rank(self, ids: Sequence[int]) -> list[int]:
         """Any papers, most likely wanted first (the triage order)."""
         model = self.model()
-        ranked = [s.paper_id for s in model.rank(ids)]
+        ranked = model.order(ids)
         seen = set(ranked)
         return ranked + [i for i in ids if i not in seen]  # papers without features last
 
@@ -162,3 +190,23 @@ class Recommendations:
     def not_this(self) -> set[int]:
         """Papers marked "not this"."""
         return signals.not_this_ids(self.store.conn)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m readq.recommendations LIBRARY``: bring the cached features up to date
+    (the app runs this in a child process so a big build never holds its GIL)."""
+    import sys
+
+    from readq.library import Library
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1:
+        print("usage: python -m readq.recommendations LIBRARY", file=sys.stderr)
+        return 2
+    with Library(Path(args[0])) as library:
+        library.recommendations.features()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -17,7 +17,7 @@ from typing import Any
 from readq.recommend.features import FeatureSet
 
 log = logging.getLogger(__name__)
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "features.pkl"
 
 

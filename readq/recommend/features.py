@@ -104,6 +104,14 @@ class FeatureSet:
             self._author_names_cache = self.author_vectorizer.get_feature_names_out()
         return self._author_names_cache
 
+    def author_columns(self, names: Iterable[str]) -> list[int]:
+        """The columns of authors (by name) in the author block."""
+        if self.author_vectorizer is None:
+            return []
+        vocabulary = self.author_vectorizer.vocabulary_
+        keys = (author_key(n) for n in names)
+        return sorted(self.text_width + vocabulary[k] for k in keys if k in vocabulary)
+
     def extend(self, papers: Sequence[PaperText]) -> FeatureSet:
         """A feature set with more papers, transformed with this vocabulary."""
         known = [p for p in papers if int(p.id) not in self._rows]
@@ -128,8 +136,11 @@ class FeatureSet:
                           [self.authors[i] for i in where], self.days[keep])
 
 
-def build_features(papers: Sequence[PaperText], *, bigrams: bool = True) -> FeatureSet:
-    """Fit the vectorizers on the papers and return their feature rows."""
+def build_features(papers: Sequence[PaperText], *, bigrams: bool = False) -> FeatureSet:
+    """Fit the vectorizers on the papers and return their feature rows.
+
+    Word pairs are off by default: they cost seven times the build time (28 s
+    instead of 4 s at 10,000 papers) for no measured gain in ranking."""
     n = len(papers)
     text_vectorizer = TfidfVectorizer(
         strip_accents="unicode", lowercase=True, stop_words="english", sublinear_tf=True,
@@ -138,16 +149,19 @@ def build_features(papers: Sequence[PaperText], *, bigrams: bool = True) -> Feat
         token_pattern=r"(?u)\b[^\W\d_][\w\-]*\w\b", dtype=np.float32)
     docs = [paper_document(p) for p in papers]
     try:
-        text_vectorizer.fit(docs)
+        blocks = [normalize(text_vectorizer.fit_transform(docs))]
     except ValueError:  # no words at all (empty papers): one dummy word keeps shapes sane
         text_vectorizer.fit(["readq"])
+        blocks = [text_vectorizer.transform(docs)]
     author_vectorizer: TfidfVectorizer | None = TfidfVectorizer(
         analyzer=author_tokens, min_df=1, sublinear_tf=True, dtype=np.float32)
     try:
-        author_vectorizer.fit([p.authors for p in papers])  # type: ignore[union-attr]
+        authors = author_vectorizer.fit_transform(  # type: ignore[union-attr]
+            [p.authors for p in papers])
+        blocks.append(normalize(authors) * AUTHOR_WEIGHT)
     except ValueError:  # no paper lists authors
         author_vectorizer = None
-    matrix = _transform(text_vectorizer, author_vectorizer, papers, docs)
+    matrix = normalize(sparse.hstack(blocks, format="csr", dtype=np.float32)).astype(np.float32)
     ids = np.array([p.id for p in papers], dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     if not np.all(order == np.arange(n)):

@@ -79,6 +79,10 @@ class TasteModel:
         self.coef = normalize(np.asarray(centre).reshape(1, -1))[0].astype(np.float32)
         if negatives:
             self._negatives = [d for d in self.decisions if not d.positive]
+            if self._negatives:
+                turned = f.matrix[f.rows(d.paper_id for d in self._negatives)]
+                firm = np.array([-d.weight / 2 for d in self._negatives], dtype=np.float32)
+                self._turned = turned.T.toarray() * firm  # columns: turned-down papers
 
     def _followed_authors(self) -> dict[str, float]:
         weight: dict[str, float] = defaultdict(float)
@@ -106,21 +110,24 @@ class TasteModel:
             block = f.matrix[rows]
             score += block @ self.coef
             if self._negatives:
-                turned = f.matrix[f.rows(d.paper_id for d in self._negatives)]
-                firm = np.array([-d.weight / 2 for d in self._negatives], dtype=np.float32)
-                sims = (block @ turned.T).toarray() * firm
-                score -= NEGATIVE * sims.max(axis=1)
-        if self.followed:
-            keys = {author_key(n) for n in self.followed}
-            score += np.array([FOLLOW_BOOST * min(2, sum(author_key(a) in keys
-                                                         for a in f.authors[r]))
-                               for r in rows])
+                score -= NEGATIVE * (block @ self._turned).max(axis=1)
+        columns = f.author_columns(self.followed)
+        if columns:
+            written = np.asarray((f.matrix[rows][:, columns] != 0).sum(axis=1)).ravel()
+            score += FOLLOW_BOOST * np.minimum(written, 2)
         if self._recency or not self.ready:
             age = self._newest - f.days[rows]
             lift = RECENCY * np.exp2(-np.clip(np.nan_to_num(age, nan=3650.0), 0, None)
                                      / RECENCY_HALF_LIFE)
             score += lift if self.ready else lift / RECENCY  # cold start: recency only
         return score
+
+    def order(self, paper_ids: Sequence[int]) -> list[int]:
+        """Papers best first, ids only (ids without features are left out)."""
+        rows = self.features.rows(paper_ids)
+        if not len(rows):
+            return []
+        return self.features.ids[rows[np.argsort(-self.scores(rows), kind="stable")]].tolist()
 
     def rank(self, paper_ids: Sequence[int], limit: int | None = None) -> list[Scored]:
         """Papers best first (ids without features are left out)."""

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import html
 import logging
+import subprocess
+import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,11 +50,42 @@ class Explanation:
     similar: list[tuple[int, str, str]] = field(default_factory=list)
 
 
+CHILD_THRESHOLD = 2000  # papers: a full feature build bigger than this runs in a child
+
+
+def prepare(ctx: TaskContext) -> None:
+    """Bring the features up to date; a big full build runs in a child process (it
+    is CPU-bound Python: in a thread it would hold the GIL the window needs)."""
+    recommendations = ctx.library.recommendations
+    if not recommendations.needs_full_build() or \
+            ctx.library.store.paper_count() < CHILD_THRESHOLD:
+        return
+    ctx.progress(0, 0, "Learning what you like…")
+    with tempfile.TemporaryFile() as errors:
+        child = subprocess.Popen([sys.executable, "-m", "readq.recommendations",
+                                  str(ctx.root)], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=errors)
+        while True:
+            try:
+                child.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if ctx.cancelled():
+                    child.kill()
+                    child.wait()
+                    return
+        if child.returncode:
+            errors.seek(0)
+            log.warning("feature build failed: %s", errors.read().decode(errors="replace"))
+    recommendations.forget()  # read what the child cached
+
+
 def rank_job(ids: Sequence[int]) -> Callable[[TaskContext], Ranking]:
     """A background job ranking ``ids`` with the lane's library."""
     wanted = list(ids)
 
     def job(ctx: TaskContext) -> Ranking:
+        prepare(ctx)
         recommendations = ctx.library.recommendations
         order = recommendations.rank(wanted)
         model = recommendations.model()
@@ -65,6 +99,7 @@ def explain_job(paper_id: int, similar: int = 5) -> Callable[[TaskContext], Expl
     """A background job explaining one paper (and finding papers like it)."""
 
     def job(ctx: TaskContext) -> Explanation:
+        prepare(ctx)
         library = ctx.library
         interest, text = library.recommendations.explain(paper_id)
         found = library.recommendations.similar(paper_id, similar) if similar else []
@@ -141,14 +176,15 @@ class NotThisCommand(QUndoCommand):
 
 
 class ForYouPanel(QWidget):
-    """The detail pane's "For you" section: why, and similar papers to click."""
+    """The detail pane's "For you" parts: similar papers to click (this widget) and
+    ``why``, a label the pane shows above the abstract."""
 
     open_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("forYouPanel")
-        self.why = QLabel(self)
+        self.why = QLabel()
         self.why.setWordWrap(True)
         self.why.setTextFormat(Qt.TextFormat.RichText)
         self.why.setAccessibleName("Why")
@@ -161,7 +197,6 @@ class ForYouPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.why)
         layout.addWidget(self.similar)
         self.paper_id: int | None = None
         self.clear()
@@ -170,6 +205,7 @@ class ForYouPanel(QWidget):
         """Forget what was shown (a new paper: its explanation is on its way)."""
         self.paper_id = paper_id
         self.why.setText("")
+        self.why.setVisible(False)
         self.similar.setText("")
         self.setVisible(False)
 
@@ -178,6 +214,7 @@ class ForYouPanel(QWidget):
         if explanation.paper_id != self.paper_id:
             return
         self.why.setText(f"<b>For you</b> — {html.escape(explanation.why)}")
+        self.why.setVisible(True)
         if explanation.similar:
             items = "".join(
                 f'<li><a href="paper:{pid}">{html.escape(title or "(untitled)")}</a></li>'
@@ -187,7 +224,7 @@ class ForYouPanel(QWidget):
             self.similar.setToolTip("\n".join(f"• {w}" for _, _, w in explanation.similar))
         else:
             self.similar.setText("")
-        self.setVisible(True)
+        self.setVisible(bool(explanation.similar))
 
     def similar_ids(self) -> list[int]:
         """The similar papers listed, in order."""

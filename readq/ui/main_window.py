@@ -190,7 +190,8 @@ class MainWindow(QMainWindow):
         self.triage_page.for_you = self.for_you
         self.for_you_panel = ForYouPanel()
         info = self.detail.info.layout()
-        info.insertWidget(info.count() - 1, self.for_you_panel)  # above the final stretch
+        info.insertWidget(info.indexOf(self.detail.abstract), self.for_you_panel.why)
+        info.insertWidget(info.indexOf(self.detail.sightings), self.for_you_panel)
         self.inbox_for_you = QAction("Order the Inbox “&For you”", self)
         self.inbox_for_you.setCheckable(True)
         self.inbox_for_you.setStatusTip("List the Inbox with the papers you most likely want "

@@ -188,3 +188,14 @@ def test_cli_recommend_as_a_real_process(library):
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 2 and done.stderr == ""
+
+
+def test_the_feature_builder_entry_point(library):
+    from readq.recommendations import main as build
+
+    assert library.recommendations.needs_full_build()
+    assert build([str(library.root)]) == 0
+    assert (library.root / "recommend" / cache.FILE_NAME).exists()
+    library.recommendations.forget()
+    assert not library.recommendations.needs_full_build()
+    assert build([]) == 2

@@ -67,7 +67,8 @@ def test_the_for_you_view_lists_undecided_papers_best_first_with_why_and_similar
     assert window.counts()["view:for_you"] == len(candidates)
 
     # the detail pane says why, naming papers the user rated or queued, and lists 5 similar
-    qtbot.waitUntil(lambda: window.for_you_panel.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.for_you_panel.why.isVisible(), timeout=WAIT_MS)
+    assert window.for_you_panel.isVisible()
     why = window.for_you_panel.why.text()
     assert why.startswith("<b>For you</b> — ")
     assert any(f"“{t[:30]}" in why for t in titles.values()), why
@@ -163,3 +164,22 @@ def test_the_inbox_can_be_ordered_for_you(qtbot, tasteful) -> None:
     window.inbox_for_you.setChecked(False)
     idle(qtbot, window)
     assert window.model.ids == newest
+
+
+def test_a_full_feature_build_runs_in_a_child_process(qtbot, open_window, seeded_root,
+                                                      settings, monkeypatch) -> None:
+    import readq.ui.for_you as for_you
+
+    give_taste(seeded_root)
+    monkeypatch.setattr(for_you, "CHILD_THRESHOLD", 1)  # the fixtures are small
+    started = []
+    real = for_you.subprocess.Popen
+    monkeypatch.setattr(for_you.subprocess, "Popen",
+                        lambda *a, **k: started.append(a[0]) or real(*a, **k))
+    window = open_window(seeded_root, settings)
+    assert window.sidebar.select_key("view:for_you")
+    idle(qtbot, window)
+    assert started and started[0][1:3] == ["-m", "readq.recommendations"]
+    assert (seeded_root / "recommend" / "features.pkl").exists()
+    with Library(seeded_root) as library:
+        assert window.model.ids == library.recommendations.rank(library.view_ids("for_you"))
