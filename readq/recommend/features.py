@@ -149,19 +149,20 @@ def build_features(papers: Sequence[PaperText], *, bigrams: bool = False) -> Fea
         token_pattern=r"(?u)\b[^\W\d_][\w\-]*\w\b", dtype=np.float32)
     docs = [paper_document(p) for p in papers]
     try:
-        blocks = [normalize(text_vectorizer.fit_transform(docs))]
-    except ValueError:  # no words at all (empty papers): one dummy word keeps shapes sane
+        blocks = [text_vectorizer.fit_transform(docs)]
+    except ValueError:  # no words at all (no papers, or none with text): a stand-in word
         text_vectorizer.fit(["readq"])
-        blocks = [text_vectorizer.transform(docs)]
+        blocks = [sparse.csr_matrix((n, 1), dtype=np.float32)]
     author_vectorizer: TfidfVectorizer | None = TfidfVectorizer(
         analyzer=author_tokens, min_df=1, sublinear_tf=True, dtype=np.float32)
     try:
         authors = author_vectorizer.fit_transform(  # type: ignore[union-attr]
             [p.authors for p in papers])
-        blocks.append(normalize(authors) * AUTHOR_WEIGHT)
+        blocks.append(_unit_rows(authors) * AUTHOR_WEIGHT)
     except ValueError:  # no paper lists authors
         author_vectorizer = None
-    matrix = normalize(sparse.hstack(blocks, format="csr", dtype=np.float32)).astype(np.float32)
+    blocks[0] = _unit_rows(blocks[0])
+    matrix = _unit_rows(sparse.hstack(blocks, format="csr", dtype=np.float32))
     ids = np.array([p.id for p in papers], dtype=np.int64)
     order = np.argsort(ids, kind="stable")
     if not np.all(order == np.arange(n)):
@@ -183,6 +184,13 @@ def _transform(text_vectorizer: TfidfVectorizer, author_vectorizer: TfidfVectori
         blocks.append(normalize(authors) * AUTHOR_WEIGHT)
     matrix = sparse.hstack(blocks, format="csr", dtype=np.float32)
     return normalize(matrix).astype(np.float32)
+
+
+def _unit_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    """Rows scaled to length 1 (rows of zeros stay zero; no rows is fine)."""
+    if matrix.shape[0] == 0:
+        return sparse.csr_matrix(matrix, dtype=np.float32)
+    return normalize(matrix).astype(np.float32).tocsr()
 
 
 def _days(papers: Sequence[PaperText]) -> np.ndarray:

@@ -199,3 +199,10 @@ def test_the_feature_builder_entry_point(library):
     library.recommendations.forget()
     assert not library.recommendations.needs_full_build()
     assert build([]) == 2
+
+
+def test_cli_on_an_empty_library(tmp_path, capsys):
+    root = str(tmp_path / "empty")
+    assert run(capsys, "recommend", "--library", root) == (0, "no papers\n", "")
+    assert run(capsys, "recommend", "--library", root, "--json") == (0, "[]\n", "")
+    assert run(capsys, "similar", "1", "--library", root) == (1, "", "readq: no paper with id 1\n")

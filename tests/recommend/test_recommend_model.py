@@ -129,3 +129,12 @@ def test_features_extend_with_the_same_vocabulary():
     assert (more.matrix != again.matrix).nnz == 0
     fewer = more.without({5, 6})
     assert 5 not in set(fewer.ids) and len(fewer) == 58
+
+
+def test_papers_without_words_or_authors_still_rank():
+    papers = [PaperText(i, "", "", [], None, "2024-01-01T00:00:00+00:00") for i in (1, 2)]
+    features = build_features(papers)
+    assert features.matrix.shape[0] == 2 and features.matrix.nnz == 0
+    model = TasteModel(features, [])
+    assert [s.paper_id for s in model.rank([2, 1])] == [2, 1]
+    assert len(build_features([])) == 0
