@@ -49,6 +49,7 @@ class Recommendations:
         self._stamp: tuple[object, ...] | None = None
         self._model: TasteModel | None = None
         self._model_key: object = None
+        self._generation = 0  # counts feature sets, so a model never outlives its features
 
     # --- features ----------------------------------------------------------------------
 
@@ -67,6 +68,7 @@ class Recommendations:
         features = self._refresh(stamp)
         cache.save(self.folder, stamp, features)
         self._features, self._stamp = features, stamp
+        self._generation += 1
         self._model = None
         return features
 
@@ -108,6 +110,7 @@ class Recommendations:
     def forget(self) -> None:
         """Drop the features held in memory (the next use reads the disk cache)."""
         self._features = self._stamp = None
+        self._generation += 1
         self._model = None
 
     def rebuild(self) -> FeatureSet:
@@ -130,7 +133,7 @@ class Recommendations:
         """The taste model fitted on the current decisions (refitted when they change)."""
         features = self.features()
         decisions = self.decisions(tag, tagged)
-        key = (id(features), tuple(sorted((d.paper_id, d.weight) for d in decisions)))
+        key = (self._generation, tag, tuple(sorted((d.paper_id, d.weight) for d in decisions)))
         if self._model is None or self._model_key != key:
             # a tag's papers are chosen on purpose: one is enough to go on
             self._model = TasteModel(features, decisions,

@@ -118,6 +118,7 @@ class ForYou(QObject):
         super().__init__(parent)
         self.runner = TaskRunner(root, self)
         self._latest: dict[str, Task] = {}
+        self._list_places: dict[int, int] = {}  # the list's last "For you" order
 
     def _submit(self, kind: str, fn: Callable[[TaskContext], object],
                 done: Callable[[object], None]) -> Task:
@@ -138,7 +139,19 @@ class ForYou(QObject):
     def rank(self, ids: Sequence[int], done: Callable[[Ranking], None],
              kind: str = "rank") -> Task:
         """Order papers "For you"; ``done(Ranking)`` on the GUI thread."""
+        if kind == "list":
+            def remember(ranking: Ranking) -> None:
+                self._list_places = {pid: n for n, pid in enumerate(ranking.ids)}
+                done(ranking)
+
+            return self._submit(kind, rank_job(ids), remember)  # type: ignore[arg-type]
         return self._submit(kind, rank_job(ids), done)  # type: ignore[arg-type]
+
+    def arrange(self, ids: Sequence[int]) -> list[int]:
+        """Papers in the list's last "For you" order (papers it did not hold last), to
+        show at once while the new order is computed."""
+        places = self._list_places
+        return sorted(ids, key=lambda pid: places.get(pid, len(places)))
 
     def explain(self, paper_id: int, done: Callable[[Explanation], None],
                 kind: str = "explain", similar: int = 5) -> Task:

@@ -351,9 +351,10 @@ class MainWindow(QMainWindow):
         self._set_terms([])
         ids = self.library.view_ids(self._view, sort=self.model.sort_key or "added",
                                     descending=self.model.descending)
-        self._show_ids(ids, keep)
-        if not self.model.sort_key and (self._view == "for_you" or (
-                self._view == "inbox" and self.inbox_for_you.isChecked())):
+        for_you = not self.model.sort_key and (self._view == "for_you" or (
+            self._view == "inbox" and self.inbox_for_you.isChecked()))
+        self._show_ids(self.for_you.arrange(ids) if for_you else ids, keep)
+        if for_you:
             view = self._view
             self.for_you.rank(ids, lambda ranking: self._on_ranked(view, ranking), kind="list")
 

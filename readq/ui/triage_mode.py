@@ -796,10 +796,9 @@ class TriagePage(QWidget):
         if session is not self.session or self.showing_summary:
             return
         self.ranking_note = "" if ranking.ready else ranking.note
-        fresh = include_current and not session.decisions
+        fresh = include_current and not session.decisions and session.position == 0
         session.reorder_unseen(ranking.ids, include_current=fresh)
         if fresh:
-            session.position = 0
             self._show_card()
         self.ranked.emit()
 
