@@ -12,16 +12,19 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from readq.exporting import EXPORTERS, FORMATS
 from readq.indexing import ConcurrentIndexer
 from readq.library import FileReport, Library, LibraryError
 from readq.models import DumpError, DumpFormat
 from readq.paths import library_dir
-from readq.recommendations import Recommendation
 from readq.search.query import QueryError, parse_query
 from readq.store.schema import SchemaTooNew
+
+
+if TYPE_CHECKING:  # scikit-learn loads only for `recommend` and `similar`
+    from readq.recommendations import Recommendation
 
 
 class CliError(Exception):

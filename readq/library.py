@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
@@ -29,7 +29,6 @@ from readq.merge import (
 )
 from readq.models import EXPORT_KEYS, DumpError, DumpFormat, ParseResult, Problem, Record
 from readq.parsing import DumpSource, no_records_error, parse_text, stream_items
-from readq.recommendations import Recommendation, Recommendations
 from readq.search.index import IndexCorrupt, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
 from readq.store.backup import (
@@ -44,6 +43,9 @@ from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
 from readq.store.schema import migrate
 from readq.store.signals import CANDIDATE_WHERE
 from readq.text import content_words, title_key
+
+if TYPE_CHECKING:  # scikit-learn loads only when recommendations are asked for
+    from readq.recommendations import Recommendation, Recommendations
 
 ANALYZE_AFTER = 1000  # new papers in one import that make statistics worth refreshing
 Progress = Callable[[int, int], None]
@@ -735,6 +737,8 @@ class Library:
     def recommendations(self) -> Recommendations:
         """The recommender of this library (its features cached under ``recommend/``)."""
         if getattr(self, "_recommendations", None) is None:
+            from readq.recommendations import Recommendations
+
             self._recommendations = Recommendations(self.store, self.root / "recommend")
         return self._recommendations
 
