@@ -106,14 +106,17 @@ class TasteModel:
         """Scores of feature rows (higher = more likely wanted)."""
         f = self.features
         score = np.zeros(len(rows), dtype=np.float64)
+        # many rows: multiply the whole matrix and pick (cheaper than copying the rows)
+        whole = len(rows) > len(f) // 4
+        block = f.matrix if whole else f.matrix[rows]
+        pick = rows if whole else slice(None)
         if self.coef is not None:
-            block = f.matrix[rows]
-            score += block @ self.coef
+            score += (block @ self.coef)[pick]
             if self._negatives:
-                score -= NEGATIVE * (block @ self._turned).max(axis=1)
+                score -= NEGATIVE * (block @ self._turned)[pick].max(axis=1)
         columns = f.author_columns(self.followed)
         if columns:
-            written = np.asarray((f.matrix[rows][:, columns] != 0).sum(axis=1)).ravel()
+            written = np.asarray((block[:, columns] != 0).sum(axis=1)).ravel()[pick]
             score += FOLLOW_BOOST * np.minimum(written, 2)
         if self._recency or not self.ready:
             age = self._newest - f.days[rows]

@@ -45,9 +45,11 @@ class StateRow:
 
 def papers_stamp(conn: sqlite3.Connection) -> tuple[int, int, str]:
     """Changes whenever papers are added, removed or their text filled in."""
-    row = conn.execute("SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(MAX(updated_at), '') "
-                       "FROM papers").fetchone()
-    return int(row[0]), int(row[1]), str(row[2])
+    # one aggregate a query: each MAX is then one step down its index
+    count = conn.execute("SELECT COUNT(*) FROM papers").fetchone()[0]
+    last = conn.execute("SELECT MAX(id) FROM papers").fetchone()[0]
+    updated = conn.execute("SELECT MAX(updated_at) FROM papers").fetchone()[0]
+    return int(count), int(last or 0), str(updated or "")
 
 
 def paper_texts(conn: sqlite3.Connection, ids: Sequence[int] | None = None,
