@@ -38,6 +38,7 @@ class Ranking:
     ids: list[int]
     ready: bool
     note: str = ""
+    whys: dict[int, str] = field(default_factory=dict)  # explanations asked for with it
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,10 @@ def prepare(ctx: TaskContext) -> None:
     recommendations.forget()  # read what the child cached
 
 
-def rank_job(ids: Sequence[int]) -> Callable[[TaskContext], Ranking]:
-    """A background job ranking ``ids`` with the lane's library."""
+def rank_job(ids: Sequence[int], explain: Sequence[int] = (), explain_top: int = 0
+             ) -> Callable[[TaskContext], Ranking]:
+    """A background job ranking ``ids`` with the lane's library (and explaining the
+    papers ``explain`` and the first ``explain_top`` of the ranking)."""
     wanted = list(ids)
 
     def job(ctx: TaskContext) -> Ranking:
@@ -90,7 +93,8 @@ def rank_job(ids: Sequence[int]) -> Callable[[TaskContext], Ranking]:
         order = recommendations.rank(wanted)
         model = recommendations.model()
         note = "" if model.ready or not order else why(model, order[0])
-        return Ranking(order, model.ready, note)
+        targets = dict.fromkeys([*explain, *order[:explain_top]])
+        return Ranking(order, model.ready, note, {pid: why(model, pid) for pid in targets})
 
     return job
 
@@ -137,7 +141,7 @@ class ForYou(QObject):
         return task
 
     def rank(self, ids: Sequence[int], done: Callable[[Ranking], None],
-             kind: str = "rank") -> Task:
+             kind: str = "rank", explain: Sequence[int] = (), explain_top: int = 0) -> Task:
         """Order papers "For you"; ``done(Ranking)`` on the GUI thread."""
         if kind == "list":
             def remember(ranking: Ranking) -> None:
@@ -145,7 +149,8 @@ class ForYou(QObject):
                 done(ranking)
 
             return self._submit(kind, rank_job(ids), remember)  # type: ignore[arg-type]
-        return self._submit(kind, rank_job(ids), done)  # type: ignore[arg-type]
+        return self._submit(kind, rank_job(ids, explain, explain_top),
+                            done)  # type: ignore[arg-type]
 
     def arrange(self, ids: Sequence[int]) -> list[int]:
         """Papers in the list's last "For you" order (papers it did not hold last), to

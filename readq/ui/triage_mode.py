@@ -22,7 +22,7 @@ import html
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -68,6 +68,8 @@ from readq.ui.triage_session import (
     TriageSession,
 )
 
+RERANK_PAUSE_MS = 150  # "For you" re-ranks once the keys pause this long
+EXPLAIN_AHEAD = 3  # cards to come explained with each ranking
 LINE_CHARS = 76  # the abstract's column: about this many characters a line
 ABSTRACT_SCALE = 1.28
 TITLE_SCALE = 1.75
@@ -311,9 +313,11 @@ class TriageCard(QFrame):
     def set_why(self, text: str) -> None:
         """Show why the paper is where it is in the "For you" order (or nothing)."""
         quiet = quiet_colour(self.palette()).name()
-        self.why.setText(f'<span style="color:{quiet}"><b>For you</b> — '
-                         f"{html.escape(text)}</span>" if text else "")
-        self.why.setVisible(bool(text))
+        shown = (f'<span style="color:{quiet}"><b>For you</b> — '
+                 f"{html.escape(text)}</span>" if text else "")
+        if shown != self.why.text():  # no relayout for the same text
+            self.why.setText(shown)
+            self.why.setVisible(bool(text))
 
     def set_note(self, note: str) -> None:
         """Show the paper's note (or nothing) under the abstract."""
@@ -557,6 +561,12 @@ class TriagePage(QWidget):
         self.for_you: ForYou | None = None  # set by the window: ranks and explains
         self.order_for_you = True  # "For you" order (else the list's order)
         self.ranking_note = ""  # why the order is newest first, while it is
+        self._whys: dict[int, str] = {}  # explanations that came with the rankings
+        # re-rank in a pause between keys, never while the next card is drawn
+        self._rerank_timer = QTimer(self)
+        self._rerank_timer.setSingleShot(True)
+        self._rerank_timer.setInterval(RERANK_PAUSE_MS)
+        self._rerank_timer.timeout.connect(self._rerank_now)
 
         # header: where, how far, what was just done
         self.where = QLabel(self)
@@ -668,6 +678,7 @@ class TriagePage(QWidget):
         self.where.setToolTip(label)
         self.last_label.set_full_text("")
         self.ranking_note = ""
+        self._whys.clear()
         self._show_card()
         self._rerank(include_current=True)
         return True
@@ -677,6 +688,7 @@ class TriagePage(QWidget):
         if self.session is None:
             return None
         self.close_note(refocus=False)
+        self._rerank_timer.stop()
         current = self.session.current
         self.session = None
         return current
@@ -780,35 +792,49 @@ class TriagePage(QWidget):
     # --- "For you" order ---------------------------------------------------------------
 
     def _rerank(self, include_current: bool = False) -> None:
-        """Rank the papers not yet decided, off the GUI thread; the cards after this one
-        follow the new order when it arrives (the first card too, at the start)."""
+        """Rank the papers not yet decided, off the GUI thread: at once at the start,
+        else in the next pause between keys; the cards after this one follow the new
+        order when it arrives (the first card too, at the start)."""
+        if include_current:
+            self._rerank_now(include_current=True)
+        else:
+            self._rerank_timer.start()
+
+    def _rerank_now(self, include_current: bool = False) -> None:
+        self._rerank_timer.stop()
         session = self.session
         if session is None or self.for_you is None or not self.order_for_you:
             return
         decided = session.decided_ids()
         unseen = [i for i in session.ids if i not in decided]
         if unseen:
+            current = [session.current] if session.current is not None else []
             self.for_you.rank(unseen, lambda ranking: self._on_ranked(
-                session, ranking, include_current), kind="triage")
+                session, ranking, include_current), kind="triage", explain=current,
+                explain_top=EXPLAIN_AHEAD)
 
     def _on_ranked(self, session: TriageSession, ranking: Ranking,
                    include_current: bool) -> None:
         if session is not self.session or self.showing_summary:
             return
         self.ranking_note = "" if ranking.ready else ranking.note
+        self._whys.update(ranking.whys)
         fresh = include_current and not session.decisions and session.position == 0
         session.reorder_unseen(ranking.ids, include_current=fresh)
         if fresh:
             self._show_card()
+        elif self.card.paper_id in ranking.whys:
+            self.card.set_why(ranking.whys[self.card.paper_id])
         self.ranked.emit()
 
     def _explain_card(self, paper_id: int) -> None:
-        self.card.set_why(self.ranking_note)
+        """The card's "why": from the last ranking, else asked for in the next pause."""
         if self.for_you is None or not self.order_for_you:
+            self.card.set_why("")
             return
-        self.for_you.explain(paper_id, lambda e: self.card.set_why(e.why)
-                             if self.card.paper_id == e.paper_id else None,
-                             kind="card", similar=0)
+        self.card.set_why(self._whys.get(paper_id, self.ranking_note))
+        if paper_id not in self._whys:
+            self._rerank_timer.start()
 
     def _advance(self) -> None:
         assert self.session is not None
@@ -854,6 +880,7 @@ class TriagePage(QWidget):
             back_to = undone[-1].paper_id  # the earliest decision taken back
             session.go_to(back_to)
             self.last_label.set_full_text(f"↶ Undone: {self.undo_stack.redoText()}")
+            self._whys.clear()  # they may name the decision taken back
             self._show_card()
             self._rerank()
             return
