@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +21,17 @@ from readq.indexing import ConcurrentIndexer
 from readq.library import FileReport, Library, LibraryError
 from readq.models import DumpError, DumpFormat
 from readq.paths import library_dir
+from readq.safe_io import FileRefused, read_regular_text, write_atomic
 from readq.search.query import QueryError, parse_query
+from readq.search.verify import IndexDamaged, IndexFolderRefused
+from readq.store.health import (
+    StoreDamaged,
+    backup_list,
+    describe_error,
+    find_problem,
+    newest_good_backup,
+    restore_over_damaged,
+)
 from readq.store.schema import SchemaTooNew
 
 
@@ -36,6 +48,44 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"readq: {message} (see `{self.prog} --help`)\n")
+
+
+_ARXIV_REF = re.compile(r"^(arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z.-]{0,30}/\d{7})(v\d{1,3})?$",
+                        re.IGNORECASE)
+_MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def paper_ref(text: str) -> str:
+    """A PAPER argument: a numeric id or an arXiv id, checked before the library opens."""
+    ref = text.strip()
+    if ref.isascii() and ref.isdigit():
+        if len(ref) > 19 or int(ref) > _MAX_ID:
+            raise argparse.ArgumentTypeError(f"no paper with id {ref[:30]}"
+                                             + ("…" if len(ref) > 30 else ""))
+        return ref
+    if len(ref) <= 60 and _ARXIV_REF.match(ref):
+        return ref
+    shown = ref[:40] + ("…" if len(ref) > 40 else "")
+    raise argparse.ArgumentTypeError(
+        f"{shown!r} is not a paper: give a numeric id (see `readq list`) or an arXiv id "
+        "such as 2401.10020")
+
+
+def whole_number(low: int, high: int) -> Any:
+    """An argparse type: an ASCII whole number from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        value = text.strip()
+        digits = value[1:] if value[:1] in "+-" else value
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, "
+                                             f"not {text[:30]!r}")
+        number = int(value)
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {number}")
+        return number
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,11 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", parents=[common], help="search the library")
     p.add_argument("query")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=whole_number(1, 100_000), default=20)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("show", parents=[common], help="show one paper")
-    p.add_argument("paper")
+    p.add_argument("paper", type=paper_ref)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("list", parents=[common], help="list papers")
@@ -74,15 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("mark", parents=[common], help="mark a paper read or unread")
-    p.add_argument("paper")
+    p.add_argument("paper", type=paper_ref)
     p.add_argument("status", choices=["read", "unread"])
 
     p = sub.add_parser("rate", parents=[common], help="rate a paper 0..5")
-    p.add_argument("paper")
+    p.add_argument("paper", type=paper_ref)
     p.add_argument("rating", type=int, choices=range(0, 6), metavar="0..5")
 
     p = sub.add_parser("note", parents=[common], help="set a paper's note")
-    p.add_argument("paper")
+    p.add_argument("paper", type=paper_ref)
     group = p.add_mutually_exclusive_group(required=True)
     group.add_argument("--text")
     group.add_argument("--file", type=Path)
@@ -92,10 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
                             parser_class=OneLineParser)
     for name in ("add", "remove"):
         q = qsub.add_parser(name, parents=[common])
-        q.add_argument("paper")
+        q.add_argument("paper", type=paper_ref)
     q = qsub.add_parser("move", parents=[common])
-    q.add_argument("paper")
-    q.add_argument("position", type=int)
+    q.add_argument("paper", type=paper_ref)
+    q.add_argument("position", type=whole_number(1, 10**9))
     q = qsub.add_parser("list", parents=[common])
     q.add_argument("--json", action="store_true")
 
@@ -108,7 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("backup", parents=[common], help="back up the library now")
-    p.add_argument("--keep", type=int, metavar="N", help="from now on keep the newest N backups")
+    p.add_argument("--keep", type=whole_number(1, 1000), metavar="N",
+                   help="from now on keep the newest N backups")
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
     p = sub.add_parser("restore", parents=[common], help="replace the library with a backup")
@@ -144,11 +195,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from readq.ui.app import run_app  # Qt is only needed for the app
 
         return run_app(library_dir(args.library))
+    root = library_dir(args.library)
     try:
-        with Library(library_dir(args.library)) as library:
+        done = without_store(root, args, sys.stdout)
+        if done is not None:
+            return done
+        with Library(root) as library:
             return COMMANDS[args.command](library, args, sys.stdout)
-    except (CliError, LibraryError, QueryError, DumpError, SchemaTooNew) as exc:
+    except (CliError, LibraryError, QueryError, DumpError, SchemaTooNew, StoreDamaged,
+            IndexFolderRefused, IndexDamaged, FileRefused) as exc:
         print(f"readq: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # disk full, read-only, damaged: the cause, in one line
+        print(f"readq: {describe_error(exc, root)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("readq: interrupted; nothing half-written was kept", file=sys.stderr)
@@ -157,6 +216,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"readq: {exc.strerror or exc}"
               + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
         return 1
+
+
+def without_store(root: Path, args: argparse.Namespace, out: TextIO) -> int | None:
+    """Commands that work whatever state the store is in: listing backups, and restoring
+    one over a damaged store (kept aside first). None: open the library as usual."""
+    if args.command == "backup" and args.list:
+        for path in backup_list(root):
+            out.write(f"{path}\n")
+        return 0
+    if args.command != "restore":
+        return None
+    problem = find_problem(root)
+    if problem is None:
+        return None
+    aside = restore_over_damaged(root, args.file)
+    with Library(root) as library:
+        library.rebuild_index(progress=_progress_printer("reindexing"))
+    out.write(f"restored {args.file}; the damaged store ({problem}) was kept in {aside}\n")
+    return 0
 
 
 def _has_display() -> bool:
@@ -179,6 +257,7 @@ def _progress_printer(label: str) -> Any:
 
 def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     fmt = None if args.format == "auto" else DumpFormat(args.format)
+    library.index  # noqa: B018 (an index folder readq did not make is refused before storing)
     paths = [Path(p) for p in args.paths]
     if len(paths) > 1 and (os.cpu_count() or 1) > 1:
         # index the dumps already stored while the next one is stored
@@ -315,10 +394,7 @@ def cmd_rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper_id = library.resolve(args.paper)
     if args.file is not None:
-        try:
-            text = args.file.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise CliError(f"{args.file} is not UTF-8 text") from None
+        text = read_regular_text(args.file, what="note")  # no pipes, devices, huge files
     else:
         text = args.text
     library.set_note(paper_id, text)
@@ -358,9 +434,7 @@ def cmd_export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if args.output is None:
         out.write(text)
         return 0
-    tmp = args.output.with_name(args.output.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(args.output)
+    write_atomic(args.output, text)  # whole or not at all, never through a planted link
     print(f"exported {len(ids)} papers to {args.output}", file=sys.stderr)
     return 0
 
@@ -380,9 +454,14 @@ def cmd_stats(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     report = library.check(repair=args.repair, progress=_progress_printer("reindexing"))
     out.write(f"store: {'ok' if report.store_ok else 'DAMAGED'}, {report.papers} papers\n")
-    out.write(f"index: {'readable' if report.index_ok else 'unreadable'}, {report.indexed} "
+    out.write(f"index: {'readable' if report.index_ok else 'DAMAGED'}, {report.indexed} "
               f"documents, {report.missing_from_index} missing, {report.extra_in_index} extra, "
               f"{report.pending} waiting\n")
+    if report.index_problem:
+        out.write(f"index damage: {report.index_problem}\n")
+    if not report.store_ok:
+        raise StoreDamaged(library.store.path, "its integrity check fails",
+                           newest_good_backup(library.root))
     if report.in_step:
         out.write("store and index agree\n")
         return 0

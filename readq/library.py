@@ -12,7 +12,6 @@ background work.
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,8 +28,10 @@ from readq.merge import (
 )
 from readq.models import EXPORT_KEYS, DumpError, DumpFormat, ParseResult, Problem, Record
 from readq.parsing import DumpSource, no_records_error, parse_text, stream_items
+from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private
 from readq.search.index import IndexCorrupt, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
+from readq.search.verify import clear_folder, guarded, prepare_folder, verify
 from readq.store.backup import (
     BackupError,
     backups,
@@ -40,6 +41,7 @@ from readq.store.backup import (
     restore_into,
 )
 from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
+from readq.store.health import check_store, describe_error, protect
 from readq.store.schema import migrate
 from readq.store.signals import CANDIDATE_WHERE
 from readq.text import content_words, title_key
@@ -116,6 +118,7 @@ class CheckReport:
     pending: int
     store_ok: bool
     index_ok: bool
+    index_problem: str = ""  # the damage found in the index, if any
 
     @property
     def in_step(self) -> bool:
@@ -156,11 +159,14 @@ class Library:
         except OSError as exc:
             raise LibraryError(f"cannot create the library folder {self.root}: "
                                f"{exc.strerror or exc}") from None
+        check_store(self.root)  # a damaged store raises StoreDamaged and is never written
         try:
             self.store = Store(self.root / self.DB_NAME, busy_timeout_ms=busy_timeout_ms)
         except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"cannot open the library in {self.root}: {exc}") from None
+            raise LibraryError(describe_error(exc, self.root)) from None
+        protect(self.root)  # folder 0700, files 0600
         self._index: SearchIndex | None = None
+        self.index_problem = ""  # damage found (and cleared) when the index was opened
 
     # --- lifecycle ---------------------------------------------------------------------
 
@@ -174,14 +180,19 @@ class Library:
         """The search index, opened on first use (a corrupt one is recreated empty and
         every paper queued for indexing)."""
         if self._index is None:
+            fresh = prepare_folder(self.index_dir)  # refuses a folder of the user's own files
             index = SearchIndex(self.index_dir)
             try:
                 index.open()
-            except IndexCorrupt:
-                shutil.rmtree(self.index_dir, ignore_errors=True)
+            except IndexCorrupt as exc:
+                self.index_problem = str(exc)
+                clear_folder(self.index_dir)  # readq's own files only
                 index = SearchIndex(self.index_dir)
                 index.open()
-                self.store.enqueue_index(self.store.all_ids())
+                fresh = True
+            if (fresh or index.doc_count() == 0) and self.store.paper_count():
+                with self.store.transaction():  # a store moved alone: refill its index
+                    self.store.enqueue_index(self.store.all_ids())
             self._index = index
         return self._index
 
@@ -298,8 +309,7 @@ class Library:
                               failed="import cancelled; nothing was changed")
         except sqlite3.Error as exc:
             return FileReport(path=report.path, format=report.format,
-                              failed=f"the library could not be written ({exc}); "
-                                     "nothing was changed")
+                              failed=describe_error(exc, self.root))
         return report
 
     def _merge_record(self, record: Record, import_id: int, file_name: str, fmt: str,
@@ -369,6 +379,7 @@ class Library:
         store in chunks, so memory stays flat); a cancelled sync commits what it
         wrote and leaves the rest queued.
         """
+        index = self.index  # opening it may queue every paper (a new or damaged index)
         pending = self.store.pending_index()
         total = len(pending)
         if not total:
@@ -391,7 +402,7 @@ class Library:
             if progress:
                 progress(done, total)
 
-        written = self.index.upsert(docs(), bulk=total > 2000, progress=report,
+        written = index.upsert(docs(), bulk=total > 2000, progress=report,
                                     should_cancel=should_cancel)
         if gone:
             self.index.delete(gone)
@@ -407,15 +418,15 @@ class Library:
         """
         store_ok = self.store.integrity_ok()
         ids = set(self.store.all_ids())
-        index_ok = True
-        try:
-            indexed = self.index.indexed_ids()
-        except Exception:  # an unreadable index is what check exists to find
-            index_ok, indexed = False, set()
+        self.index  # noqa: B018 (opening it finds and clears a folder that is no index)
+        found = verify(self.index_dir)  # every segment, sampled documents and postings
+        problem = self.index_problem or (found.problem or "")
+        self.index_problem = ""
+        index_ok, indexed = (not problem), found.ids
         report = CheckReport(
             papers=len(ids), indexed=len(indexed), missing_from_index=len(ids - indexed),
             extra_in_index=len(indexed - ids), pending=self.store.pending_count(),
-            store_ok=store_ok, index_ok=index_ok,
+            store_ok=store_ok, index_ok=index_ok, index_problem=problem,
         )
         if repair and not report.in_step:
             if not index_ok:
@@ -433,7 +444,7 @@ class Library:
         if self._index is not None:
             self._index.close()
             self._index = None
-        shutil.rmtree(self.index_dir, ignore_errors=True)
+        clear_folder(self.index_dir)  # readq's own files only (a file or link is set aside)
         with self.store.transaction():
             self.store.enqueue_index(self.store.all_ids())
         return self.sync_index(progress=progress, should_cancel=should_cancel)
@@ -500,11 +511,12 @@ class Library:
                                 descending=True)
             return ids[:limit] if limit is not None else ids
         if not parsed.conditions and view == "all":
-            return self.index.search(parsed, limit=limit)
+            return guarded(self.index_dir, lambda: self.index.search(parsed, limit=limit))
         where, params = self._where(view, parsed.conditions)
         window = max(limit or 0, 200) * 4
         while True:
-            ranked = self.index.search(parsed, limit=window if limit is not None else None)
+            ranked = guarded(self.index_dir, lambda: self.index.search(
+                parsed, limit=window if limit is not None else None))
             allowed = self.store.filter_ids(ranked, where, params)
             hits = [i for i in ranked if i in allowed]
             exhausted = limit is None or len(ranked) < window
@@ -678,8 +690,11 @@ class Library:
     def backup(self, reason: str = "manual") -> Path:
         """Write a consistent copy of the store to ``backups/``; return its path."""
         try:
-            return make_backup(self.store.conn, self.store.backup_dir, reason,
+            path = make_backup(self.store.conn, self.store.backup_dir, reason,
                                self.backups_to_keep)
+            make_private(path.parent, PRIVATE_DIR)
+            make_private(path, PRIVATE_FILE)
+            return path
         except BackupError as exc:
             raise LibraryError(str(exc)) from None
 

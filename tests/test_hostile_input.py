@@ -206,7 +206,8 @@ def test_read_only_library_folder_is_one_line(tmp_path, monkeypatch):
         before = lib.stats()
         monkeypatch.setattr(lib.store, "insert_import", refuse)
         report = lib.import_file(dump_copy(COMPACT, tmp_path))
-        assert "could not be written" in report.failed and "\n" not in report.failed
+        assert "is read-only" in report.failed and str(lib.root) in report.failed
+        assert "\n" not in report.failed
         monkeypatch.undo()
         assert lib.stats() == before
     folder = tmp_path / "nowhere"
@@ -236,5 +237,5 @@ def test_full_disk_changes_nothing(tmp_path, monkeypatch):
 
         monkeypatch.setattr(lib.store, "insert_paper", fill_up)
         report = lib.import_file(dump_copy(COMPACT, tmp_path))
-        assert "disk is full" in report.failed
+        assert "is full" in report.failed and str(lib.root) in report.failed
         assert lib.export_rows(lib.view_ids("all", sort="id")) == before

@@ -19,7 +19,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readq.library import LibraryError
+from readq.store.health import StoreDamaged
 from readq.store.schema import SchemaTooNew
+from readq.ui.damaged_store import offer_restore
 from readq.ui.external_changes import ExternalChanges
 from readq.ui.main_window import MainWindow
 from readq.ui.settings import user_settings
@@ -66,8 +68,16 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
                             "another readq window that does not answer. Close it first.")
         return 1
     try:
-        window = MainWindow(Path(library_root), settings or user_settings())
-    except (LibraryError, SchemaTooNew) as exc:
+        try:
+            window = MainWindow(Path(library_root), settings or user_settings())
+        except StoreDamaged as damage:  # offer the newest good backup, then open that
+            if damage.backup is None:
+                raise  # nothing to offer: the message says what is wrong
+            if not offer_restore(Path(library_root), damage):
+                instance.release()
+                return 1
+            window = MainWindow(Path(library_root), settings or user_settings())
+    except (LibraryError, SchemaTooNew, StoreDamaged) as exc:
         QMessageBox.critical(None, "readq", f"The library cannot be opened: {exc}")
         instance.release()
         return 1

@@ -101,7 +101,10 @@ class IndexKeeper(QObject):
     def _on_check_done(self, report: object) -> None:
         if self._sync_task is None:
             self._status.setText("")
-        if isinstance(report, CheckReport) and not report.in_step:
+        if isinstance(report, CheckReport) and not report.store_ok:
+            self.message.emit("The library store fails its integrity check: quit readq and "
+                              "restore a backup (`readq backup --list`, `readq restore FILE`).")
+        elif isinstance(report, CheckReport) and not report.in_step:
             self.message.emit("The search index was rebuilt.")
         self.synced.emit()
 

@@ -8,7 +8,9 @@ the search index up to date in the background.
 
 The preview is a ``QTextBrowser`` that never loads anything: ``loadResource``
 returns nothing (no remote or local images), and links open only if they are
-http(s), in the user's browser.
+http(s), in the user's browser. It is rendered only while its tab is shown, within
+the bounds of ``preview_limits`` (huge tables and deeply nested HTML shown as text),
+so no note can freeze the window.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QFontDatabase
+from PySide6.QtGui import QFocusEvent, QFont, QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from readq.ui.links import open_url
+from readq.ui.preview_limits import bounded_markdown
 
 AUTOSAVE_MS = 700
 
@@ -145,7 +148,7 @@ class NoteEditor(QWidget):
         self.editor.blockSignals(blocked)
         self.editor.setEnabled(paper_id is not None)
         self.status.setText("")
-        self._render()
+        self._render_if_shown()
 
     def flush(self) -> bool:
         """Save now if there are unsaved changes; True if nothing is left unsaved."""
@@ -187,9 +190,20 @@ class NoteEditor(QWidget):
             self._render()
         self.stack.setCurrentIndex(index)
 
+    def _render_if_shown(self) -> None:
+        if self.tabs.currentIndex() == 1:
+            self._render()
+        else:
+            self.preview.clear()  # rendered when the Preview tab is opened
+
     def _render(self) -> None:
         text = self.text()
-        if text.strip():
-            self.preview.setMarkdown(text)
-        else:
+        if not text.strip():
             self.preview.setHtml("<p><i>No note yet.</i></p>")
+            return
+        shown = bounded_markdown(text)
+        features = QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+        if not shown.allow_html:
+            features = features | QTextDocument.MarkdownFeature.MarkdownNoHTML
+        body = f"*{shown.notice}*\n\n{shown.text}" if shown.notice else shown.text
+        self.preview.document().setMarkdown(body, features)

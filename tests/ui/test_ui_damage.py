@@ -1,0 +1,75 @@
+"""The app on a damaged store offers the newest good backup; on a store moved alone
+it rebuilds the search index in the background."""
+
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from readq.library import Library
+from readq.ui import app as app_module
+from readq.ui.main_window import MainWindow
+from tests.ui.uihelpers import WAIT_MS, settle
+
+
+def _close_windows_soon() -> None:
+    def close() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        if not windows:
+            QTimer.singleShot(100, close)
+        for window in windows:
+            window.close()
+
+    QTimer.singleShot(300, close)
+
+
+def test_damaged_store_offers_the_newest_backup_and_opens_it(qtbot, seeded_root, settings,
+                                                            monkeypatch):
+    with Library(seeded_root) as lib:
+        lib.set_rating([1], 4)
+        backup = lib.backup("manual")
+    store = seeded_root / "library.sqlite3"
+    store.write_bytes(b"")  # emptied by a crash or a bad copy
+    asked = []
+
+    def choose_restore(box: QMessageBox) -> int:
+        asked.append(box.text() + " " + box.informativeText())
+        for button in box.buttons():
+            if box.buttonRole(button) == QMessageBox.ButtonRole.AcceptRole:
+                button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", choose_restore)
+    _close_windows_soon()
+    assert app_module.run_app(seeded_root, ["readq"], settings=settings) == 0
+    assert len(asked) == 1 and "damaged" in asked[0] and backup.name in asked[0]
+    aside = [p for p in seeded_root.iterdir() if p.name.startswith("damaged-")]
+    assert aside and (aside[0] / "library.sqlite3").stat().st_size == 0  # kept, not deleted
+    with Library(seeded_root) as lib:
+        assert lib.paper(1)["rating"] == 4
+
+
+def test_declining_leaves_the_damaged_store_alone(qtbot, seeded_root, settings, monkeypatch):
+    with Library(seeded_root) as lib:
+        lib.backup("manual")
+    store = seeded_root / "library.sqlite3"
+    store.write_bytes(b"")
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: 0)  # closed without a choice
+    assert app_module.run_app(seeded_root, ["readq"], settings=settings) == 1
+    assert store.stat().st_size == 0
+    assert not [p for p in seeded_root.iterdir() if p.name.startswith("damaged-")]
+
+
+def test_store_moved_alone_gets_its_index_in_the_background(qtbot, open_window, seeded_root,
+                                                           settings, tmp_path):
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.copy2(seeded_root / "library.sqlite3", moved / "library.sqlite3")
+    window = open_window(moved, settings)
+    qtbot.waitUntil(lambda: (moved / "index").is_dir(), timeout=WAIT_MS)
+    settle(qtbot, window)
+    with Library(moved) as lib:
+        assert lib.check().in_step
+        assert lib.search("nethack", limit=None)
