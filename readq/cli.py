@@ -175,12 +175,12 @@ def add_recommend_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     """``readq recommend`` and ``readq similar``."""
     p = sub.add_parser("recommend", parents=[common],
                        help="unread papers you most likely want, best first")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=whole_number(1, 100_000), default=20)
     p.add_argument("--tag", metavar="NAME", help="more like the papers with this tag")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("similar", parents=[common], help="papers most like one paper")
     p.add_argument("paper")
-    p.add_argument("--limit", type=int, default=5)
+    p.add_argument("--limit", type=whole_number(1, 100_000), default=5)
     p.add_argument("--json", action="store_true")
 
 
@@ -510,8 +510,6 @@ def _print_recommendations(library: Library, found: list[Recommendation], as_jso
 
 
 def cmd_recommend(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    if args.limit < 1:
-        raise CliError("--limit must be at least 1")
     if args.tag is not None and not args.tag.strip():
         raise CliError("--tag needs a tag name")
     found = library.recommend(args.limit, tag=args.tag.strip() if args.tag else None)
@@ -520,8 +518,6 @@ def cmd_recommend(library: Library, args: argparse.Namespace, out: TextIO) -> in
 
 
 def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    if args.limit < 1:
-        raise CliError("--limit must be at least 1")
     paper_id = library.resolve(args.paper)
     _print_recommendations(library, library.similar(paper_id, args.limit), args.json, out)
     return 0

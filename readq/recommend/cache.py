@@ -1,7 +1,7 @@
 """The features on disk: ``<library>/recommend/features.pkl`` (derived data).
 
-It is written atomically (a temporary file renamed over the old one) with the
-store's papers stamp, and read back only when its format version matches; a
+It is written atomically (a private temporary file, created exclusively, renamed
+over the old one) in a private folder, with the store's papers stamp, and read back only when its format version matches; a
 missing, old or unreadable cache is simply rebuilt.
 """
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from readq.recommend.features import FeatureSet
+from readq.safe_io import PRIVATE_DIR, make_private
 
 log = logging.getLogger(__name__)
 FORMAT = 2
@@ -40,7 +41,8 @@ def load(folder: Path) -> tuple[tuple[Any, ...], FeatureSet] | None:
 def save(folder: Path, stamp: tuple[Any, ...], features: FeatureSet) -> None:
     """Write the cache (failures are logged: the cache is only a speed-up)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        make_private(folder, PRIVATE_DIR)  # like the rest of the library: the user's only
         fd, tmp = tempfile.mkstemp(prefix=".features-", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             pickle.dump({"format": FORMAT, "stamp": list(stamp), "features": features},

@@ -170,16 +170,20 @@ def test_cli_recommend_and_similar(library, capsys):
     assert code == 0 and len(out.splitlines()) == 10
 
 
-@pytest.mark.parametrize("argv, message", [
-    (("recommend", "--limit", "0"), "readq: --limit must be at least 1\n"),
-    (("recommend", "--tag", "nothing-here"), "readq: no papers are tagged 'nothing-here'\n"),
-    (("recommend", "--tag", " "), "readq: --tag needs a tag name\n"),
-    (("similar", "999999"), "readq: no paper with id 999999\n"),
-    (("similar", "1", "--limit", "0"), "readq: --limit must be at least 1\n"),
+@pytest.mark.parametrize("argv, code, message", [
+    (("recommend", "--limit", "0"), 2,
+     "readq: argument --limit: must be from 1 to 100000, not 0 (see `readq recommend --help`)\n"),
+    (("recommend", "--tag", "nothing-here"), 1, "readq: no papers are tagged 'nothing-here'\n"),
+    (("recommend", "--tag", " "), 1, "readq: --tag needs a tag name\n"),
+    (("similar", "999999"), 1, "readq: no paper with id 999999\n"),
+    (("similar", "1", "--limit", "x"), 2, "readq: argument --limit: must be a whole number "
+     "from 1 to 100000, not 'x' (see `readq similar --help`)\n"),
 ])
-def test_cli_bad_input_is_one_line(library, capsys, argv, message):
-    code, out, err = run(capsys, *argv, "--library", str(library.root))
-    assert code == 1 and out == "" and err == message
+def test_cli_bad_input_is_one_line(library, capsys, argv, code, message):
+    before = library.recommendations.not_this(), library.snapshot(library.view_ids("all"))
+    assert run(capsys, *argv, "--library", str(library.root)) == (code, "", message)
+    assert (library.recommendations.not_this(),
+            library.snapshot(library.view_ids("all"))) == before
 
 
 def test_cli_recommend_as_a_real_process(library):
@@ -206,3 +210,12 @@ def test_cli_on_an_empty_library(tmp_path, capsys):
     assert run(capsys, "recommend", "--library", root) == (0, "no papers\n", "")
     assert run(capsys, "recommend", "--library", root, "--json") == (0, "[]\n", "")
     assert run(capsys, "similar", "1", "--library", root) == (1, "", "readq: no paper with id 1\n")
+
+
+def test_the_cache_is_private_like_the_library(library):
+    import stat
+
+    library.recommend(1)
+    folder = library.root / "recommend"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / cache.FILE_NAME).stat().st_mode) == 0o600
