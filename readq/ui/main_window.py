@@ -196,6 +196,10 @@ class MainWindow(QMainWindow):
         self.inbox_for_you.setCheckable(True)
         self.inbox_for_you.setStatusTip("List the Inbox with the papers you most likely want "
                                         "first (else: newest first, or by the sorted column)")
+        self.triage_in_list_order = QAction("Triage in &list order", self)
+        self.triage_in_list_order.setCheckable(True)
+        self.triage_in_list_order.setStatusTip("Triage the papers in the list's order instead "
+                                               "of “For you” (best first)")
 
     def _build_toolbar(self) -> QToolBar:
         toolbar = QToolBar("Toolbar", self)
@@ -248,6 +252,9 @@ class MainWindow(QMainWindow):
         a["triage_skip"].triggered.connect(page.skip)
         a["triage_not_this"].triggered.connect(page.not_this)
         self.menus["&Go"].addAction(self.inbox_for_you)
+        self.menus["&Go"].addAction(self.triage_in_list_order)
+        self.triage_in_list_order.toggled.connect(
+            lambda listed: setattr(self.triage_page, "order_for_you", not listed))
         self.inbox_for_you.toggled.connect(lambda _: self.load(keep=True))
         self.for_you_panel.open_requested.connect(self.open_paper)
         a["triage_note"].triggered.connect(page.open_note)

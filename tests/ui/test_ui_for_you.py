@@ -183,3 +183,19 @@ def test_a_full_feature_build_runs_in_a_child_process(qtbot, open_window, seeded
     assert (seeded_root / "recommend" / "features.pkl").exists()
     with Library(seeded_root) as library:
         assert window.model.ids == library.recommendations.rank(library.view_ids("for_you"))
+
+
+def test_triage_can_keep_the_list_order(qtbot, tasteful) -> None:
+    window, _ = tasteful
+    assert window.sidebar.select_key("view:inbox")
+    idle(qtbot, window)
+    listed = list(window.model.ids)
+    window.triage_in_list_order.setChecked(True)
+    assert window.start_triage()
+    idle(qtbot, window)
+    page = window.triage_page
+    assert page.session.ids == listed and not page.card.why.isVisible()
+    page.card.setFocus()
+    press(qtbot, Qt.Key.Key_S)
+    idle(qtbot, window)
+    assert page.session.ids == listed and page.session.current == listed[1]
