@@ -290,8 +290,21 @@ def _print_report(report: FileReport, out: TextIO) -> None:
     if report.changed_nothing and report.unchanged:
         out.write(" (already imported: nothing changed)")
     out.write("\n")
+    if report.unsure:
+        out.write(f"  unsure boundaries: {_unsure_text(report.unsure)}\n")
     for problem in report.errors:
         out.write(f"  line {problem.line}: {problem.message}\n")
+
+
+UNSURE_LABELS = {"journal_ref": "journal reference / next abstract",
+                 "title_authors": "title / first author",
+                 "title_abstract": "title / abstract"}
+
+
+def _unsure_text(unsure: dict[str, int]) -> str:
+    """``3 journal reference / next abstract, 1 title / first author``."""
+    return ", ".join(f"{count} {UNSURE_LABELS.get(kind, kind)}"
+                     for kind, count in sorted(unsure.items()))
 
 
 def _paper_line(row: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
     Match,
     abstract_bands,
+    damaged_title_keys,
     fill_empty,
     judge_abstract_match,
 )
@@ -89,6 +90,7 @@ class FileReport:
     failed: str | None = None
     import_id: int | None = None
     new_ids: list[int] = field(default_factory=list)
+    unsure: dict[str, int] = field(default_factory=dict)  # boundary kind → records
 
     def as_json(self) -> dict[str, Any]:
         """The contract shape of DESIGN.md §5."""
@@ -99,6 +101,7 @@ class FileReport:
             "path": self.path, "format": self.format, "records": self.records,
             "new": self.new, "merged": self.merged, "unchanged": self.unchanged,
             "possible_duplicates": self.possible_duplicates, "errors": errors,
+            "unsure": self.unsure,
         }
 
     @property
@@ -237,6 +240,7 @@ class Library:
         try:
             with DumpSource(Path(path)) as source:
                 kind, items = stream_items(source.lines(), source.captured, format)
+                report.unsure = items.unsure  # filled while the items are consumed
                 total = max(1, source.size // 1500)  # progress estimate: ~1.5 kB a record
                 return self._store_items(kind, items, Path(path).name, report, progress,
                                          should_cancel, source.problems, total)
@@ -262,6 +266,7 @@ class Library:
                      should_cancel: Cancel | None = None) -> FileReport:
         """Merge parsed records into the store in ONE transaction (all or nothing)."""
         items: list[Record | Problem] = [*parsed.records, *parsed.problems]
+        report.unsure = dict(parsed.unsure)
         try:
             return self._store_items(parsed.format, iter(items), file_name, report, progress,
                                      should_cancel, [], len(parsed.records))
@@ -350,8 +355,9 @@ class Library:
             found = self.store.id_by_arxiv(record.arxiv_id)
             if found is not None:
                 return Match("same", found, 1.0)
-        if key:
-            for found in self.store.ids_by_title_key(key):
+        # a title stored damaged by a bad decode is found under the key it was stored with
+        for known_key in (key, *damaged_title_keys(record.title)) if key else ():
+            for found in self.store.ids_by_title_key(known_key):
                 row = self.store.match_rows([found])[0]
                 if not (record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id):
                     return Match("same", found, 1.0)

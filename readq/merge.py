@@ -7,10 +7,15 @@ become *possible duplicates* for the user; nothing is merged silently on a guess
 
 Candidates are found through MinHash bands of the abstract's content words kept
 in the store, so a 100,000-paper library is not scanned.
+
+Fields that came from a bad decode (bytes kept as U+FFFD, or UTF-8 read as
+Windows-1252) are not "different": such a title matches its clean version, and a
+re-import of the corrected dump replaces them (``damaged_version_of``).
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +23,8 @@ from typing import Any, Literal
 
 from readq.dates import arxiv_year_month, months_apart
 from readq.models import Record
-from readq.text import content_words, jaccard, title_key
+from readq.names import split_title_and_authors, strip_et_al, without_orgs
+from readq.text import clean_line, content_words, jaccard, title_key
 
 BANDS = 24
 ROWS = 3
@@ -61,6 +67,68 @@ def abstract_bands(words: frozenset[str]) -> list[int]:
     ]
 
 
+REPLACEMENT = "\ufffd"
+
+
+def damaged_version_of(stored: object, clean: object) -> bool:
+    """Whether ``stored`` is ``clean`` as a bad decode showed it: each stray byte kept
+    as U+FFFD where ``clean`` has one character, or ``clean``'s UTF-8 read as
+    Windows-1252 (``KÃ¼ttler``). Lists (authors, orgs) compare item by item."""
+    if isinstance(stored, list) and isinstance(clean, list):
+        return (len(stored) == len(clean) and stored != clean
+                and all(a == b or damaged_version_of(a, b) for a, b in zip(stored, clean)))
+    if not isinstance(stored, str) or not isinstance(clean, str) or not stored or not clean:
+        return False
+    if stored == clean or REPLACEMENT in clean:
+        return False
+    if REPLACEMENT in stored:
+        pattern = ".?".join(re.escape(part) for part in stored.split(REPLACEMENT))
+        return re.fullmatch(pattern, clean, re.DOTALL) is not None
+    if clean.isascii() and stored.isascii():
+        return False
+    if misread(clean) == stored:
+        return True
+    # an old whole-file misdecode could also hide the glue of a compact line, so the
+    # stored "title" is the misread title with its authors still glued on
+    restored = _restored(stored)
+    if restored is None or restored == clean:
+        return False
+    if restored.startswith(clean):
+        split = split_title_and_authors(strip_et_al(without_orgs(restored))[0])
+        return split is not None and split[0] == clean
+    # bytes the misdecode lost: compare what is left of both, as ASCII
+    kept, title = _skeleton(restored), _skeleton(clean)
+    return len(title) >= 12 and kept.startswith(title) and kept != title
+
+
+def _restored(stored: str) -> str | None:
+    """Text stored from UTF-8 misread as Windows-1252, read right as far as it can be
+    (None if it was not such text)."""
+    if stored.isascii():
+        return None
+    restored = stored.encode("cp1252", errors="replace").decode("utf-8", errors="replace")
+    return clean_line(restored) if restored != stored else None
+
+
+def _skeleton(text: str) -> str:
+    return re.sub(r"[^!-~]|\?", "", text)
+
+
+def misread(clean: str) -> str:
+    """``clean`` as a whole-file Windows-1252 decode of its UTF-8 showed it."""
+    return clean_line(clean.encode("utf-8").decode("cp1252", errors="replace"))
+
+
+def damaged_title_keys(title: str | None) -> list[str]:
+    """Title keys a bad decode of ``title`` would have been stored under: its UTF-8
+    read as Windows-1252, and its non-ASCII characters each kept as U+FFFD."""
+    if not title or title.isascii():
+        return []
+    keys = [title_key(misread(title)),
+            title_key("".join(ch if ch.isascii() else REPLACEMENT for ch in title))]
+    return [k for k in dict.fromkeys(keys) if k and k != title_key(title)]
+
+
 @dataclass(frozen=True)
 class Match:
     """The decision for one record."""
@@ -93,6 +161,9 @@ def judge_abstract_match(record: Record, words: frozenset[str],
         if record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id:
             continue
         sim = jaccard(words, content_words(row["abstract"]))
+        if damaged_version_of(row["title"], record.title) or damaged_version_of(
+                record.title, row["title"]):
+            return Match("same", row["id"], 1.0)  # the same title, one side badly decoded
         titles_differ = bool(record_key and row["title_key"] and record_key != row["title_key"])
         if titles_differ and sim < RETITLED:
             continue
@@ -114,10 +185,11 @@ def judge_abstract_match(record: Record, words: frozenset[str],
 
 
 def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
-    """The fields a record can add to a stored paper: only those still empty.
+    """The fields a record can add to a stored paper: only those still empty, or
+    damaged by a bad decode that this record shows undamaged.
 
     A year-less date is replaced by a full one; has_code only ever turns on. The
-    abstract already stored is kept (the first version seen wins).
+    abstract already stored is kept (the first version seen wins) unless damaged.
     """
     changes: dict[str, Any] = {}
     simple = {
@@ -126,8 +198,12 @@ def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
         "comments": record.comments, "abstract": record.abstract or None,
     }
     for name, value in simple.items():
-        if value not in (None, "") and existing.get(name) in (None, ""):
+        if value not in (None, "") and (existing.get(name) in (None, "")
+                                        or damaged_version_of(existing.get(name), value)):
             changes[name] = value
+    for name, values in (("authors", record.authors), ("orgs", record.orgs)):
+        if damaged_version_of(existing[name], values):
+            changes[name] = values
     if record.authors and not existing["authors"]:
         changes["authors"] = record.authors
         changes["authors_truncated"] = int(record.authors_truncated)

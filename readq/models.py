@@ -55,6 +55,20 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True)
+class Unsure:
+    """A boundary readq placed on weak evidence: counted per kind for the import report.
+
+    Kinds: ``journal_ref`` (where an arXiv journal reference ends and the next abstract
+    begins), ``title_authors`` (where a compact profile's title ends and its first author
+    begins), ``title_abstract`` (a trending-list title that reads like prose, placed by
+    the page's structure).
+    """
+
+    line: int
+    kind: str
+
+
 @dataclass
 class ParseResult:
     """What a parser read from one dump."""
@@ -62,6 +76,7 @@ class ParseResult:
     format: DumpFormat
     records: list[Record]
     problems: list[Problem] = field(default_factory=list)
+    unsure: dict[str, int] = field(default_factory=dict)
 
 
 class DumpError(ValueError):

@@ -60,7 +60,8 @@ def test_import_json_contract(lib, tmp_path, capsys):
     data = json.loads(out)
     first, second = data["files"]
     assert set(first) == {"path", "format", "records", "new", "merged", "unchanged",
-                          "possible_duplicates", "errors"}
+                          "possible_duplicates", "errors", "unsure"}
+    assert first["unsure"] == {}  # boundary kind → records placed on weak evidence
     assert (first["format"], first["records"], first["new"]) == ("arxiv", 10, 10)
     assert second["errors"][0]["message"].endswith("is empty")
 

@@ -48,14 +48,14 @@ def test_binary_and_empty_are_refused():
 
 def test_permission_denied_is_one_line(tmp_path, monkeypatch):
     """Root reads anything, so the refusal the OS would give is simulated."""
-    import readq.parsing
+    import readq.parsing.source
 
     path = dump_copy(PROFILE, tmp_path)
 
     def denied(file, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(file))
 
-    monkeypatch.setattr(readq.parsing, "open", denied, raising=False)
+    monkeypatch.setattr(readq.parsing.source, "open", denied, raising=False)
     with Library(tmp_path / "lib") as lib:
         report = lib.import_file(path)
         assert report.failed == f"{path}: permission denied"

@@ -1,41 +1,44 @@
 """One entry point for every dump kind: read a file safely, detect its kind, parse it.
 
-Files are streamed: ``open_dump`` sniffs the first bytes for the encoding
-(UTF-8/16/32 with or without BOM, Windows-1252 as a fallback), refuses binary,
-HTML and empty input with a one-line ``DumpError``, then yields clean numbered
-lines; ``detect_format`` picks the kind from a look-ahead window; the parsers
-yield records and problems one by one, so a 200 MB dump never sits in memory.
+Files are streamed: ``DumpSource`` (``parsing/source.py``) reads regular files only,
+chooses the encoding per file (UTF-8 preferred, stray bytes replaced and reported by
+line), refuses binary, HTML and empty input with a one-line ``DumpError``, then yields
+clean numbered lines; ``detect_format`` picks the kind from a look-ahead window; the
+parsers yield records and problems one by one, so a 200 MB dump never sits in memory.
 ``parse_text``/``parse_file`` collect everything for callers that want lists.
 Nothing here touches the library.
 """
 
 from __future__ import annotations
 
-import codecs
-import io
 import itertools
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from types import TracebackType
-from typing import BinaryIO
 
-from readq.models import DumpError, DumpFormat, ParseResult, Problem, Record
+from readq.models import DumpError, DumpFormat, ParseResult, Problem, Record, Unsure
 from readq.parsing.arxiv import ID_LINE, parse_arxiv
 from readq.parsing.common import Item, is_meta_line, looks_like_abstract
 from readq.parsing.profile import parse_compact, parse_profile
+from readq.parsing.source import (
+    KINDS_TEXT,
+    MAX_LINE_CHARS,
+    SNIFF_BYTES,
+    DumpSource,
+    decode_dump,
+    sniff_encoding,
+)
 from readq.parsing.trending import parse_trending
 from readq.text import clean_line
 
-SNIFF_BYTES = 64 * 1024
+__all__ = [
+    "KINDS_TEXT", "MAX_LINE_CHARS", "SNIFF_BYTES", "DumpSource", "ParsedItems", "collect",
+    "decode_dump", "detect_format", "no_records_error", "parse_file", "parse_text",
+    "sniff_encoding", "stream_items",
+]
+
 LOOKAHEAD_LINES = 400
-MAX_LINE_CHARS = 2_000_000
-KINDS_TEXT = (
-    "readq understands author profiles (spaced or compact), arXiv listings "
-    "and trending lists copied from the page as text"
-)
 
 Parser = Callable[[Iterable[tuple[int, str]], date], Iterator[Item]]
 PARSERS: dict[DumpFormat, Parser] = {
@@ -45,136 +48,28 @@ PARSERS: dict[DumpFormat, Parser] = {
     DumpFormat.COMPACT: parse_compact,
 }
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_HTML = re.compile(r"<(?:!doctype|html|head|body|div|p|span|a\s|table|script)\b", re.IGNORECASE)
+_HTML = re.compile(r"<(?:!doctype|html|head|body|div|p|span|a\s|table|script)\b[^<>]*>",
+                   re.IGNORECASE)
 
 
-def sniff_encoding(head: bytes, name: str = "the text", *, complete: bool = False) -> str:
-    """The encoding of a dump from its first bytes, or a ``DumpError`` saying why it is
-    not a text dump. ``complete``: ``head`` is the whole file."""
-    if not head.strip():
-        raise DumpError(f"{name} is empty")
-    encoding = None
-    for bom, candidate in _BOMS:
-        if head.startswith(bom):
-            encoding = candidate
-            break
-    if encoding is None:
-        if b"\x00" in head[:4096]:
-            encoding = _guess_utf16(head, name)
-        else:
-            try:
-                codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
-                encoding = "utf-8"
-            except UnicodeDecodeError:
-                encoding = "cp1252"
-    try:
-        text = codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
-    except UnicodeDecodeError:
-        raise DumpError(f"{name} is not text in any encoding readq knows") from None
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    if "\x00" in text or controls > max(8, len(text) // 100):
-        raise DumpError(f"{name} is a binary file, not a text dump; {KINDS_TEXT}")
-    if encoding == "utf-8" and head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    return encoding
+class ParsedItems(Iterator[Record | Problem]):
+    """A parser's records and problems, streamed; the boundaries it was unsure of are
+    counted in ``unsure`` (kind → records) as they pass."""
 
+    def __init__(self, items: Iterator[Item]) -> None:
+        self._items = items
+        self.unsure: dict[str, int] = {}
 
-def decode_dump(data: bytes, name: str = "the text") -> str:
-    """Bytes → text, or a ``DumpError`` saying why it is not a text dump."""
-    encoding = sniff_encoding(data[:SNIFF_BYTES], name, complete=len(data) <= SNIFF_BYTES)
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise DumpError(f"{name} is not valid {encoding} text (byte {exc.start})") from None
-
-
-def _guess_utf16(data: bytes, name: str) -> str:
-    """UTF-16 without a BOM shows NULs in every other byte of ASCII text."""
-    even_nuls = data[0:4096:2].count(0)
-    odd_nuls = data[1:4096:2].count(0)
-    half = len(data[:4096]) // 4
-    if odd_nuls > half and even_nuls < half / 8:
-        return "utf-16-le"
-    if even_nuls > half and odd_nuls < half / 8:
-        return "utf-16-be"
-    raise DumpError(f"{name} is a binary file, not a text dump; {KINDS_TEXT}")
-
-
-class DumpSource:
-    """An open dump file: clean numbered lines, streamed, with its capture date.
-
-    Use as a context manager. Lines longer than ``MAX_LINE_CHARS`` are cut there
-    and reported in ``problems``; bytes that are not valid in the sniffed encoding
-    stop the read with a ``DumpError`` naming the line.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.problems: list[Problem] = []
-        try:
-            if path.is_dir():
-                raise DumpError(f"{path} is a folder; give the dump files inside it")
-            self._raw: BinaryIO = open(path, "rb")  # noqa: SIM115 (closed in close())
-            try:
-                head = self._raw.read(SNIFF_BYTES)
-                complete = len(head) < SNIFF_BYTES
-                self.encoding = sniff_encoding(head, str(path), complete=complete)
-                stat = os.fstat(self._raw.fileno())
-                self.captured = datetime.fromtimestamp(stat.st_mtime).date()
-                self.size = stat.st_size
-                self._raw.seek(0)
-                self._reader = io.TextIOWrapper(self._raw, encoding=self.encoding, newline=None)
-            except BaseException:
-                self._raw.close()
-                raise
-        except FileNotFoundError:
-            raise DumpError(f"{path}: no such file") from None
-        except PermissionError:
-            raise DumpError(f"{path}: permission denied") from None
-        except IsADirectoryError:
-            raise DumpError(f"{path} is a folder; give the dump files inside it") from None
-        except OSError as exc:
-            raise DumpError(f"{path}: {exc.strerror or exc}") from None
-
-    def lines(self) -> Iterator[tuple[int, str]]:
-        """``(line number, clean line)`` for every line of the file."""
-        reader = self._reader
-        number = 0
-        try:
-            while True:
-                line = reader.readline(MAX_LINE_CHARS)
-                if not line:
-                    return
-                number += 1
-                if not line.endswith("\n") and len(line) >= MAX_LINE_CHARS:
-                    self.problems.append(Problem(
-                        number, f"line longer than {MAX_LINE_CHARS:,} characters; cut there"))
-                    while True:  # skip the rest of the overlong line
-                        more = reader.readline(MAX_LINE_CHARS)
-                        if not more or more.endswith("\n"):
-                            break
-                yield number, clean_line(line.rstrip("\r\n"))
-        except UnicodeDecodeError:
-            raise DumpError(f"{self.path} is not valid {self.encoding} text "
-                            f"(line {number + 1})") from None
-        except OSError as exc:
-            raise DumpError(f"{self.path}: {exc.strerror or exc}") from None
-
-    def close(self) -> None:
-        """Close the file."""
-        self._reader.close()
-
-    def __enter__(self) -> DumpSource:
+    def __iter__(self) -> ParsedItems:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
+    def __next__(self) -> Record | Problem:
+        while True:
+            item = next(self._items)
+            if isinstance(item, Unsure):
+                self.unsure[item.kind] = self.unsure.get(item.kind, 0) + 1
+                continue
+            return item
 
 
 def detect_format(lines: list[str]) -> DumpFormat:
@@ -183,7 +78,7 @@ def detect_format(lines: list[str]) -> DumpFormat:
     if not non_blank:
         raise DumpError("the dump is empty")
     sample = "\n".join(non_blank[:200])
-    if _HTML.search(sample) and sample.count("<") > 5:
+    if len(_HTML.findall(sample)) >= 3:  # real tags, not the ``<`` of a formula
         raise DumpError(
             "this is an HTML page, not the page's text: open it in a browser, "
             "select all and copy, then paste or save that text"
@@ -210,6 +105,8 @@ def detect_format(lines: list[str]) -> DumpFormat:
 def _blank_after_meta(lines: list[str]) -> bool:
     """Spaced profiles put blank lines inside records; compact ones never do."""
     votes = total = 0
+    while lines and not lines[-1]:  # blank lines at the very end separate nothing
+        lines = lines[:-1]
     for i, line in enumerate(lines):
         if is_meta_line(line):
             total += 1
@@ -219,7 +116,7 @@ def _blank_after_meta(lines: list[str]) -> bool:
 
 
 def stream_items(lines: Iterable[tuple[int, str]], captured: date,
-                 format: DumpFormat | None = None) -> tuple[DumpFormat, Iterator[Item]]:
+                 format: DumpFormat | None = None) -> tuple[DumpFormat, ParsedItems]:
     """Detect the kind from a look-ahead window, then parse the whole stream."""
     iterator = iter(lines)
     window: list[tuple[int, str]] = []
@@ -230,10 +127,10 @@ def stream_items(lines: Iterable[tuple[int, str]], captured: date,
         if non_blank >= LOOKAHEAD_LINES:
             break
     kind = format or detect_format([line for _, line in window])
-    return kind, PARSERS[kind](itertools.chain(window, iterator), captured)
+    return kind, ParsedItems(PARSERS[kind](itertools.chain(window, iterator), captured))
 
 
-def collect(kind: DumpFormat, items: Iterable[Item], extra: list[Problem] | None = None
+def collect(kind: DumpFormat, items: ParsedItems, extra: list[Problem] | None = None
             ) -> ParseResult:
     """Gather streamed items into a ``ParseResult``; ``DumpError`` if no record."""
     result = ParseResult(kind, [])
@@ -242,6 +139,7 @@ def collect(kind: DumpFormat, items: Iterable[Item], extra: list[Problem] | None
             result.records.append(item)
         else:
             result.problems.append(item)
+    result.unsure = dict(items.unsure)
     result.problems.extend(extra or [])
     result.problems.sort(key=lambda p: p.line)
     if not result.records:

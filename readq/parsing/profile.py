@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from readq.models import Problem, Record
+from readq.models import Problem, Record, Unsure
 from readq.names import (
     name_score,
     split_author_line,
+    split_glued_line,
     split_names,
-    split_title_and_authors,
     strip_et_al,
     without_orgs,
 )
@@ -50,7 +50,12 @@ def looks_like_author_line(line: str) -> bool:
         return False
     if without_orgs(line) != line or parsed.truncated:
         return True
-    return len(line) < 1000 and all(name_score(n) is not None for n in parsed.authors)
+    if len(line) >= 1000 or looks_like_abstract(line):
+        return False
+    # one name of an unusual shape must not turn the whole line into abstract text
+    named = sum(1 for n in parsed.authors if name_score(n) is not None)
+    return named == len(parsed.authors) or (len(parsed.authors) >= 3
+                                             and named * 3 >= len(parsed.authors) * 2)
 
 
 def parse_profile(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[Item]:
@@ -88,13 +93,16 @@ def parse_compact(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[
             authors = split_author_line(glued_line)
             head = _title_and_names(glued_line)
             known.update(_names_after_first(head))
-            split = split_title_and_authors(head, frozenset(known))
+            split = split_glued_line(head, frozenset(known))
             if split is None:
                 record.title = head
+                yield Unsure(block[1][0], "title_authors")
                 yield Problem(block[1][0], "could not tell where the title ends and the "
                               "authors begin; kept the whole line as the title")
             else:
-                record.title, record.authors = split
+                record.title, record.authors, sure = split
+                if not sure:
+                    yield Unsure(block[1][0], "title_authors")
             record.authors_truncated, record.orgs = authors.truncated, authors.orgs
         record.abstract = " ".join(body)
         yield _finish(record, is_last)

@@ -44,6 +44,9 @@ def make_backup(conn: sqlite3.Connection, folder: Path, reason: str, keep: int) 
         dest = sqlite3.connect(partial)
         try:
             conn.backup(dest)
+            # a backup is one self-contained file: opening it later must not
+            # leave -wal/-shm files beside it in the backups folder
+            dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
         partial.replace(target)
