@@ -274,7 +274,7 @@ def table(results: dict, seeds: dict) -> str:
 
 def bench_seeds(work: Path) -> dict:
     """Import the four sample dumps (store, then index)."""
-    samples = sorted((ROOT.parent / "resources" / "samples").glob("*.txt"))
+    samples = sorted((ROOT.parent / "readq" / "resources" / "samples").glob("*.txt"))
     with Library(work / "seeds") as lib:
         with Timer() as t_store:
             lib.import_paths(samples)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from readq import __version__
 from readq.exporting import EXPORTERS, FORMATS
 from readq.indexing import ConcurrentIndexer
 from readq.library import FileReport, Library, LibraryError
@@ -168,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help="verify that store and index agree")
     p.add_argument("--repair", action="store_true", help="rebuild the index if they do not")
     add_recommend_parsers(sub, common)
+    add_tag_commands(sub, common)
+    parser.add_argument("--version", action="version", version=f"readq {__version__}")
     return parser
 
 
@@ -181,6 +184,16 @@ def add_recommend_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("similar", parents=[common], help="papers most like one paper")
     p.add_argument("paper")
     p.add_argument("--limit", type=whole_number(1, 100_000), default=5)
+    p.add_argument("--json", action="store_true")
+
+
+def add_tag_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``readq tag PAPER add|remove TAG...`` and ``readq tags [--json]``."""
+    p = sub.add_parser("tag", parents=[common], help="add or remove tags on a paper")
+    p.add_argument("paper")
+    p.add_argument("action", choices=["add", "remove"])
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p = sub.add_parser("tags", parents=[common], help="every tag and how many papers carry it")
     p.add_argument("--json", action="store_true")
 
 
@@ -258,6 +271,8 @@ def _progress_printer(label: str) -> Any:
 def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     fmt = None if args.format == "auto" else DumpFormat(args.format)
     library.index  # noqa: B018 (an index folder readq did not make is refused before storing)
+    if "-" in args.paths:
+        return import_stdin(library, args, fmt, out)
     paths = [Path(p) for p in args.paths]
     if len(paths) > 1 and (os.cpu_count() or 1) > 1:
         # index the dumps already stored while the next one is stored
@@ -278,6 +293,33 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         for report in failed:
             print(f"readq: {report.failed}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def import_stdin(library: Library, args: argparse.Namespace, fmt: DumpFormat | None,
+                 out: TextIO) -> int:
+    """``readq import -``: the dump is read from standard input (e.g. a pipe from the
+    clipboard); year-less dates resolve against today."""
+    if args.paths != ["-"]:
+        raise CliError("`-` (standard input) cannot be combined with files")
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CliError("standard input is not UTF-8 text; nothing was imported") from None
+    if library.store.paper_count():
+        library.backup("before-import")
+    report = library.import_text(text, name="stdin", format=fmt)
+    library.sync_index(progress=_progress_printer("indexing"))
+    if args.json:
+        json.dump({"files": [report.as_json()]}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        _print_report(report, out)
+    if report.failed:
+        if not args.json:
+            print(f"readq: {report.failed}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _print_report(report: FileReport, out: TextIO) -> None:
@@ -363,6 +405,8 @@ def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if row["dismissed"]:
         facts.append("dismissed")
     out.write(" · ".join(facts) + "\n")
+    if row["tags"]:
+        out.write("Tags: " + ", ".join(row["tags"]) + "\n")
     if row["journal_ref"]:
         out.write(f"Journal: {row['journal_ref']}\n")
     if row["comments"]:
@@ -392,8 +436,11 @@ def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_mark(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper_id = library.resolve(args.paper)
+    was_queued = paper_id in library.queue()
     library.set_status([paper_id], args.status)
-    out.write(f"{paper_id}: marked {args.status}\n")
+    gone = was_queued and paper_id not in library.queue()
+    out.write(f"{paper_id}: marked {args.status}"
+              + (" and taken off the queue" if gone else "") + "\n")
     return 0
 
 
@@ -422,6 +469,11 @@ def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     paper_id = library.resolve(args.paper)
     if args.queue_command == "add":
+        queue = library.queue()
+        if paper_id in queue:
+            out.write(f"{paper_id}: already in the queue, position {queue.index(paper_id) + 1} "
+                      f"of {len(queue)}\n")
+            return 0
         library.queue_add([paper_id])
     elif args.queue_command == "remove":
         if paper_id not in library.queue():
@@ -536,7 +588,42 @@ def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper_id = library.resolve(args.paper)
+    before = set(library.tags(paper_id))
+    if args.action == "add":
+        names = library.add_tags([paper_id], args.tags)
+        changed = [t for t in names if t not in before]
+    else:
+        names = library.remove_tags([paper_id], args.tags)
+        changed = [t for t in names if t in before]
+    verb = "tagged" if args.action == "add" else "untagged"
+    now = library.tags(paper_id)
+    if changed:
+        out.write(f"{paper_id}: {verb} {', '.join(changed)}")
+    else:
+        out.write(f"{paper_id}: nothing changed ("
+                  + ("already tagged" if args.action == "add" else "no such tag on it") + ")")
+    out.write(f"; tags now: {', '.join(now) if now else 'none'}\n")
+    return 0
+
+
+def cmd_tags(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    tags = library.all_tags()
+    if args.json:
+        json.dump([{"tag": name, "papers": count} for name, count in tags], out,
+                  ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    for name, count in tags:
+        out.write(f"{count:>6}  {name}\n")
+    if not tags:
+        out.write("no tags yet: `readq tag PAPER add TAG` adds one\n")
+    return 0
+
+
 COMMANDS = {
+    "tag": cmd_tag, "tags": cmd_tags,
     "import": cmd_import, "search": cmd_search, "show": cmd_show, "list": cmd_list,
     "mark": cmd_mark, "rate": cmd_rate, "note": cmd_note, "queue": cmd_queue,
     "export": cmd_export, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup,

@@ -64,6 +64,8 @@ def to_bibtex(rows: list[dict[str, Any]]) -> str:
             fields.append(("journal", "{" + _bib_escape(row["journal_ref"]) + "}"))
         if row["abstract"]:
             fields.append(("abstract", "{" + _bib_escape(row["abstract"]) + "}"))
+        if row.get("tags"):
+            fields.append(("keywords", "{" + _bib_escape(", ".join(row["tags"])) + "}"))
         kind = "article" if row["journal_ref"] else "misc"
         body = ",\n".join(f"  {name} = {value}" for name, value in fields)
         entries.append(f"@{kind}{{{bibtex_key(row, taken)},\n{body}\n}}\n")
@@ -86,6 +88,8 @@ def to_markdown(rows: list[dict[str, Any]]) -> str:
         if row["rating"]:
             meta.append("★" * row["rating"] + "☆" * (5 - row["rating"]))
         meta.append(row["status"])
+        if row.get("tags"):
+            meta.append(" ".join(f"#{tag}" for tag in row["tags"]))
         lines.append(" · ".join(meta))
         if row["arxiv_id"]:
             lines += ["", f"<https://arxiv.org/abs/{row['arxiv_id']}>"]
@@ -109,6 +113,8 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
         flat["authors"] = "; ".join(row["authors"])
         flat["orgs"] = "; ".join(row["orgs"])
         flat["sources"] = "; ".join(f"{s['file']}#{s['index']}" for s in row["sources"])
+        if "tags" in row:
+            flat["tags"] = "; ".join(row["tags"])
         writer.writerow(flat)
     return out.getvalue()
 

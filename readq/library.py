@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from readq import latex
+from readq.import_names import HEAD_CHARS, clean_name, import_name
 from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
     Match,
@@ -41,10 +43,13 @@ from readq.store.backup import (
     make_backup,
     restore_into,
 )
+from readq.store import imports as store_imports
+from readq.store import user_state
 from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
 from readq.store.health import check_store, describe_error, protect
 from readq.store.schema import migrate
 from readq.store.signals import CANDIDATE_WHERE
+from readq.store.user_state import TAG_CONDITION_SQL, TagError, normalise_tag
 from readq.text import content_words, title_key
 
 if TYPE_CHECKING:  # scikit-learn loads only when recommendations are asked for
@@ -69,6 +74,10 @@ VIEWS = {
     "notes": ("s.note != ''", ()),
     "for_you": (CANDIDATE_WHERE, ()),  # ordered by the recommender (readq/recommendations.py)
 }
+
+
+UNDECIDED = ("s.rating = 0 AND s.queue_position IS NULL AND s.status = 'unread' "
+             "AND s.dismissed = 0")
 
 
 class LibraryError(Exception):
@@ -145,6 +154,8 @@ def condition_sql(cond: StateCondition) -> tuple[str, tuple[Any, ...]]:
         sql, params = "p.has_code = ?", (int(bool(cond.value)),)
     elif cond.field == "dismissed":
         sql, params = "s.dismissed = ?", (int(bool(cond.value)),)
+    elif cond.field == "tag":
+        sql, params = TAG_CONDITION_SQL, (_tag(str(cond.value)),)
     else:
         raise QueryError(f"unknown filter {cond.field}")
     return (f"NOT ({sql})" if cond.negated else sql), params
@@ -242,11 +253,18 @@ class Library:
                 kind, items = stream_items(source.lines(), source.captured, format)
                 report.unsure = items.unsure  # filled while the items are consumed
                 total = max(1, source.size // 1500)  # progress estimate: ~1.5 kB a record
-                return self._store_items(kind, items, Path(path).name, report, progress,
-                                         should_cancel, source.problems, total)
+                report = self._store_items(kind, items, Path(path).name, report, progress,
+                                           should_cancel, source.problems, total)
         except DumpError as exc:
             report.failed = str(exc)
             return report
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(HEAD_CHARS).decode("utf-8", "replace")
+        except OSError:
+            head = ""
+        self._name_import(report, head)
+        return report
 
     def import_text(self, text: str, *, name: str = "clipboard",
                     format: DumpFormat | None = None, captured: date | None = None,
@@ -259,7 +277,25 @@ class Library:
         except DumpError as exc:
             report.failed = str(exc)
             return report
-        return self.store_parsed(parsed, name, report, progress, should_cancel)
+        report = self.store_parsed(parsed, name, report, progress, should_cancel)
+        self._name_import(report, text[:HEAD_CHARS])
+        return report
+
+    def _name_import(self, report: FileReport, head: str) -> None:
+        """Name an import after what it holds (``import_names``), if it brought something."""
+        if report.import_id is None or report.format is None:
+            return
+        authors = store_imports.author_lists(self.store.conn, report.import_id)
+        self.rename_import(report.import_id, import_name(report.format, authors, head))
+
+    def rename_import(self, import_id: int, name: str) -> str:
+        """Give an import another name (shown in the sidebar); return the name kept."""
+        cleaned = clean_name(name)
+        if not cleaned:
+            raise LibraryError("an import's name needs at least one letter")
+        with self.store.transaction():
+            store_imports.set_name(self.store.conn, import_id, cleaned)
+        return cleaned
 
     def store_parsed(self, parsed: ParseResult, file_name: str, report: FileReport,
                      progress: Progress | None = None,
@@ -497,6 +533,8 @@ class Library:
         if view.startswith("import:"):
             return ("p.id IN (SELECT paper_id FROM sightings WHERE import_id = ?)",
                     (int(view.split(":", 1)[1]),))
+        if view.startswith("tag:"):
+            return TAG_CONDITION_SQL, (_tag(view.split(":", 1)[1]),)
         if view == "duplicates":
             return ("p.id IN (SELECT paper_id FROM possible_duplicates WHERE status = 'open' "
                     "UNION SELECT other_id FROM possible_duplicates WHERE status = 'open')", ())
@@ -563,7 +601,10 @@ class Library:
         """Mark papers read or unread."""
         if status not in ("read", "unread"):
             raise LibraryError(f"status must be read or unread, not {status!r}")
-        self.store.set_state(ids, "status", status)
+        with self.store.transaction():
+            self.store.set_state(ids, "status", status)
+            if status == "read" and set(ids) & set(self.store.queue_ids()):
+                self.queue_remove(ids)  # the queue is what is still to read
 
     def set_rating(self, ids: Sequence[int], rating: int) -> None:
         """Rate papers 0–5 (0 = unrated)."""
@@ -583,6 +624,22 @@ class Library:
         """The reading queue in order."""
         return self.store.queue_ids()
 
+    def unread_queue(self) -> list[int]:
+        """The queue without papers already read (what "Read next" opens)."""
+        return self.store.list_ids("s.queue_position IS NOT NULL AND s.status = 'unread'", (),
+                                   "queue")
+
+    def undecided(self, ids: Sequence[int]) -> list[int]:
+        """Those of ``ids`` the user has not decided on yet (unrated, unqueued, unread,
+        not dismissed), in the order given: what triage offers."""
+        if len(ids) <= 2000:
+            left = self.store.filter_ids(ids, UNDECIDED, ())
+            return [i for i in ids if i in left]
+        # a big view: one scan for the (usually fewer) decided papers, not 100 IN-lists
+        decided = set(self.store.column(
+            f"SELECT paper_id FROM user_state s WHERE NOT ({UNDECIDED})"))
+        return [i for i in ids if i not in decided]
+
     def queue_add(self, ids: Sequence[int]) -> None:
         """Append papers to the end of the queue (already queued ones stay put)."""
         order = self.store.queue_ids()
@@ -592,6 +649,46 @@ class Library:
         """Take papers off the queue."""
         drop = set(ids)
         self.store.set_queue([i for i in self.store.queue_ids() if i not in drop])
+
+    # --- tags ----------------------------------------------------------------------------
+
+    @staticmethod
+    def normalise_tag(text: str) -> str:
+        """A tag as it is stored (``LibraryError`` if it cannot be one)."""
+        return _tag(text)
+
+    def tags(self, paper_id: int) -> list[str]:
+        """A paper's tags, sorted."""
+        return user_state.read_tags(self.store.conn, [paper_id]).get(paper_id, [])
+
+    def tagged_ids(self, tag: str) -> list[int]:
+        """Papers carrying a tag (typed in any case), by id."""
+        return user_state.tagged_ids(self.store.conn, _tag(tag))
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        """Every tag in use and how many papers carry it, by name."""
+        return user_state.all_tags(self.store.conn)
+
+    def add_tags(self, ids: Sequence[int], tags: Iterable[str]) -> list[str]:
+        """Tag papers (a bulk change in one transaction); return the tags as stored."""
+        names = _tags(tags)
+        with self.store.transaction():
+            user_state.add_tags(self.store.conn, list(ids), names)
+        return names
+
+    def remove_tags(self, ids: Sequence[int], tags: Iterable[str]) -> list[str]:
+        """Take tags off papers; return the tags as stored."""
+        names = _tags(tags)
+        with self.store.transaction():
+            user_state.remove_tags(self.store.conn, list(ids), names)
+        return names
+
+    def set_tags(self, paper_id: int, tags: Iterable[str]) -> list[str]:
+        """Make a paper's tags exactly ``tags``; return them as stored, sorted."""
+        names = sorted(set(_tags(tags, allow_none=True)))
+        with self.store.transaction():
+            user_state.write_tags(self.store.conn, paper_id, names, now_iso())
+        return names
 
     def queue_move(self, paper_id: int, position: int) -> None:
         """Move a queued paper to a 1-based position (clamped to the queue)."""
@@ -623,7 +720,8 @@ class Library:
         """The two papers are one: merge the newer into the older; return the kept id.
 
         Metadata fills empty fields; the user's state is combined so nothing is lost
-        (read wins, the higher rating wins, notes are joined, the queue place kept).
+        (``user_state.combine_states``: read wins, the higher rating, notes joined, the
+        earlier queue place, tags united).
         """
         row = self.store.conn.execute(
             "SELECT paper_id, other_id FROM possible_duplicates WHERE id = ? AND status = 'open'",
@@ -641,7 +739,7 @@ class Library:
                 self.store.conn.execute("UPDATE papers SET arxiv_id = NULL WHERE id = ?", (gone,))
             self.store.update_paper(kept, changes, when)
             states = self.store.states([gone, kept])
-            merged = _combine_states(states[kept], states[gone])
+            merged = user_state.combine_states(states[kept], states[gone])
             self.store.conn.execute(
                 "UPDATE OR IGNORE sightings SET paper_id = ? WHERE paper_id = ?", (kept, gone))
             self.store.conn.execute(
@@ -651,11 +749,7 @@ class Library:
                 (pair_id, gone, gone))
             order = [kept if i == gone else i for i in self.store.queue_ids()]
             self.store.conn.execute("DELETE FROM papers WHERE id = ?", (gone,))
-            self.store.conn.execute(
-                "UPDATE user_state SET status = ?, rating = ?, note = ?, dismissed = ?, "
-                "updated_at = ? WHERE paper_id = ?",
-                (merged["status"], merged["rating"], merged["note"], merged["dismissed"],
-                 when, kept))
+            user_state.write_states(self.store.conn, {kept: merged})
             self.store.set_queue(order)  # the earlier of the two places, duplicates dropped
             self.store.enqueue_index([gone, kept])
         return kept
@@ -791,8 +885,9 @@ class _Cancelled(Exception):
 def _index_doc(row: sqlite3.Row) -> IndexDoc:
     published = row["published"]
     return IndexDoc(
-        id=row["id"], title=row["title"] or "", authors=json.loads(row["authors"]),
-        orgs=json.loads(row["orgs"]), abstract=row["abstract"], note=row["note"],
+        id=row["id"], title=latex.searchable(row["title"] or ""),
+        authors=json.loads(row["authors"]), orgs=json.loads(row["orgs"]),
+        abstract=latex.searchable(row["abstract"]), note=row["note"],
         category=row["category"], year=int(published[:4]) if published else None,
         arxiv_id=row["arxiv_id"],
     )
@@ -810,14 +905,18 @@ def _record_from_fields(fields: dict[str, Any]) -> Record:
     )
 
 
-def _combine_states(kept: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
-    notes = [n for n in (kept["note"].strip(), gone["note"].strip()) if n]
-    return {
-        "status": "read" if "read" in (kept["status"], gone["status"]) else "unread",
-        "rating": max(kept["rating"], gone["rating"]),
-        "note": "\n\n".join(dict.fromkeys(notes)),
-        "dismissed": int(kept["dismissed"] and gone["dismissed"]),
-    }
+def _tag(text: str) -> str:
+    try:
+        return normalise_tag(text)
+    except TagError as exc:
+        raise LibraryError(str(exc)) from None
+
+
+def _tags(tags: Iterable[str], *, allow_none: bool = False) -> list[str]:
+    names = list(dict.fromkeys(_tag(t) for t in tags))
+    if not names and not allow_none:
+        raise LibraryError("name at least one tag")
+    return names
 
 
 def to_export(row: dict[str, Any]) -> dict[str, Any]:
@@ -831,8 +930,7 @@ def to_export(row: dict[str, Any]) -> dict[str, Any]:
         "comments": row["comments"],
         "sources": [{"file": s["file"], "format": s["format"], "index": s["record_index"]}
                     for s in row["sightings"]],
-        "status": row["status"], "rating": row["rating"], "note": row["note"],
-        "queue_position": row["queue_position"], "dismissed": bool(row["dismissed"]),
+        **user_state.export_states(row),  # status, rating, note, queue_position, dismissed, tags
         "added_at": row["added_at"],
     }
     assert tuple(item) == EXPORT_KEYS

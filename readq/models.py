@@ -89,5 +89,5 @@ EXPORT_KEYS = (
     "id", "arxiv_id", "title", "authors", "authors_truncated", "orgs", "category",
     "published", "year_inferred", "has_code", "score", "abstract", "journal_ref",
     "comments", "sources", "status", "rating", "note", "queue_position", "dismissed",
-    "added_at",
+    "tags", "added_at",
 )

@@ -4,6 +4,7 @@ from globals elsewhere."""
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 from pathlib import Path
 
@@ -28,10 +29,17 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+def resource_path(*parts: str) -> Path | None:
+    """A file or folder shipped inside the package (``readq/resources/…``), if present.
+
+    Read through ``importlib.resources``, so it is found in a wheel, a pipx install
+    and an editable checkout alike."""
+    target = importlib.resources.files("readq").joinpath("resources", *parts)
+    if not (target.is_dir() or target.is_file()):
+        return None
+    return Path(str(target))
+
+
 def samples_dir() -> Path | None:
     """The sample dumps shipped with readq, if present."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "samples", here.parent / "resources" / "samples"):
-        if candidate.is_dir():
-            return candidate
-    return None
+    return resource_path("samples")

@@ -34,3 +34,4 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/python -m pip install -q -e .
 fi
+sha256sum pyproject.toml > .venv/.readq-installed  # scripts/run-app.sh skips installing until it changes

@@ -4,9 +4,11 @@ Run under a real (virtual) X server so fonts and styles are the real ones::
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python docs/screenshots/take_screenshots.py
 
-Writes ``main_window.png``, ``detail_note.png``, ``queue.png``, ``duplicates.png``,
-``search.png``, ``import_summary.png``, ``empty_library.png``, ``dark.png``,
-``triage_light.png`` and ``triage_dark.png`` next to this script. Nothing
+Writes ``main_window.png`` (1600×1000), ``main_1024.png`` (1024×700),
+``detail_note.png``, ``queue.png``, ``duplicates.png``, ``search.png``,
+``export_dialog.png``, ``import_summary.png``, ``empty_library.png``, ``dark.png``
+(1600×1000), ``dark_1024.png``, ``triage_light.png`` and ``triage_dark.png`` next
+to this script. Nothing
 touches the user's library or settings: both live in a temporary folder.
 ``--only triage`` takes just the two triage-mode screenshots.
 """
@@ -73,6 +75,9 @@ def seed(root: Path, dumps_dir: Path) -> None:
         library.set_status(ids[0:6], "read")
         library.set_dismissed(ids[60:63])
         library.queue_add([ids[12], ids[3], ids[25], ids[51], ids[88], ids[7]])
+        library.add_tags(ids[0:4] + ids[9:12], ["reasoning"])
+        library.add_tags([ids[1], ids[10], ids[12], ids[20]], ["to-cite"])
+        library.add_tags(ids[13:15], ["memory"])
         library.set_note(library.resolve("2305.00833") if _has(library, "2305.00833")
                          else ids[3], NOTE)
         trending = library.view_ids("import:3")
@@ -139,11 +144,16 @@ def main() -> int:
         if args.only == "triage":
             return take_triage(app, root, tmp_path)
 
-        window = open_window(root, tmp_path / "settings")
+        window = open_window(root, tmp_path / "settings", (1600, 1000))
         window.show_view("inbox")
         window.table.select_row(1)
         wait(300)
         save(window, "main_window.png")
+        window.resize(1024, 700)
+        wait(300)
+        save(window, "main_1024.png")
+        window.resize(1440, 860)
+        wait(200)
 
         with Library(root) as library:
             noted = library.view_ids("notes")[0]
@@ -169,6 +179,13 @@ def main() -> int:
         window.table.select_row(0)
         wait(300)
         save(window, "search.png")
+        window.table.select_ids(window.model.ids[:3], window.model.ids[0])
+        dialog = window.workflow.open_export()
+        dialog.set_format("bibtex")
+        dialog.path_edit.setText("~/papers/agents.bib")
+        wait(300)
+        save(dialog, "export_dialog.png")
+        dialog.reject()
         window.search.set_text("")
 
         window.close()
@@ -190,10 +207,14 @@ def main() -> int:
 
         apply_theme(app, "dark")
         dark = open_window(root, tmp_path / "settings")
+        dark.resize(1600, 1000)
         dark.show_view("all")
         dark.table.select_ids([noted], noted)
         wait(400)
         save(dark, "dark.png")
+        dark.resize(1024, 700)
+        wait(400)
+        save(dark, "dark_1024.png")
         dark.close()
         wait(100)
         take_triage(app, root, tmp_path)

@@ -79,7 +79,7 @@ __all__ = [
     "STATE_FIELDS",
 ]
 
-StateField = Literal["status", "rating", "queued", "code", "dismissed"]
+StateField = Literal["status", "rating", "queued", "code", "dismissed", "tag"]
 CompareOp = Literal["=", ">=", "<=", ">", "<"]
 
 
@@ -133,11 +133,11 @@ FIELD_ALIASES: dict[str, str] = {
 }
 
 #: State filter names (applied by the caller, not the index).
-STATE_FIELDS: tuple[str, ...] = ("status", "rating", "queued", "code", "dismissed")
+STATE_FIELDS: tuple[str, ...] = ("status", "rating", "queued", "code", "dismissed", "tag")
 
 _KNOWN_FIELDS_TEXT = (
     "title:, author:, abstract:, note:, category:, org:, year:, arxiv:, "
-    "status:, rating:, queued:, code:, dismissed:"
+    "status:, rating:, queued:, code:, dismissed:, tag:"
 )
 
 _EXAMPLES: dict[str, str] = {
@@ -154,6 +154,7 @@ _EXAMPLES: dict[str, str] = {
     "queued": "queued:yes",
     "code": "code:yes",
     "dismissed": "dismissed:no",
+    "tag": "tag:to-cite",
 }
 
 # Unfielded nodes of each kind are searched in these fields.
@@ -280,6 +281,10 @@ def _bad_value(field: str) -> QueryError:
 
 
 def _parse_state(field: str, value: str, negated: bool) -> StateCondition:
+    if field == "tag":  # the tag's name, matched by the caller (case-insensitively)
+        if not value.strip():
+            raise _bad_value(field)
+        return StateCondition("tag", "=", value.strip(), negated)
     m = _COMPARE_RE.fullmatch(value.strip())
     assert m is not None  # the pattern matches any string
     op = {"=>": ">=", "=<": "<="}.get(m.group(1) or "=", m.group(1) or "=")

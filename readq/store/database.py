@@ -18,6 +18,7 @@ from typing import Any
 import sqlite_utils
 
 from readq.models import Record
+from readq.store import user_state
 from readq.store.backup import make_backup
 from readq.store.schema import SCHEMA_VERSION, migrate, schema_version
 from readq.text import title_key
@@ -35,6 +36,7 @@ SORT_COLUMNS = {
     "added": "p.added_at",
     "queue": "s.queue_position",
     "id": "p.id",
+    "tags": "(SELECT MIN(tag) FROM paper_tags t WHERE t.paper_id = p.id)",
 }
 STATE_FIELDS = ("status", "rating", "note", "queue_position", "dismissed")
 FILLABLE = ("title", "authors", "authors_truncated", "orgs", "category", "published",
@@ -335,16 +337,8 @@ class Store:
     # --- user state --------------------------------------------------------------------
 
     def states(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        """The user state of each paper: status, rating, note, queue_position, dismissed."""
-        result: dict[int, dict[str, Any]] = {}
-        for part in chunks(list(ids)):
-            for row in self.conn.execute(
-                "SELECT paper_id, status, rating, note, queue_position, dismissed FROM user_state "
-                f"WHERE paper_id IN ({placeholders(len(part))})", tuple(part),
-            ):
-                state = dict(row)
-                result[state.pop("paper_id")] = state
-        return result
+        """The user state of each paper, every kind of it (``user_state.KINDS``)."""
+        return user_state.read_states(self.conn, ids)
 
     def set_state(self, ids: Sequence[int], field: str, value: Any) -> None:
         """Set one user-state field (status, rating, note, dismissed) on papers."""
@@ -364,21 +358,8 @@ class Store:
     def restore_states(self, states: dict[int, dict[str, Any]]) -> None:
         """Put back states taken with ``states()`` (undo), queue order included."""
         with self.transaction():
-            for paper_id, state in states.items():
-                self.conn.execute(
-                    "UPDATE user_state SET status = ?, rating = ?, note = ?, dismissed = ?, "
-                    "queue_position = NULL, updated_at = ? WHERE paper_id = ?",
-                    (state["status"], state["rating"], state["note"], state["dismissed"],
-                     now_iso(), paper_id),
-                )
-            queued = sorted(
-                ((s["queue_position"], pid) for pid, s in states.items()
-                 if s["queue_position"] is not None)
-            )
-            order = [pid for pid in self.queue_ids() if pid not in states]
-            for position, pid in queued:
-                order.insert(min(position - 1, len(order)), pid)
-            self._write_queue(order)
+            user_state.write_states(self.conn, states)
+            self._write_queue(user_state.queue_order_with(self.queue_ids(), states))
             self.enqueue_index(list(states))
 
     # --- queue ---------------------------------------------------------------------------
@@ -449,12 +430,15 @@ class Store:
                 item["authors"] = json.loads(item["authors"])
                 item["orgs"] = json.loads(item["orgs"])
                 item["sightings"] = []
+                item["tags"] = []
                 by_id[item["id"]] = item
             for row in self.conn.execute(
                 "SELECT paper_id, file, format, record_index, imported_at FROM sightings "
                 f"WHERE paper_id IN ({marks}) ORDER BY imported_at, id", tuple(part),
             ):
                 by_id[row["paper_id"]]["sightings"].append(dict(row))
+        for paper_id, tags in user_state.read_tags(self.conn, list(by_id)).items():
+            by_id[paper_id]["tags"] = tags
         return [by_id[i] for i in ids if i in by_id]
 
     def imports(self) -> list[dict[str, Any]]:

@@ -104,7 +104,21 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
-    # recommendations (issue 14): papers the user said "not this" to (a negative decision);
+    # 3: tags, the user's own labels on papers (user state: imports never touch them)
+    """
+    CREATE TABLE paper_tags (
+        paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+        tag TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (paper_id, tag)
+    );
+    CREATE INDEX paper_tags_tag ON paper_tags(tag);
+    """,
+    # 4: a readable name for each import (after its content; the user may rename it)
+    """
+    ALTER TABLE imports ADD COLUMN name TEXT;
+    """,
+    # 5: recommendations (issue 14): papers the user said "not this" to (a negative decision);
     # papers by update time (the recommender's features follow changed papers)
     """
     CREATE TABLE not_this (

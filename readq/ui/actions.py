@@ -38,6 +38,9 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("paste", "&Paste dump from clipboard", ("Ctrl+Shift+V",), "&File",
                tip="Import the text on the clipboard"),
     ActionSpec("import_samples", "Import the &sample dumps", (), "&File"),
+    ActionSpec("export", "&Export…", ("Ctrl+E",), "&File", separator_before=True,
+               tip="Export the selected papers, this view or this search as BibTeX, "
+                   "Markdown, CSV or JSON"),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "&File", separator_before=True),
 
     ActionSpec("undo", "&Undo", ("Ctrl+Z",), "&Edit"),
@@ -61,6 +64,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("open_note", "Edit &note", ("Return", "Enter"), "&Paper", "list",
                separator_before=True),
     ActionSpec("open_page", "&Open arXiv page", ("O",), "&Paper", "list"),
+    ActionSpec("tag", "&Tag…", ("L",), "&Paper", "list", tip="Add tags to the selected papers"),
+    ActionSpec("copy_title", "&Copy title and authors", ("Ctrl+C",), "&Paper", "list",
+               separator_before=True),
+    ActionSpec("copy_bibtex", "Copy as &BibTeX", ("Ctrl+Shift+C",), "&Paper", "list"),
+    ActionSpec("copy_link", "Copy &link", ("Ctrl+Shift+L",), "&Paper", "list"),
 
     ActionSpec("triage", "&Triage these papers", ("T",), "&Go",
                tip="Go through the papers of this view (or the selected ones) one card at a "
@@ -83,6 +91,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("triage_not_this", "Not this: fewer papers like it “For you”, next paper",
                ("D",), scope="triage"),
     ActionSpec("triage_note", "Write a quick note (Esc saves it)", ("N",), scope="triage"),
+    ActionSpec("triage_tag", "Tag it (Enter adds, Esc goes back to the card)", ("L",),
+               scope="triage"),
     ActionSpec("triage_open", "Open it in the browser", ("O",), scope="triage"),
     ActionSpec("triage_next", "Next paper, deciding nothing", ("J", "Down", "Right"),
                scope="triage"),
@@ -90,6 +100,13 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("triage_undo", "Undo the last decision (back to its card)", ("Z",),
                scope="triage"),
     ActionSpec("triage_leave", "Leave triage", ("Esc",), scope="triage"),
+
+    ActionSpec("show_sidebar", "&Sidebar", ("Ctrl+Shift+S",), "&View"),
+    ActionSpec("show_detail", "&Detail pane", ("Ctrl+Shift+D",), "&View"),
+    ActionSpec("show_toolbar", "&Toolbar", (), "&View"),
+    ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "&View", separator_before=True),
+    ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "&View"),
+    ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),
 
     ActionSpec("cheatsheet", "&Keyboard shortcuts", ("F1", "?"), "&Help"),
     ActionSpec("about", "&About readq", (), "&Help"),

@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readq.library import LibraryError
+from readq.paths import resource_path
 from readq.store.health import StoreDamaged
 from readq.store.schema import SchemaTooNew
 from readq.ui.damaged_store import offer_restore
@@ -30,12 +31,10 @@ from readq.ui.theme import apply_theme
 
 log = logging.getLogger(__name__)
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "readq.svg"
-
-
 def app_icon() -> QIcon:
-    """The app icon (empty if the resources folder is not installed)."""
-    return QIcon(str(ICON)) if ICON.is_file() else QIcon()
+    """The app icon (package data; empty if it is missing)."""
+    icon = resource_path("icons", "readq.svg")
+    return QIcon(str(icon)) if icon is not None else QIcon()
 
 
 def make_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -44,7 +43,7 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app = existing if isinstance(existing, QApplication) else QApplication(
         list(argv) if argv is not None else sys.argv[:1])
     app.setApplicationName("readq")
-    app.setApplicationDisplayName("readq")
+    # no display name: the platform would append it to "readq — Inbox"
     app.setOrganizationName("readq")
     app.setDesktopFileName("readq")
     app.setWindowIcon(app_icon())

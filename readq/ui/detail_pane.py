@@ -16,8 +16,8 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -27,12 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readq import latex
 from readq.models import DumpFormat
+from readq.ui.flow_layout import FlowLayout
 from readq.ui.highlight import highlight_html
 from readq.ui.links import arxiv_abs_url, arxiv_pdf_url, arxiv_search_url, open_url
 from readq.ui.note_editor import NoteEditor, SaveNote
-from readq.ui.paper_model import display_title
+from readq.ui.paper_model import AUTHORS_UNKNOWN, display_title
 from readq.ui.star_widget import StarWidget
+from readq.ui.tag_editor import TagBox
 
 
 def _label(parent: QWidget, selectable: bool = True, rich: bool = True) -> QLabel:
@@ -47,6 +50,14 @@ def _label(parent: QWidget, selectable: bool = True, rich: bool = True) -> QLabe
     label.linkActivated.connect(open_url)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return label
+
+
+def _breakable(name: str) -> str:
+    """A file name as HTML that may wrap after ``_``, ``-`` and ``.`` in a narrow pane."""
+    escaped = html.escape(name)
+    for mark in "_-.":
+        escaped = escaped.replace(mark, mark + "\u200b")
+    return escaped
 
 
 def _format_label(fmt: str) -> str:
@@ -82,7 +93,6 @@ class DetailPane(QWidget):
         self.meta = _label(self.info)
         self.links = _label(self.info, selectable=False)
         self.extra = _label(self.info)
-        self.extra.setEnabled(False)
 
         self.stars = StarWidget(self.info)
         self.read_button = QPushButton("Mark read", self.info)
@@ -96,19 +106,16 @@ class DetailPane(QWidget):
         self.state_note = QLabel(self.info)
         self.state_note.setEnabled(False)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
+        buttons = FlowLayout(spacing=8)  # wraps in a narrow pane
         buttons.addWidget(self.stars)
-        buttons.addSpacing(8)
         buttons.addWidget(self.read_button)
         buttons.addWidget(self.queue_button)
         buttons.addWidget(self.state_note)
-        buttons.addStretch(1)
+        self.tag_box = TagBox(self.info)
 
         self.abstract = _label(self.info)
         self.abstract.setAccessibleName("Abstract")
         self.sightings = _label(self.info)
-        self.sightings.setEnabled(False)
 
         rule = QFrame(self.info)
         rule.setFrameShape(QFrame.Shape.HLine)
@@ -121,6 +128,7 @@ class DetailPane(QWidget):
             info_layout.addWidget(widget)
         info_layout.addSpacing(4)
         info_layout.addLayout(buttons)
+        info_layout.addWidget(self.tag_box)
         info_layout.addSpacing(4)
         info_layout.addWidget(rule)
         info_layout.addWidget(self.abstract)
@@ -131,7 +139,9 @@ class DetailPane(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.info)
+        self.info.setMinimumWidth(0)
 
         self.note_editor = NoteEditor(save_note, self)
         note_box = QWidget(self)
@@ -194,6 +204,13 @@ class DetailPane(QWidget):
             if self._row is not None:
                 self._render()
 
+    def rescale_fonts(self) -> None:
+        """Follow a change of the application font (View ▸ Zoom)."""
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+
     def flush_note(self) -> bool:
         """Save the note being edited, if it changed."""
         return self.note_editor.flush()
@@ -202,15 +219,15 @@ class DetailPane(QWidget):
 
     def _hl(self, text: str) -> str:
         palette = self.palette()
-        return highlight_html(text, self._terms,
-                              palette.color(QPalette.ColorRole.Highlight).name(),
-                              palette.color(QPalette.ColorRole.HighlightedText).name())
+        return latex.markers_to_html(highlight_html(
+            text, self._terms, palette.color(QPalette.ColorRole.Highlight).name(),
+            palette.color(QPalette.ColorRole.HighlightedText).name()))
 
     def _render(self) -> None:
         row = self._row
         assert row is not None
         title, standin = display_title(row, words=16)
-        shown = self._hl(title)
+        shown = self._hl(title if standin else latex.marked((row.get("title") or "").strip()))
         self.title.setText(f"<i>{shown}</i>" if standin else shown)
 
         authors = row.get("authors") or []
@@ -220,7 +237,7 @@ class DetailPane(QWidget):
                 text += " <i>et al.</i>"
             self.authors.setText(text)
         else:
-            self.authors.setText("<i>Authors unknown</i>")
+            self.authors.setText(f"<i>{AUTHORS_UNKNOWN}</i>")
         orgs = row.get("orgs") or []
         self.orgs.setText(html.escape(" · ".join(orgs)))
         self.orgs.setVisible(bool(orgs))
@@ -268,12 +285,14 @@ class DetailPane(QWidget):
         self.state_note.setText("Dismissed" if row.get("dismissed") else "")
 
         abstract = row.get("abstract") or ""
-        self.abstract.setText(self._hl(abstract) if abstract else "<i>No abstract.</i>")
+        self.abstract.setText(self._hl(latex.marked(abstract)) if abstract
+                              else "<i>No abstract.</i>")
+        self.tag_box.set_tags(row.get("tags") or [])
 
         sightings = row.get("sightings") or []
         lines = []
         for s in sightings:
             when = (s.get("imported_at") or "")[:10]
             lines.append(f"{html.escape(when)} · {html.escape(_format_label(s['format']))}, "
-                         f"record {int(s['record_index']) + 1} · {html.escape(s['file'])}")
+                         f"record {int(s['record_index']) + 1} · {_breakable(s['file'])}")
         self.sightings.setText("<b>Seen in</b><br>" + "<br>".join(lines) if lines else "")

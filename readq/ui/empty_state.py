@@ -13,6 +13,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
+def _centred(label: QWidget) -> QHBoxLayout:
+    """A wrapped label centred in a row: as wide as its maximum when there is room,
+    narrower (and taller) in a narrow window."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(label, 100)
+    row.addStretch(1)
+    return row
+
+
 class WelcomePanel(QWidget):
     """The friendly panel of an empty library."""
 
@@ -30,8 +40,7 @@ class WelcomePanel(QWidget):
             "Import some to start triaging: rate, queue, take notes, search offline.", self)
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setFixedWidth(480)
-        text.setMinimumHeight(text.heightForWidth(480))
+        text.setMaximumWidth(480)  # a narrow window wraps it more (see _centred)
         self.samples_button = QPushButton("Import the sample dumps", self)
         self.samples_button.setDefault(True)
         self.samples_button.setVisible(samples_available)
@@ -49,7 +58,7 @@ class WelcomePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(title)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(_centred(text))
         layout.addSpacing(12)
         layout.addLayout(buttons)
         layout.addSpacing(6)
@@ -75,13 +84,13 @@ class EmptyView(QWidget):
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setEnabled(False)
-        self.message.setFixedWidth(460)
+        self.message.setMaximumWidth(460)
         self.button = QPushButton(self)
         self.button.clicked.connect(self.action_clicked)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
         layout.addWidget(self.title)
-        layout.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(_centred(self.message))
         layout.addSpacing(8)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
     QKeySequence,
     QUndoStack,
 )
@@ -45,12 +46,13 @@ from PySide6.QtWidgets import (
 from readq import __version__
 from readq.library import FileReport, Library, LibraryError
 from readq.paths import samples_dir
-from readq.search.query import QueryError
+from readq.search.query import QueryError, parse_query
 from readq.ui.actions import VIEW_KEYS, Actions, build_menus
 from readq.ui.cheatsheet import CheatSheet
 from readq.ui.detail_pane import DetailPane
 from readq.ui.duplicates_view import DuplicatesView
 from readq.ui.empty_state import EmptyView, WelcomePanel
+from readq.ui.flow_layout import CurrentStack
 from readq.ui.for_you import ForYou, ForYouPanel, Ranking
 from readq.ui.import_dialog import ImportController, ProgressPanel
 from readq.ui.import_summary import ImportSummaryDialog
@@ -66,6 +68,7 @@ from readq.ui.tasks import READ, Task, TaskRunner
 from readq.ui.triage import Triage
 from readq.ui.triage_mode import TriagePage
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
+from readq.ui.workflow import Workflow
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +109,7 @@ class MainWindow(QMainWindow):
         self._sync_after_pause.setInterval(TRIAGE_SYNC_PAUSE_MS)
         self._sync_after_pause.timeout.connect(lambda: self.index_keeper.schedule_sync())
 
-        self.setWindowTitle("readq")
+        self.setWindowTitle("readq")  # the app's display name is not added (see ui/app.py)
         self.setAcceptDrops(True)
         self._build_widgets()
         self.actions = Actions(self, [self.center, self.detail.info], [self.triage_page.card])
@@ -116,7 +119,10 @@ class MainWindow(QMainWindow):
             self.triage_page.summary.addAction(self.actions[name])
         self.menus = build_menus(self, self.actions)
         self.toolbar = self._build_toolbar()
+        self.detail_wanted = True  # View ▸ Detail pane
+        self.toolbar_wanted = True  # View ▸ Toolbar
         self._connect()
+        self.workflow = Workflow(self, settings)  # tags, context menu, export, View menu
 
         if not self.prefs.restore_window(self):
             self.resize(1360, 820)
@@ -148,7 +154,7 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePanel(samples_dir() is not None)
         self.empty = EmptyView()
         self.duplicates = DuplicatesView()
-        self.center = QStackedWidget()
+        self.center = CurrentStack()  # as narrow as the page shown
         for widget in (self.table, self.empty, self.welcome, self.duplicates):
             self.center.addWidget(widget)
 
@@ -215,7 +221,7 @@ class MainWindow(QMainWindow):
             button = toolbar.widgetForAction(a[name])
             if button is not None:
                 keys = a[name].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                button.setText(text)
+                a[name].setIconText(text)  # kept when the action changes: no shifting
                 button.setToolTip(f"{a[name].statusTip() or text}"
                                   + (f" ({keys})" if keys else ""))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
@@ -403,7 +409,8 @@ class MainWindow(QMainWindow):
 
     def _choose_page(self) -> None:
         self._choose_center()
-        self.detail.setVisible(self.center.currentWidget() is not self.welcome)
+        self.detail.setVisible(self.center.currentWidget() is not self.welcome
+                               and self.detail_wanted)
 
     def _choose_center(self) -> None:
         if self.model.rowCount():
@@ -519,6 +526,7 @@ class MainWindow(QMainWindow):
         self._query_from_saved = False
         if not text:
             self.search.clear_error()
+            self.workflow.dim_results(False)
             self.searches.cancel()
         self.load(keep=True)
 
@@ -530,6 +538,7 @@ class MainWindow(QMainWindow):
         if query != self._query:
             return
         self.search.clear_error()
+        self.workflow.dim_results(False)
         self._set_terms(terms)
         self._show_ids(ids, keep=True)
         self.search_done.emit(query)
@@ -537,7 +546,8 @@ class MainWindow(QMainWindow):
     def _on_search_failed(self, query: str, message: str) -> None:
         if query != self._query:
             return
-        self.search.show_error(message)  # the previous results stay
+        self.search.show_error(message)  # the previous results stay, dimmed
+        self.workflow.dim_results(True)
         self.search_done.emit(query)
 
     def _set_terms(self, terms: list[str]) -> None:
@@ -549,6 +559,12 @@ class MainWindow(QMainWindow):
         query = self.search.text().strip()
         if not query:
             self.statusBar().showMessage("Type a search first, then save it.", 6000)
+            return
+        try:
+            parse_query(query)
+        except QueryError as exc:  # said before asking for a name
+            self.search.show_error(str(exc))
+            self.statusBar().showMessage(f"This search cannot be saved: {exc}", 8000)
             return
         name, ok = QInputDialog.getText(self, "Save search", "Name:", text=query[:40])
         if ok and name.strip():
@@ -608,10 +624,12 @@ class MainWindow(QMainWindow):
         self.triage.move(self.selected_ids(), step)
 
     def read_next(self) -> None:
-        """Open the top of the reading queue."""
-        if not self.library.queue():
-            self.statusBar().showMessage("The queue is empty: press Q on a paper to queue it.",
-                                         6000)
+        """Open the first paper of the reading queue not read yet."""
+        unread = self.library.unread_queue()
+        if not unread:
+            self.statusBar().showMessage("The queue is empty: press Q on a paper to queue it."
+                                         if not self.library.queue() else
+                                         "Every paper in the queue is read.", 6000)
             return
         if self._query:
             self.search.set_text("", notify=False)
@@ -620,7 +638,8 @@ class MainWindow(QMainWindow):
             self.show_view("queue")
         else:
             self.load(keep=True)
-        self.table.select_row(0)
+        if not self.table.select_ids(unread[:1], unread[0]):
+            self.table.select_row(0)
         self.table.setFocus()
 
     def open_page(self) -> None:
@@ -631,7 +650,10 @@ class MainWindow(QMainWindow):
         paper = self.model.paper(row)
         url = arxiv_abs_url(paper["arxiv_id"]) if paper.get("arxiv_id") else \
             arxiv_search_url(paper.get("title") or (paper.get("abstract") or "")[:80])
-        open_url(url)
+        if not open_url(url):
+            QGuiApplication.clipboard().setText(url)
+            self.statusBar().showMessage(f"No web browser could be opened; the link is on the "
+                                         f"clipboard: {url}", 10000)
 
     def _update_dismiss_text(self) -> None:
         """X restores a dismissed paper: the menu says which it will do."""
@@ -659,7 +681,11 @@ class MainWindow(QMainWindow):
         if len(self.table.selectionModel().selectedRows()) > 1:
             ids = self.table.selected_ids()
             return ids, f"{len(ids)} selected papers"
-        return self.model.ids, label
+        ids = self.model.ids
+        undecided = self.library.undecided(ids)  # not rated, queued, read or dismissed yet
+        if undecided and len(undecided) < len(ids):
+            return undecided, f"{label} — {len(undecided)} undecided"
+        return ids, label
 
     def start_triage(self, ids: list[int] | None = None, label: str = "") -> bool:
         """Open triage mode on papers (default: :meth:`triage_scope`)."""
@@ -689,7 +715,7 @@ class MainWindow(QMainWindow):
         if not self.triage_active:
             return
         self.pages.setCurrentWidget(self.splitter)
-        self.toolbar.show()
+        self.toolbar.setVisible(self.toolbar_wanted)
         self.actions["triage"].setEnabled(True)
         if self._sync_after_pause.isActive():
             self._sync_after_pause.stop()
@@ -852,7 +878,7 @@ class MainWindow(QMainWindow):
         if self.triage_active:
             self.triage_page.stop()  # saves a quick note being typed
             self.pages.setCurrentWidget(self.splitter)
-            self.toolbar.show()  # remembered visible
+            self.toolbar.setVisible(self.toolbar_wanted)  # remembered as the user left it
         if not self.detail.flush_note():
             self.detail.flush_note()  # one retry (e.g. the database was busy)
         self.prefs.save_window(self)
@@ -864,4 +890,5 @@ class MainWindow(QMainWindow):
         self.prefs.sync()
         self.for_you.shutdown()
         self.runner.shutdown()
+        self.workflow.zoom.restore_base()
         self.library.close()

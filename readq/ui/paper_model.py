@@ -23,6 +23,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from readq import latex
+
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 CHUNK = 100
@@ -39,21 +41,23 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Read", "status"),
     ("Code", "code"),
     ("Queue", "queue"),
+    ("Tags", "tags"),
 )
-TITLE, AUTHORS, DATE, CATEGORY, RATING, READ, CODE, QUEUE = range(len(COLUMNS))
+TITLE, AUTHORS, DATE, CATEGORY, RATING, READ, CODE, QUEUE, TAGS = range(len(COLUMNS))
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 RatingRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
 
 RowFetcher = Callable[[Sequence[int]], list[dict[str, Any]]]
+AUTHORS_UNKNOWN = "Authors unknown"  # one wording wherever a dump gave no authors
 
 
 def display_title(row: dict[str, Any], words: int = 10) -> tuple[str, bool]:
     """The title to show and whether it is a stand-in (untitled arXiv papers)."""
     title = (row.get("title") or "").strip()
     if title:
-        return title, False
+        return latex.plain(title), False
     abstract = (row.get("abstract") or "").split()
     opening = " ".join(abstract[:words]) + ("…" if len(abstract) > words else "")
     if row.get("arxiv_id"):
@@ -212,6 +216,8 @@ class PaperModel(QAbstractTableModel):
         if column == QUEUE:
             position = row.get("queue_position")
             return f"#{position}" if position else ""
+        if column == TAGS:
+            return " ".join(f"#{tag}" for tag in row.get("tags") or [])
         return ""
 
     def _tooltip(self, row: dict[str, Any], column: int) -> str | None:
@@ -229,6 +235,8 @@ class PaperModel(QAbstractTableModel):
         if column == QUEUE:
             position = row.get("queue_position")
             return f"Position {position} in the reading queue" if position else None
+        if column == TAGS:
+            return ", ".join(row.get("tags") or []) or None
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

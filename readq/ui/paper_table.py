@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from readq.ui.paper_model import (
@@ -22,14 +23,21 @@ from readq.ui.paper_model import (
     QUEUE,
     RATING,
     READ,
+    TAGS,
     TITLE,
     PaperModel,
     RatingRole,
 )
-from readq.ui.star_widget import StarDelegate
+from readq.ui.star_widget import MAX_STARS, StarDelegate
 
-DEFAULT_WIDTHS = {TITLE: 300, AUTHORS: 170, DATE: 86, CATEGORY: 42, RATING: 74, READ: 40,
-                  CODE: 42, QUEUE: 46}
+DEFAULT_WIDTHS = {TITLE: 300, AUTHORS: 170, DATE: 86, CATEGORY: 42, RATING: 84, READ: 40,
+                  CODE: 42, QUEUE: 46, TAGS: 120}
+# What each column typically holds, measured to fit it (never by scanning the rows,
+# which would fetch every paper of a 100,000-paper view).
+SAMPLE_TEXT = {AUTHORS: "Firstname Lastname, Firstna", DATE: "2024-12-31",
+               CATEGORY: "Cat.", READ: "Read", CODE: "Code", QUEUE: "#999",
+               TAGS: "#reinforcement"}
+HIDDEN_AT_FIRST = (CATEGORY, CODE)  # the header's menu shows them
 
 
 class PaperTable(QTableView):
@@ -67,13 +75,128 @@ class PaperTable(QTableView):
         header.setMinimumSectionSize(28)
         for column, width in DEFAULT_WIDTHS.items():
             header.resizeSection(column, width)
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)  # see
+        # keep_title_readable: the title takes the rest, but never less than a third
+        for column in HIDDEN_AT_FIRST:
+            header.setSectionHidden(column, True)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
+        self._fitting = False
+        self._natural: dict[int, int] = {}  # fitted widths of the authors and tags
+        self._given: dict[int, int] = {}  # the widths readq last gave them
+        self._auto: set[int] = set()  # columns still at readq's width (not the user's)
+        header.sectionResized.connect(self._on_section_resized)
         self.setDragDropOverwriteMode(False)
         self.setDropIndicatorShown(True)
         self.set_reorderable(False)
+
+    # --- keys ----------------------------------------------------------------------------
+
+    def keyboardSearch(self, search: str) -> None:
+        """Off: Qt's type-to-find reads every row (seconds at 100,000 papers), and the
+        list's letters are commands (R, Q, X, L…)."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Home/End (with or without Ctrl) go to the first/last paper, not column."""
+        count = self.paper_model.rowCount()
+        if count and action in (QAbstractItemView.CursorAction.MoveEnd,
+                                QAbstractItemView.CursorAction.MoveHome):
+            row = count - 1 if action == QAbstractItemView.CursorAction.MoveEnd else 0
+            column = max(0, self.currentIndex().column())
+            return self.paper_model.index(row, column)
+        return super().moveCursor(action, modifiers)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A plain key of the list's own actions (0–5, R, Q…) that its shortcut did not
+        take — typed while the window was inactive — still does what the action says,
+        instead of falling through to the table."""
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ShiftModifier) \
+                and event.text().strip():
+            pressed = QKeySequence(event.key())
+            widget = self.parentWidget()
+            while widget is not None and not widget.isWindow():
+                for action in widget.actions():
+                    if action.isEnabled() and action.shortcutContext() == \
+                            Qt.ShortcutContext.WidgetWithChildrenShortcut and any(
+                                key.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+                                for key in action.shortcuts()):
+                        event.accept()
+                        QTimer.singleShot(0, action.trigger)
+                        return
+                widget = widget.parentWidget()
+        super().keyPressEvent(event)
+
+    # --- columns -----------------------------------------------------------------------
+
+    def fit_columns(self) -> None:
+        """Size the columns to what they hold at the current font; the title takes the
+        rest. Row height follows the font too."""
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        pad = 18
+        self._fitting = True
+        for column, sample in SAMPLE_TEXT.items():
+            title = COLUMNS[column][0]
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title))
+            header.resizeSection(column, width + pad)
+            if column in (AUTHORS, TAGS):
+                self._natural[column] = self._given[column] = width + pad
+                self._auto.add(column)
+        self._fitting = False
+        star = min(metrics.height(), 13)
+        header.resizeSection(RATING, max(int(star * 1.15 * MAX_STARS) + 12,
+                                         metrics.horizontalAdvance("Rating") + pad))
+        self.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
+        self.keep_title_readable()
+
+    def keep_title_readable(self) -> None:
+        """The title takes the width the other columns leave, and never less than about a
+        third of the list: a narrow list (or a big zoom) first narrows the authors and
+        tags columns — only while they have the width readq fitted, never one the user
+        chose — then scrolls sideways rather than squeezing the title away."""
+        header = self.horizontalHeader()
+        avail = self.viewport().width()
+        if avail <= 0 or self._fitting:
+            return
+        self._fitting = True
+        try:
+            if header.sectionResizeMode(TITLE) != QHeaderView.ResizeMode.Interactive:
+                header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
+            for column in list(self._auto):  # sized by the user, or remembered: theirs
+                if header.sectionSize(column) != self._given.get(column):
+                    self._auto.discard(column)
+            want = max(160, avail // 3)
+            sizes = {c: header.sectionSize(c) for c in range(len(COLUMNS))
+                     if c != TITLE and not header.isSectionHidden(c)}
+            sizes.update({c: self._natural[c] for c in self._auto if c in sizes})
+            metrics = self.fontMetrics()
+            for column, floor_text in ((AUTHORS, "Firstname Last"), (TAGS, "#to-read")):
+                short = sum(sizes.values()) + want - avail
+                if short <= 0 or column not in sizes or column not in self._auto:
+                    continue
+                floor = min(sizes[column], metrics.horizontalAdvance(floor_text) + 16)
+                sizes[column] = max(floor, sizes[column] - short)
+            for column in self._auto:
+                if column in sizes:
+                    header.resizeSection(column, sizes[column])
+                    self._given[column] = sizes[column]
+            header.resizeSection(TITLE, max(want, avail - sum(sizes.values())))
+        finally:
+            self._fitting = False
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if self._fitting:
+            return
+        self._auto.discard(column)  # the user's width from now on
+        if column != TITLE:
+            self.keep_title_readable()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.keep_title_readable()
 
     # --- selection ---------------------------------------------------------------------
 

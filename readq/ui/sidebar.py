@@ -204,6 +204,7 @@ class Sidebar(QTreeView):
 
     entry_selected = Signal(object)
     delete_saved_search = Signal(int)
+    rename_import = Signal(int, str)  # import id, its name now
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -269,6 +270,13 @@ class Sidebar(QTreeView):
 
     def _context_menu(self, pos: QPoint) -> None:
         entry = self.sidebar_model.entry_at(self.indexAt(pos))
+        if entry is not None and entry.kind == "import":
+            menu = QMenu(self)
+            item = entry.payload
+            menu.addAction("Rename this import…").triggered.connect(
+                lambda: self.rename_import.emit(int(item["id"]), item.get("name") or item["file"]))
+            menu.popup(self.viewport().mapToGlobal(pos))
+            return
         if entry is None or entry.kind != "saved":
             return
         menu = QMenu(self)

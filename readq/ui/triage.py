@@ -1,4 +1,4 @@
-"""Triage actions: rate, mark read, queue, dismiss, reorder — all undoable.
+"""Triage actions: rate, mark read, queue, dismiss, tag, reorder — all undoable.
 
 Each action takes the papers it applies to, snapshots their state and pushes
 a :class:`~readq.ui.undo.StateCommand` whose text names the change ("Rate 3
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from readq.library import Library
+from readq.library import Library, LibraryError
 from readq.ui.for_you import NotThisCommand
 from readq.ui.undo import Changed, StateCommand, describe
 from readq.ui.views import payload_titles
@@ -96,6 +96,25 @@ class Triage(QObject):
         """Dismiss papers (hidden from the inbox, never deleted), or restore them."""
         return self._push("Dismiss" if dismiss else "Restore", ids,
                           lambda: self.library.set_dismissed(ids, dismiss))
+
+    def add_tags(self, ids: list[int], tags: list[str]) -> bool:
+        """Tag papers (undoable); False with a message if a tag is not valid."""
+        try:
+            names = [self.library.normalise_tag(t) for t in tags]
+        except LibraryError as exc:
+            self.message.emit(str(exc))
+            return False
+        if not names:
+            return False
+        return self._push("Tag", ids, lambda: self.library.add_tags(ids, names),
+                          ", ".join(names))
+
+    def remove_tags(self, ids: list[int], tags: list[str]) -> bool:
+        """Take tags off papers (undoable)."""
+        if not tags:
+            return False
+        return self._push("Untag", ids, lambda: self.library.remove_tags(ids, tags),
+                          ", ".join(tags))
 
     def move(self, ids: list[int], step: int) -> None:
         """Move queued papers one place up (-1) or down (+1), keeping their order."""

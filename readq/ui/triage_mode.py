@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -49,11 +50,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readq import latex
 from readq.library import Library
 from readq.models import DumpFormat
 from readq.ui.for_you import ForYou, Ranking
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
-from readq.ui.paper_model import display_title
+from readq.ui.paper_model import AUTHORS_UNKNOWN, display_title
 from readq.ui.star_widget import GOLD
 from readq.ui.triage import Triage
 from readq.ui.triage_session import (
@@ -77,7 +79,8 @@ CARD_MARGINS = (48, 34, 48, 28)
 
 HINTS: tuple[tuple[str, str], ...] = (
     ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("D", "not this"),
-    ("S", "skip"), ("N", "note"), ("O", "open"), ("J / K", "move"), ("Z", "undo"), ("Esc", "leave"),
+    ("S", "skip"), ("N", "note"), ("L", "tag"), ("O", "open"), ("J / K", "move"),
+    ("Z", "undo"), ("Esc", "leave"),
 )
 NOTE_HINTS: tuple[tuple[str, str], ...] = (
     ("Esc", "save the note and go back to the card"), ("Ctrl+Enter", "the same"),
@@ -215,6 +218,13 @@ class TriageCard(QFrame):
         layout.addWidget(self.sightings)
         self._row: dict[str, Any] | None = None
 
+    def rescale_fonts(self) -> None:
+        """Follow a change of the application font (View ▸ Zoom)."""
+        base = QApplication.font()
+        self.title.setFont(_scaled(base, TITLE_SCALE, bold=True))
+        self.authors.setFont(_scaled(base, 1.08))
+        self.abstract.setFont(_scaled(base, ABSTRACT_SCALE))
+
     @staticmethod
     def column_width(font: QFont) -> int:
         """The card width that gives the abstract about ``LINE_CHARS`` characters a line."""
@@ -246,7 +256,8 @@ class TriageCard(QFrame):
                     f'color:{colour or pill_fg};">&nbsp;{label}&nbsp;</span>')
 
         title, standin = display_title(row, words=16)
-        self.title.setText(f"<i>{html.escape(title)}</i>" if standin else html.escape(title))
+        self.title.setText(f"<i>{html.escape(title)}</i>" if standin else
+                           latex.markers_to_html(html.escape(latex.marked(row["title"].strip()))))
 
         authors = row.get("authors") or []
         if authors:
@@ -255,8 +266,7 @@ class TriageCard(QFrame):
                 shown += f' <span style="color:{quiet}"><i>et al.</i></span>'
             self.authors.setText(shown)
         else:
-            self.authors.setText(f'<span style="color:{quiet}"><i>Authors not listed '
-                                 "in this dump</i></span>")
+            self.authors.setText(f'<span style="color:{quiet}"><i>{AUTHORS_UNKNOWN}</i></span>')
         orgs = row.get("orgs") or []
         self.orgs.setText(f'<span style="color:{quiet}">{html.escape(" · ".join(orgs))}</span>')
         self.orgs.setVisible(bool(orgs))
@@ -289,11 +299,13 @@ class TriageCard(QFrame):
             chips.append(pill("Read"))
         if row.get("dismissed"):
             chips.append(pill("Dismissed"))
+        chips += [pill(f"#{html.escape(tag)}", background=neutral_bg)
+                  for tag in row.get("tags") or []]
         self.state.setText("&nbsp; ".join(chips))
         self.state.setVisible(bool(chips))
 
         abstract = (row.get("abstract") or "").strip()
-        body = html.escape(abstract) if abstract else \
+        body = latex.markers_to_html(html.escape(latex.marked(abstract))) if abstract else \
             f'<i style="color:{quiet}">No abstract in this dump.</i>'
         self.abstract.setText(f'<p style="line-height:150%">{body}</p>')
 

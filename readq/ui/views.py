@@ -8,6 +8,7 @@ background job computing every count, so big libraries never stall the window.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from readq.library import Library
@@ -23,6 +24,8 @@ from readq.ui.sidebar import (
     view_entries,
 )
 from readq.ui.tasks import TaskContext
+
+GROUP_TAGS = "Tags"
 
 EMPTY_TEXT = {
     "inbox": ("Inbox zero", "Every paper has been read or dismissed. New imports land here."),
@@ -57,10 +60,27 @@ def sidebar_groups(library: Library) -> list[tuple[str, list[SidebarEntry]]]:
     imports = []
     for item in library.imports():
         tip = (f"{item['file']} — imported {_short_date(item['imported_at'])}: "
-               f"{item.get('new', 0)} new, {item.get('merged', 0)} merged")
-        imports.append(SidebarEntry(f"import:{item['id']}", item["file"], f"import:{item['id']}",
+               f"{item.get('new', 0)} new, {item.get('merged', 0)} merged "
+               "(right-click to rename)")
+        label = import_label(item)
+        imports.append(SidebarEntry(f"import:{item['id']}", label, f"import:{item['id']}",
                                     kind="import", tooltip=tip, payload=dict(item)))
-    return [(GROUP_LIBRARY, views), (GROUP_SAVED, saved), (GROUP_IMPORTS, imports)]
+    tags = [SidebarEntry(f"tag:{name}", f"#{name}", f"tag:{name}", kind="tag",
+                         tooltip=f"Papers you tagged {name} (search: tag:{name})")
+            for name, _count in library.all_tags()]
+    return [(GROUP_LIBRARY, views), (GROUP_SAVED, saved), (GROUP_TAGS, tags),
+            (GROUP_IMPORTS, imports)]
+
+
+def import_label(item: dict[str, Any]) -> str:
+    """An import as the sidebar names it: its name (or file) and the day it came."""
+    name = item.get("name") or item["file"]
+    when = (item.get("imported_at") or "")[:10]
+    try:
+        day = date.fromisoformat(when)
+    except ValueError:
+        return name
+    return f"{name} · {day:%b} {day.day}"
 
 
 def count_job(entries: list[SidebarEntry]) -> Callable[[TaskContext], dict[str, int]]:
@@ -70,10 +90,15 @@ def count_job(entries: list[SidebarEntry]) -> Callable[[TaskContext], dict[str, 
     def job(ctx: TaskContext) -> dict[str, int]:
         library = ctx.library
         counts: dict[str, int] = {}
+        tag_counts: dict[str, int] | None = None
         for key, kind, view, query in wanted:
             if ctx.cancelled():
                 break
-            if kind == "duplicates":
+            if kind == "tag":  # every tag counted in one small query
+                if tag_counts is None:
+                    tag_counts = dict(library.all_tags())
+                counts[key] = tag_counts.get(view.split(":", 1)[1], 0)
+            elif kind == "duplicates":
                 counts[key] = len(library.possible_duplicates())  # pairs to decide on
             elif kind == "saved":
                 try:
@@ -102,6 +127,9 @@ def empty_text(view: str, label: str) -> tuple[str, str]:
         return EMPTY_TEXT[view]
     if view.startswith("import:"):
         return (f"{label} is empty", "This import's papers were all merged away.")
+    if view.startswith("tag:"):
+        return (f"No papers tagged {view[4:]}",
+                "Press L on a paper to tag it; undo brings back a tag just removed.")
     return (f"{label} is empty", VIEW_PURPOSE.get(view, ""))
 
 

@@ -39,7 +39,7 @@ KEYS = {
 }
 # the decision keys, in the order the big test uses them (cycled)
 CYCLE = ("q", "1", "r", "x", "del", "s", "2", "q", "3", "4", "5", "r", "x", "q", "s")
-UNTOUCHED = {"status": "unread", "rating": 0, "dismissed": 0, "queue_position": None}
+UNTOUCHED = {"status": "unread", "rating": 0, "dismissed": 0, "queue_position": None, "tags": []}
 
 
 def press(qtbot, name: str, modifier: Qt.KeyboardModifier = NO) -> None:

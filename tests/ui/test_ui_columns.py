@@ -1,0 +1,36 @@
+"""The list's header menu shows and hides columns; Ctrl+C on selected detail text copies
+that text, not the paper's title."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMenu
+
+from readq.ui.paper_model import CATEGORY, TAGS
+
+
+@pytest.mark.qt_log_ignore(r"^This plugin does not support (raise|grabbing|propagateSizeHints)")
+def test_header_menu_shows_and_hides_columns(qtbot, window) -> None:
+    header = window.table.horizontalHeader()
+    assert not header.isSectionHidden(TAGS) and header.isSectionHidden(CATEGORY)
+    header.customContextMenuRequested.emit(header.rect().center())
+    menu = next(m for m in window.table.findChildren(QMenu) if m.isVisible())
+    by_text = {a.text(): a for a in menu.actions()}
+    assert "Title" not in by_text  # the title always stays
+    by_text["Cat."].trigger()
+    by_text["Tags"].trigger()
+    assert not header.isSectionHidden(CATEGORY) and header.isSectionHidden(TAGS)
+    menu.close()
+
+
+def test_ctrl_c_on_selected_detail_text_copies_the_text(qtbot, window) -> None:
+    window.show_view("all")
+    window.table.select_row(0)
+    label = window.detail.abstract
+    label.setFocus()
+    label.setSelection(0, 12)
+    expected = label.selectedText()
+    assert expected
+    qtbot.keyClick(label, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == expected
