@@ -219,3 +219,17 @@ def test_the_cache_is_private_like_the_library(library):
     folder = library.root / "recommend"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / cache.FILE_NAME).stat().st_mode) == 0o600
+
+
+def test_cli_recommend_more_like_a_tag(library, capsys):
+    root = str(library.root)
+    ids = by_title(library, "language")[:3]
+    for paper in ids:
+        assert run(capsys, "tag", str(paper), "add", "LLM", "--library", root)[0] == 0
+    code, out, err = run(capsys, "recommend", "--tag", "llm", "--json", "--limit", "5",
+                         "--library", root)
+    assert code == 0 and err == ""
+    items = json.loads(out)
+    assert len(items) == 5 and not {i["id"] for i in items} & set(ids)
+    assert all("(tagged llm)" in i["why"] or "Words you favour" in i["why"] for i in items)
+    assert any("(tagged llm)" in i["why"] for i in items)
