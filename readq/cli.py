@@ -157,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", parents=[common], help="library statistics")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--plot", type=Path, metavar="FILE.png|FILE.svg",
+                   help="also write the figures as one picture")
 
     p = sub.add_parser("backup", parents=[common], help="back up the library now")
     p.add_argument("--keep", type=whole_number(1, 1000), metavar="N",
@@ -506,14 +508,63 @@ def cmd_export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_stats(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     stats = library.stats()
+    figures = library.statistics()
+    if args.plot is not None:
+        _write_stats_plot(figures, args.plot)
     if args.json:
-        json.dump(stats, out, indent=2)
+        json.dump({**stats, "figures": figures}, out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         width = max(map(len, stats))
         for key, value in stats.items():
             out.write(f"{key.replace('_', ' '):<{width}}  {value}\n")
+        _print_figures(figures, out)
+    if args.plot is not None:
+        print(f"wrote the statistics picture to {args.plot}", file=sys.stderr)
     return 0
+
+
+def _write_stats_plot(figures: dict[str, Any], path: Path) -> None:
+    from readq.stats_plot import PlotError, write_plot  # matplotlib only when asked
+
+    try:
+        write_plot(figures, path)
+    except PlotError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _print_figures(figures: dict[str, Any], out: TextIO) -> None:
+    """The figures of the Statistics page as short text (``readq stats``)."""
+    since = (figures["history_since"] or "")[:10]
+    rate = figures["reading_rate"]
+    out.write(f"\nhistory since {since}" + (
+        f" ({rate['read_before_history']} papers read before then, dates unknown)"
+        if rate["read_before_history"] else "") + "\n")
+    recent = figures["backlog"][-8:]
+    out.write("week of       added   read  inbox\n")
+    for week in recent:
+        inbox = "?" if week["inbox"] is None else f"{week['inbox']:,}"
+        out.write(f"{week['week']}  {week['added']:>6,} {week['read']:>6,} {inbox:>6}\n")
+    out.write(f"reading rate  {rate['last_4_weeks_average']:g} papers a week (last 4 weeks)\n")
+    waits = figures["waiting"]
+    for kind, label in (("inbox", "in the inbox"), ("queue", "in the queue"),
+                        ("read", "before read"), ("dismissed", "before dismissed")):
+        median = waits[kind]["median_days"]
+        if median is not None:
+            out.write(f"median wait {label}: {median:g} days\n")
+    ratings = figures["ratings"]
+    out.write("ratings       " + ", ".join(f"{r['stars']}★ {r['papers']}"
+                                          for r in ratings["distribution"]) + "\n")
+    for key, label in (("categories", "top categories"), ("orgs", "top organisations"),
+                       ("authors", "top authors")):
+        rows = figures["top"][key][:5]
+        if rows:
+            out.write(f"{label}: " + ", ".join(
+                f"{r['name']} {r['papers']} ({r['share_read']:.0%} read)" for r in rows) + "\n")
+    triage = figures["triage"]
+    if triage["sessions"]:
+        out.write(f"triage        {triage['sessions_total']} sessions, "
+                  f"{triage['papers_per_minute']:g} papers a minute\n")
 
 
 def cmd_check(library: Library, args: argparse.Namespace, out: TextIO) -> int:

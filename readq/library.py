@@ -43,6 +43,7 @@ from readq.store.backup import (
     make_backup,
     restore_into,
 )
+from readq.store import stats as figures_sql
 from readq.store import imports as store_imports
 from readq.store import user_state
 from readq.store.database import BUSY_TIMEOUT_MS, DEFAULT_KEEP, Store, now_iso
@@ -535,6 +536,11 @@ class Library:
                     (int(view.split(":", 1)[1]),))
         if view.startswith("tag:"):
             return TAG_CONDITION_SQL, (_tag(view.split(":", 1)[1]),)
+        if view.startswith("stats:"):  # the papers behind a bar of the Statistics page
+            try:
+                return figures_sql.selection_where(view.split(":", 1)[1])
+            except figures_sql.SelectionError as exc:
+                raise LibraryError(str(exc)) from None
         if view == "duplicates":
             return ("p.id IN (SELECT paper_id FROM possible_duplicates WHERE status = 'open' "
                     "UNION SELECT other_id FROM possible_duplicates WHERE status = 'open')", ())
@@ -876,6 +882,18 @@ class Library:
     def set_not_this(self, ids: Sequence[int], on: bool = True) -> None:
         """Say "not this" to papers (a negative decision for recommendations), or undo it."""
         self.recommendations.set_not_this(ids, on)
+    def statistics(self, weeks: int = figures_sql.DEFAULT_WEEKS) -> dict[str, Any]:
+        """Every figure of the Statistics page and ``readq stats`` (see ``store/stats.py``)."""
+        return figures_sql.figures(self.store.conn, weeks=weeks)
+
+    def start_triage_log(self, label: str, papers: int) -> int:
+        """Open a session in triage's own log (decisions per session, papers per minute)."""
+        return figures_sql.start_triage_session(self.store.conn, label, papers)
+
+    def log_triage(self, session_id: int, paper_id: int | None, decision: str) -> None:
+        """Log one triage decision (``queue``, ``rate``, ``read``, ``dismiss``, ``skip``) or
+        ``undo`` in a session opened with :meth:`start_triage_log`."""
+        figures_sql.log_triage_decision(self.store.conn, session_id, paper_id, decision)
 
 
 class _Cancelled(Exception):

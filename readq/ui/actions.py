@@ -107,6 +107,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_in", "Zoom &in", ("Ctrl++", "Ctrl+="), "&View", separator_before=True),
     ActionSpec("zoom_out", "Zoom &out", ("Ctrl+-",), "&View"),
     ActionSpec("zoom_reset", "&Actual size", ("Ctrl+0",), "&View"),
+    ActionSpec("statistics", "S&tatistics", ("Ctrl+I",), "&View", separator_before=True,
+               tip="Charts of your backlog, reading rate, ratings and what fills the library"),
 
     ActionSpec("cheatsheet", "&Keyboard shortcuts", ("F1", "?"), "&Help"),
     ActionSpec("about", "&About readq", (), "&Help"),

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -70,6 +71,9 @@ from readq.ui.triage_mode import TriagePage
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
 from readq.ui.workflow import Workflow
 
+if TYPE_CHECKING:
+    from readq.ui.stats_page import StatsPage
+
 log = logging.getLogger(__name__)
 
 TRIAGE_SYNC_PAUSE_MS = 2500
@@ -104,6 +108,9 @@ class MainWindow(QMainWindow):
         self.last_summary: ImportSummaryDialog | None = None
         self.cheatsheet: CheatSheet | None = None
         self._list_stale = False
+        self.stats_page: StatsPage | None = None  # made on first show (pyqtgraph loads then)
+        self._stats_task: Task | None = None
+        self._stats_again = False
         self._sync_after_pause = QTimer(self)
         self._sync_after_pause.setSingleShot(True)
         self._sync_after_pause.setInterval(TRIAGE_SYNC_PAUSE_MS)
@@ -278,6 +285,8 @@ class MainWindow(QMainWindow):
         a["focus_list"].triggered.connect(self._focus_list)
         a["cheatsheet"].triggered.connect(self.show_cheatsheet)
         a["about"].triggered.connect(self.show_about)
+        a["statistics"].triggered.connect(self.show_statistics)
+        self.counts_updated.connect(self._stats_follow_changes)
 
         self.sidebar.entry_selected.connect(self._on_entry)
         self.sidebar.delete_saved_search.connect(self.delete_saved_search)
@@ -353,6 +362,10 @@ class MainWindow(QMainWindow):
 
     def load(self, keep: bool = True) -> None:
         """List the current view (a search runs in the background)."""
+        self.search.setVisible(self._view != "stats")
+        if self._view == "stats":
+            self._show_statistics_page()
+            return
         self._update_reorderable()
         if self._view == "duplicates" and not self._query:
             self._show_duplicates()
@@ -409,7 +422,8 @@ class MainWindow(QMainWindow):
 
     def _choose_page(self) -> None:
         self._choose_center()
-        self.detail.setVisible(self.center.currentWidget() is not self.welcome
+        self.detail.setVisible(self.center.currentWidget() not in (self.welcome,
+                                                                   self.stats_page)
                                and self.detail_wanted)
 
     def _choose_center(self) -> None:
@@ -487,6 +501,80 @@ class MainWindow(QMainWindow):
         self.table.setFocus()
         if self.model.rowCount() and not self.table.currentIndex().isValid():
             self.table.select_row(0)
+
+    # --- statistics --------------------------------------------------------------------
+
+    def show_statistics(self) -> None:
+        """View ▸ Statistics: the page of charts (its sidebar entry)."""
+        if self.triage_active:
+            self.leave_triage()
+        self.sidebar.select_key("stats")
+
+    @property
+    def statistics_shown(self) -> bool:
+        """The Statistics page is on screen."""
+        return self.stats_page is not None and self.center.currentWidget() is self.stats_page
+
+    def _show_statistics_page(self) -> None:
+        if self.stats_page is None:
+            from readq.ui.stats_page import StatsPage  # pyqtgraph and numpy load here
+
+            self.stats_page = StatsPage()
+            self.stats_page.selection_requested.connect(self.show_stats_selection)
+            self.center.addWidget(self.stats_page)
+        self.searches.cancel()
+        self.model.set_ids([])
+        self.center.setCurrentWidget(self.stats_page)
+        self._choose_page_for_stats()
+        self.refresh_statistics()
+
+    def _choose_page_for_stats(self) -> None:
+        self.detail.setVisible(False)
+        self.statusBar().clearMessage()
+        self.view_loaded.emit()
+
+    def refresh_statistics(self) -> None:
+        """Recompute the figures in the background (coalesced) and redraw the page."""
+        if self._stats_task is not None:
+            self._stats_again = True
+            return
+        task = self.runner.submit(lambda ctx: ctx.library.statistics(), lane=READ,
+                                  name="statistics")
+        self._stats_task = task
+        task.finished.connect(self._on_statistics)
+        task.failed.connect(lambda msg: self._on_statistics(None, msg))
+
+    def _on_statistics(self, figures: object, error: str = "") -> None:
+        self._stats_task = None
+        if self._stats_again:
+            self._stats_again = False
+            self.refresh_statistics()
+            return
+        if isinstance(figures, dict) and self.stats_page is not None:
+            self.stats_page.set_figures(figures)
+        elif error:
+            self.statusBar().showMessage(f"The statistics could not be computed: {error}", 8000)
+
+    def _stats_follow_changes(self) -> None:
+        if self.statistics_shown:
+            self.refresh_statistics()
+
+    def show_stats_selection(self, key: str, description: str) -> None:
+        """List the papers behind a bar of the Statistics page."""
+        entry = SidebarEntry(f"stats:{key}", description, f"stats:{key}", kind="selection",
+                             tooltip=description)
+        blocked = self.sidebar.selectionModel().blockSignals(True)
+        self.sidebar.setCurrentIndex(QModelIndex())  # Statistics can be chosen again
+        self.sidebar.selectionModel().blockSignals(blocked)
+        self.sidebar.viewport().update()
+        if self._query:
+            self.search.set_text("", notify=False)
+            self._query = ""
+        self._entry = entry
+        self._view = entry.view
+        self.setWindowTitle(f"readq — {description}")
+        self.load(keep=False)
+        self.table.setFocus()
 
     # --- sidebar -----------------------------------------------------------------------
 

@@ -19,6 +19,8 @@ anywhere (Z, Ctrl+Z, Edit ▸ Undo) back to the paper concerned.
 from __future__ import annotations
 
 import html
+import logging
+import sqlite3
 from datetime import date
 from typing import Any
 
@@ -567,6 +569,7 @@ class TriagePage(QWidget):
         self.triage = triage
         self.undo_stack = undo_stack
         self.session: TriageSession | None = None
+        self._log_id: int | None = None  # this pass in triage's own log (statistics)
         self._pushing = False
         self._note_paper: int | None = None
         self._note_saved_text = ""
@@ -685,6 +688,7 @@ class TriagePage(QWidget):
         if not session.total:
             return False
         self.session = session
+        self._log_id = None
         self.where.setText(self.where.fontMetrics().elidedText(
             label, Qt.TextElideMode.ElideMiddle, self.where.maximumWidth()))
         self.where.setToolTip(label)
@@ -766,6 +770,7 @@ class TriagePage(QWidget):
         if session is None or session.current is None or self.showing_summary:
             return
         session.record(Decision(session.current, SKIP, self.undo_stack.index()))
+        self._log(session.current, SKIP)
         self.last_label.set_full_text(self._done_text("✓ Skip", session.current))
         self._advance()
 
@@ -797,6 +802,7 @@ class TriagePage(QWidget):
         if not done:
             return
         session.record(Decision(paper_id, kind, self.undo_stack.index(), rating))
+        self._log(paper_id, kind)
         self.last_label.set_full_text(f"✓ {self.undo_stack.undoText()} — Z undoes")
         self._advance()
         self._rerank()
@@ -848,6 +854,20 @@ class TriagePage(QWidget):
         if paper_id not in self._whys:
             self._rerank_timer.start()
 
+    def _log(self, paper_id: int, decision: str) -> None:
+        """Note a decision in triage's own log (the Statistics page's pace figures); a
+        log that cannot be written never stops triage."""
+        session = self.session
+        if session is None:
+            return
+        try:
+            if self._log_id is None:
+                self._log_id = self.library.start_triage_log(session.label, session.total)
+            self.library.log_triage(self._log_id, paper_id, decision)
+        except sqlite3.Error:
+            logging.getLogger(__name__).warning("the triage log could not be written",
+                                                exc_info=True)
+
     def _advance(self) -> None:
         assert self.session is not None
         if self.session.advance():
@@ -876,6 +896,7 @@ class TriagePage(QWidget):
             return
         skipped = session.pop_skip()
         if skipped is not None:
+            self._log(skipped.paper_id, "undo")
             session.go_to(skipped.paper_id)
             self.last_label.set_full_text(self._done_text("↶ Undone: skip", skipped.paper_id))
             self._show_card()
@@ -888,6 +909,8 @@ class TriagePage(QWidget):
         if session is None or self._pushing:
             return
         undone = session.undone_to(index)
+        for decision in undone:
+            self._log(decision.paper_id, "undo")
         if undone:
             back_to = undone[-1].paper_id  # the earliest decision taken back
             session.go_to(back_to)
@@ -897,6 +920,8 @@ class TriagePage(QWidget):
             self._rerank()
             return
         redone = session.redone_to(index)
+        for decision in redone:
+            self._log(decision.paper_id, decision.kind)
         if redone:
             session.go_to(redone[-1].paper_id)
             self.last_label.set_full_text(f"↷ Redone: {self.undo_stack.undoText()}")

@@ -54,6 +54,9 @@ def sidebar_groups(library: Library) -> list[tuple[str, list[SidebarEntry]]]:
         views.append(SidebarEntry("duplicates", "Possible duplicates", "duplicates",
                                   kind="duplicates",
                                   tooltip="Papers that may be the same: confirm or reject each"))
+    views.append(SidebarEntry("stats", "Statistics", "stats", kind="stats",
+                              tooltip="Charts of your backlog, reading rate, ratings and "
+                                      "what fills the library"))
     saved = [SidebarEntry(f"saved:{s['id']}", s["name"], "all", kind="saved", query=s["query"],
                           tooltip=f"Saved search: {s['query']}", payload=dict(s))
              for s in library.saved_searches()]
@@ -94,7 +97,9 @@ def count_job(entries: list[SidebarEntry]) -> Callable[[TaskContext], dict[str, 
         for key, kind, view, query in wanted:
             if ctx.cancelled():
                 break
-            if kind == "tag":  # every tag counted in one small query
+            if kind == "stats":
+                continue  # a page of charts, not a list of papers
+            elif kind == "tag":  # every tag counted in one small query
                 if tag_counts is None:
                     tag_counts = dict(library.all_tags())
                 counts[key] = tag_counts.get(view.split(":", 1)[1], 0)
