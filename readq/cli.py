@@ -15,7 +15,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from readq import __version__
 from readq.exporting import EXPORTERS, FORMATS
@@ -46,6 +46,8 @@ CLI_BUSY_TIMEOUT_MS = 100  # one wait for the write lock; retried with backoff �
 CLI_WRITE_BUDGET_S = 1.5  # … within this budget (a command returns within 2 s)
 CLI_INDEX_LOCK_S = 1.0  # a busy index: the work stays queued for the indexer
 SHORT_WRITES = {"mark", "rate", "note", "queue"}  # no WAL checkpoint while a user waits
+if TYPE_CHECKING:  # scikit-learn loads only for `recommend` and `similar`
+    from readq.recommendations import Recommendation
 
 
 class CliError(Exception):
@@ -178,9 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="verify that store and index agree")
     p.add_argument("--repair", action="store_true", help="rebuild the index if they do not")
+    add_recommend_parsers(sub, common)
     add_tag_commands(sub, common)
     parser.add_argument("--version", action="version", version=f"readq {__version__}")
     return parser
+
+
+def add_recommend_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
+    """``readq recommend`` and ``readq similar``."""
+    p = sub.add_parser("recommend", parents=[common],
+                       help="unread papers you most likely want, best first")
+    p.add_argument("--limit", type=whole_number(1, 100_000), default=20)
+    p.add_argument("--tag", metavar="NAME", help="more like the papers with this tag")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("similar", parents=[common], help="papers most like one paper")
+    p.add_argument("paper")
+    p.add_argument("--limit", type=whole_number(1, 100_000), default=5)
+    p.add_argument("--json", action="store_true")
 
 
 def add_tag_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -617,6 +633,37 @@ def cmd_restore(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _print_recommendations(library: Library, found: list[Recommendation], as_json: bool,
+                           out: TextIO) -> None:
+    ids = [r.paper_id for r in found]
+    if as_json:
+        rows = library.export_rows(ids)
+        for row, item in zip(rows, found, strict=True):
+            row["interest"] = item.interest
+            row["why"] = item.why
+        json.dump(rows, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for row, item in zip(library.papers(ids), found, strict=True):
+        out.write(f"{_paper_line(row)}\n{'':>9}{item.interest:.2f} · {item.why}\n")
+    if not found:
+        out.write("no papers\n")
+
+
+def cmd_recommend(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.tag is not None and not args.tag.strip():
+        raise CliError("--tag needs a tag name")
+    found = library.recommend(args.limit, tag=args.tag.strip() if args.tag else None)
+    _print_recommendations(library, found, args.json, out)
+    return 0
+
+
+def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    paper_id = library.resolve(args.paper)
+    _print_recommendations(library, library.similar(paper_id, args.limit), args.json, out)
+    return 0
+
+
 def cmd_tag(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper_id = library.resolve(args.paper)
     before = set(library.tags(paper_id))
@@ -656,7 +703,7 @@ COMMANDS = {
     "import": cmd_import, "search": cmd_search, "show": cmd_show, "list": cmd_list,
     "mark": cmd_mark, "rate": cmd_rate, "note": cmd_note, "queue": cmd_queue,
     "export": cmd_export, "stats": cmd_stats, "check": cmd_check, "backup": cmd_backup,
-    "restore": cmd_restore,
+    "restore": cmd_restore, "recommend": cmd_recommend, "similar": cmd_similar,
 }
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import logging
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -47,6 +47,10 @@ __all__ = ["Library", "LibraryError", "LibraryBusy", "FileReport", "CheckReport"
            "condition_sql", "VIEWS", "ANALYZE_AFTER", "Progress", "Cancel"]
 
 log = logging.getLogger(__name__)
+from readq.store.signals import CANDIDATE_WHERE
+
+if TYPE_CHECKING:  # scikit-learn loads only when recommendations are asked for
+    from readq.recommendations import Recommendation, Recommendations
 
 VIEWS = {
     "inbox": ("s.status = 'unread' AND s.dismissed = 0", ()),
@@ -63,6 +67,7 @@ VIEWS = {
             "WHERE o.paper_id = p.id "
             "AND oi.action_id < (SELECT MAX(action_id) FROM imports))", ()),
     "notes": ("s.note != ''", ()),
+    "for_you": (CANDIDATE_WHERE, ()),  # ordered by the recommender (readq/recommendations.py)
 }
 
 
@@ -323,6 +328,37 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
             "index_pending": self.store.pending_count(),
         }
 
+    # --- recommendations (readq/recommendations.py) ------------------------------------
+
+    @property
+    def recommendations(self) -> Recommendations:
+        """The recommender of this library (its features cached under ``recommend/``)."""
+        if getattr(self, "_recommendations", None) is None:
+            from readq.recommendations import Recommendations
+
+            self._recommendations = Recommendations(self.store, self.root / "recommend")
+        return self._recommendations
+
+    def recommend(self, limit: int | None = 20, tag: str | None = None) -> list[Recommendation]:
+        """Unread, undismissed, undecided papers, most likely wanted first; with a tag,
+        more like that tag's papers."""
+        tagged = None
+        if tag is not None:
+            finder = getattr(self, "tagged_ids", None)
+            tagged = finder(tag) if finder is not None else []
+            if not tagged:
+                raise LibraryError(f"no papers are tagged {tag!r}")
+        return self.recommendations.recommend(limit, tag=tag, tagged=tagged)
+
+    def similar(self, paper_id: int, limit: int = 5) -> list[Recommendation]:
+        """The papers most like one paper, most similar first."""
+        self.paper(paper_id)  # a clear error for an unknown id
+        return self.recommendations.similar(paper_id, limit)
+
+    @writes
+    def set_not_this(self, ids: Sequence[int], on: bool = True) -> None:
+        """Say "not this" to papers (a negative decision for recommendations), or undo it."""
+        self.recommendations.set_not_this(ids, on)
     def statistics(self, weeks: int = figures_sql.DEFAULT_WEEKS) -> dict[str, Any]:
         """Every figure of the Statistics page and ``readq stats`` (see ``store/stats.py``)."""
         return figures_sql.figures(self.store.conn, weeks=weeks)

@@ -336,6 +336,15 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (action_id, paper_id)
     );
     """,
+    # 7: recommendations (issue 14): papers the user said "not this" to (a negative decision);
+    # papers by update time (the recommender's features follow changed papers)
+    """
+    CREATE TABLE not_this (
+        paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+        added_at TEXT NOT NULL
+    );
+    CREATE INDEX papers_updated ON papers(updated_at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -441,7 +441,7 @@ def _int(text: str, low: int, high: int | None = None) -> int:
 
 # --- the triage log -------------------------------------------------------------------------
 
-TRIAGE_DECISIONS = ("queue", "rate", "read", "dismiss", "skip", "undo")
+TRIAGE_DECISIONS = ("queue", "rate", "read", "dismiss", "skip", "not_this", "undo")
 
 
 def start_triage_session(conn: sqlite3.Connection, label: str, papers: int) -> int:

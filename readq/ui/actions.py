@@ -93,6 +93,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("triage_dismiss", "Dismiss it (hidden from the inbox, kept), next paper",
                ("X", "Del"), scope="triage"),
     ActionSpec("triage_skip", "Skip it for now", ("S",), scope="triage"),
+    ActionSpec("triage_not_this", "Not this: fewer papers like it “For you”, next paper",
+               ("D",), scope="triage"),
     ActionSpec("triage_note", "Write a quick note (Esc saves it)", ("N",), scope="triage"),
     ActionSpec("triage_tag", "Tag it (Enter adds, Esc goes back to the card)", ("L",),
                scope="triage"),

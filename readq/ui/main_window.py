@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
@@ -56,6 +57,7 @@ from readq.ui.detail_pane import DetailPane
 from readq.ui.duplicates_view import DuplicatesView
 from readq.ui.empty_state import EmptyView, WelcomePanel
 from readq.ui.flow_layout import CurrentStack
+from readq.ui.for_you import ForYou, ForYouPanel, Ranking
 from readq.ui.import_dialog import ImportController, ProgressPanel
 from readq.ui.import_summary import ImportSummaryDialog
 from readq.ui.index_keeper import IndexKeeper
@@ -203,6 +205,21 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.splitter)
         self.pages.addWidget(self.triage_page)
         self.setCentralWidget(self.pages)
+        # "For you": rankings and explanations on a lane of their own
+        self.for_you = ForYou(self.root, self)
+        self.triage_page.for_you = self.for_you
+        self.for_you_panel = ForYouPanel()
+        info = self.detail.info.layout()
+        info.insertWidget(info.indexOf(self.detail.abstract), self.for_you_panel.why)
+        info.insertWidget(info.indexOf(self.detail.sightings), self.for_you_panel)
+        self.inbox_for_you = QAction("Order the Inbox “&For you”", self)
+        self.inbox_for_you.setCheckable(True)
+        self.inbox_for_you.setStatusTip("List the Inbox with the papers you most likely want "
+                                        "first (else: newest first, or by the sorted column)")
+        self.triage_in_list_order = QAction("Triage in &list order", self)
+        self.triage_in_list_order.setCheckable(True)
+        self.triage_in_list_order.setStatusTip("Triage the papers in the list's order instead "
+                                               "of “For you” (best first)")
 
     def _build_toolbar(self) -> QToolBar:
         toolbar = QToolBar("Toolbar", self)
@@ -255,6 +272,13 @@ class MainWindow(QMainWindow):
         a["triage_read"].triggered.connect(page.mark_read)
         a["triage_dismiss"].triggered.connect(page.dismiss)
         a["triage_skip"].triggered.connect(page.skip)
+        a["triage_not_this"].triggered.connect(page.not_this)
+        self.menus["&Go"].addAction(self.inbox_for_you)
+        self.menus["&Go"].addAction(self.triage_in_list_order)
+        self.triage_in_list_order.toggled.connect(
+            lambda listed: setattr(self.triage_page, "order_for_you", not listed))
+        self.inbox_for_you.toggled.connect(lambda _: self.load(keep=True))
+        self.for_you_panel.open_requested.connect(self.open_paper)
         a["triage_note"].triggered.connect(page.open_note)
         a["triage_open"].triggered.connect(page.open_page)
         a["triage_next"].triggered.connect(lambda: page.move(1))
@@ -362,7 +386,36 @@ class MainWindow(QMainWindow):
         self._set_terms([])
         ids = self.library.view_ids(self._view, sort=self.model.sort_key or "added",
                                     descending=self.model.descending)
-        self._show_ids(ids, keep)
+        for_you = not self.model.sort_key and (self._view == "for_you" or (
+            self._view == "inbox" and self.inbox_for_you.isChecked()))
+        self._show_ids(self.for_you.arrange(ids) if for_you else ids, keep)
+        if for_you:
+            view = self._view
+            self.for_you.rank(ids, lambda ranking: self._on_ranked(view, ranking), kind="list")
+
+    def _on_ranked(self, view: str, ranking: Ranking) -> None:
+        """A "For you" order arrived: show it if the list still shows that view."""
+        if view != self._view or self._query or self.model.sort_key or self.triage_active:
+            return
+        if not ranking.ready and ranking.note:
+            self.statusBar().showMessage(ranking.note, 8000)
+        at_top = self.table.currentIndex().row() <= 0  # else the user chose a paper: keep it
+        self._show_ids(ranking.ids, keep=True)
+        if at_top and self.model.rowCount():
+            self.table.select_row(0)
+
+    def open_paper(self, paper_id: int) -> None:
+        """Select a paper in the list (in "All" when the list does not hold it)."""
+        if paper_id in self.model.ids:
+            self.table.select_ids([paper_id], paper_id)
+            return
+        self._query = ""
+        self.search.set_text("", notify=False)
+        self._select_after_load = [paper_id]
+        if self._view == "all":
+            self.load(keep=True)
+        else:
+            self.show_view("all")
 
     def _show_ids(self, ids: list[int], keep: bool) -> None:
         select, self._select_after_load = self._select_after_load, []
@@ -430,7 +483,11 @@ class MainWindow(QMainWindow):
         if row < 0 or row >= self.model.rowCount():
             self.detail.show_paper(None)
             return
-        self.detail.show_paper(self.model.paper(row))
+        paper = self.model.paper(row)
+        self.detail.show_paper(paper)
+        if self.for_you_panel.paper_id != paper["id"]:
+            self.for_you_panel.clear(int(paper["id"]))
+            self.for_you.explain(int(paper["id"]), self.for_you_panel.show_explanation)
 
     def _selection_status(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
@@ -1002,6 +1059,7 @@ class MainWindow(QMainWindow):
         if self._entry is not None:
             self.prefs.last_view = self._entry.key
         self.prefs.sync()
+        self.for_you.shutdown()
         self.runner.shutdown()
         self.workflow.zoom.restore_base()
         self.library.close()

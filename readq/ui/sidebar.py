@@ -20,6 +20,9 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 # (key, label, view, shortcut number, what the view is for)
 VIEW_ENTRIES: tuple[tuple[str, str, str], ...] = (
     ("inbox", "Inbox", "Unread papers you have not dismissed: triage them here."),
+    ("for_you", "For you", "Unread papers you have not decided on, the ones you most likely "
+                           "want first (learned on this computer from your stars, queue, "
+                           "reads and dismissals)."),
     ("queue", "Queue", "Your reading queue, in order: drag or Ctrl+Up/Down to reorder."),
     ("read", "Read", "Papers you have marked read."),
     ("starred", "Starred", "Papers you rated 4 or 5 stars."),

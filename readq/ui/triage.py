@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoStack
 from readq.library import Library, LibraryError
 from readq.ui.operations import Operations
 from readq.ui.undo import Change, Changed, StateCommand, describe
+from readq.ui.for_you import NotThisCommand
 from readq.ui.views import payload_titles
 
 
@@ -45,6 +46,17 @@ class Triage(QObject):
         text = describe(verb, ids, titles, suffix)
         self.undo_stack.push(StateCommand(self.ops, text, ids, apply, self._changed,
                                           with_queue=with_queue))
+        return True
+
+    def not_this(self, ids: list[int]) -> bool:
+        """Say "not this" to papers: fewer like them in "For you" (undoable)."""
+        if not ids:
+            self.message.emit("Select a paper first.")
+            return False
+        self._before_change()
+        titles = payload_titles(self.library.papers(ids[:1])) if len(ids) == 1 else {}
+        self.undo_stack.push(NotThisCommand(self.ops, self.library, describe("Not this:", ids, titles),
+                                            ids, self._changed))
         return True
 
     def rate(self, ids: list[int], rating: int) -> bool:

@@ -23,7 +23,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -54,12 +54,14 @@ from PySide6.QtWidgets import (
 from readq import latex
 from readq.library import Library
 from readq.models import DumpFormat
+from readq.ui.for_you import ForYou, Ranking
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
 from readq.ui.paper_model import AUTHORS_UNKNOWN, display_title
 from readq.ui.star_widget import GOLD
 from readq.ui.triage import Triage
 from readq.ui.triage_session import (
     DISMISS,
+    NOT_THIS,
     QUEUE,
     RATE,
     READ,
@@ -69,15 +71,17 @@ from readq.ui.triage_session import (
     TriageSession,
 )
 
+RERANK_PAUSE_MS = 150  # "For you" re-ranks once the keys pause this long
+EXPLAIN_AHEAD = 3  # cards to come explained with each ranking
 LINE_CHARS = 76  # the abstract's column: about this many characters a line
 ABSTRACT_SCALE = 1.28
 TITLE_SCALE = 1.75
 CARD_MARGINS = (48, 34, 48, 28)
 
 HINTS: tuple[tuple[str, str], ...] = (
-    ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("S", "skip"),
-    ("N", "note"), ("L", "tag"), ("O", "open"), ("J / K", "move"), ("Z", "undo"),
-    ("Esc", "leave"),
+    ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("D", "not this"),
+    ("S", "skip"), ("N", "note"), ("L", "tag"), ("O", "open"), ("J / K", "move"),
+    ("Z", "undo"), ("Esc", "leave"),
 )
 NOTE_HINTS: tuple[tuple[str, str], ...] = (
     ("Esc", "save the note and go back to the card"), ("Ctrl+Enter", "the same"),
@@ -185,6 +189,9 @@ class TriageCard(QFrame):
         self.orgs = _label(self)
         self.meta = _label(self)
         self.state = _label(self, selectable=False)
+        self.why = _label(self)
+        self.why.setAccessibleName("Why")
+        self.why.hide()
         self.abstract = _label(self)
         self.abstract.setFont(_scaled(base, ABSTRACT_SCALE))
         self.abstract.setAccessibleName("Abstract")
@@ -203,6 +210,7 @@ class TriageCard(QFrame):
         layout.addSpacing(2)
         layout.addWidget(self.meta)
         layout.addWidget(self.state)
+        layout.addWidget(self.why)
         layout.addSpacing(14)
         layout.addWidget(self.abstract)
         layout.addSpacing(10)
@@ -314,6 +322,15 @@ class TriageCard(QFrame):
             f'<span style="color:{quiet}"><b>Seen in</b><br>{"<br>".join(lines)}</span>'
             if lines else "")
         self.sightings.setVisible(bool(lines))
+
+    def set_why(self, text: str) -> None:
+        """Show why the paper is where it is in the "For you" order (or nothing)."""
+        quiet = quiet_colour(self.palette()).name()
+        shown = (f'<span style="color:{quiet}"><b>For you</b> — '
+                 f"{html.escape(text)}</span>" if text else "")
+        if shown != self.why.text():  # no relayout for the same text
+            self.why.setText(shown)
+            self.why.setVisible(bool(text))
 
     def set_note(self, note: str) -> None:
         """Show the paper's note (or nothing) under the abstract."""
@@ -541,6 +558,7 @@ class TriagePage(QWidget):
     message = Signal(str)
     card_shown = Signal(int)  # paper id (tests, benchmarks)
     finished = Signal()  # the summary is shown
+    ranked = Signal()  # the "For you" order of the cards to come was updated
 
     def __init__(self, library: Library, triage: Triage, undo_stack: QUndoStack,
                  parent: QWidget | None = None) -> None:
@@ -554,6 +572,15 @@ class TriagePage(QWidget):
         self._pushing = False
         self._note_paper: int | None = None
         self._note_saved_text = ""
+        self.for_you: ForYou | None = None  # set by the window: ranks and explains
+        self.order_for_you = True  # "For you" order (else the list's order)
+        self.ranking_note = ""  # why the order is newest first, while it is
+        self._whys: dict[int, str] = {}  # explanations that came with the rankings
+        # re-rank in a pause between keys, never while the next card is drawn
+        self._rerank_timer = QTimer(self)
+        self._rerank_timer.setSingleShot(True)
+        self._rerank_timer.setInterval(RERANK_PAUSE_MS)
+        self._rerank_timer.timeout.connect(self._rerank_now)
 
         # header: where, how far, what was just done
         self.where = QLabel(self)
@@ -665,7 +692,10 @@ class TriagePage(QWidget):
             label, Qt.TextElideMode.ElideMiddle, self.where.maximumWidth()))
         self.where.setToolTip(label)
         self.last_label.set_full_text("")
+        self.ranking_note = ""
+        self._whys.clear()
         self._show_card()
+        self._rerank(include_current=True)
         return True
 
     def stop(self) -> int | None:
@@ -673,6 +703,7 @@ class TriagePage(QWidget):
         if self.session is None:
             return None
         self.close_note(refocus=False)
+        self._rerank_timer.stop()
         current = self.session.current
         self.session = None
         return current
@@ -742,6 +773,10 @@ class TriagePage(QWidget):
         self.last_label.set_full_text(self._done_text("✓ Skip", session.current))
         self._advance()
 
+    def not_this(self) -> None:
+        """D: "not this" — fewer papers like it, next card."""
+        self._decide(NOT_THIS)
+
     def _decide(self, kind: str, rating: int = 0) -> None:
         session = self.session
         if session is None or session.current is None or self.showing_summary:
@@ -757,6 +792,8 @@ class TriagePage(QWidget):
                 done = self.triage.rate(ids, rating)
             elif kind == READ:
                 done = self.triage.set_read(ids, True)
+            elif kind == NOT_THIS:
+                done = self.triage.not_this(ids)
             else:
                 done = self.triage.set_dismissed(ids, True)
         finally:
@@ -767,6 +804,54 @@ class TriagePage(QWidget):
         self._log(paper_id, kind)
         self.last_label.set_full_text(f"✓ {self.undo_stack.undoText()} — Z undoes")
         self._advance()
+        self._rerank()
+
+    # --- "For you" order ---------------------------------------------------------------
+
+    def _rerank(self, include_current: bool = False) -> None:
+        """Rank the papers not yet decided, off the GUI thread: at once at the start,
+        else in the next pause between keys; the cards after this one follow the new
+        order when it arrives (the first card too, at the start)."""
+        if include_current:
+            self._rerank_now(include_current=True)
+        else:
+            self._rerank_timer.start()
+
+    def _rerank_now(self, include_current: bool = False) -> None:
+        self._rerank_timer.stop()
+        session = self.session
+        if session is None or self.for_you is None or not self.order_for_you:
+            return
+        decided = session.decided_ids()
+        unseen = [i for i in session.ids if i not in decided]
+        if unseen:
+            current = [session.current] if session.current is not None else []
+            self.for_you.rank(unseen, lambda ranking: self._on_ranked(
+                session, ranking, include_current), kind="triage", explain=current,
+                explain_top=EXPLAIN_AHEAD)
+
+    def _on_ranked(self, session: TriageSession, ranking: Ranking,
+                   include_current: bool) -> None:
+        if session is not self.session or self.showing_summary:
+            return
+        self.ranking_note = "" if ranking.ready else ranking.note
+        self._whys.update(ranking.whys)
+        fresh = include_current and not session.decisions and session.position == 0
+        session.reorder_unseen(ranking.ids, include_current=fresh)
+        if fresh:
+            self._show_card()
+        elif self.card.paper_id in ranking.whys:
+            self.card.set_why(ranking.whys[self.card.paper_id])
+        self.ranked.emit()
+
+    def _explain_card(self, paper_id: int) -> None:
+        """The card's "why": from the last ranking, else asked for in the next pause."""
+        if self.for_you is None or not self.order_for_you:
+            self.card.set_why("")
+            return
+        self.card.set_why(self._whys.get(paper_id, self.ranking_note))
+        if paper_id not in self._whys:
+            self._rerank_timer.start()
 
     def _log(self, paper_id: int, decision: str) -> None:
         """Note a decision in triage's own log (the Statistics page's pace figures); a
@@ -831,7 +916,9 @@ class TriagePage(QWidget):
             back_to = undone[-1].paper_id  # the earliest decision taken back
             session.go_to(back_to)
             self.last_label.set_full_text(f"↶ Undone: {self.undo_stack.redoText()}")
+            self._whys.clear()  # they may name the decision taken back
             self._show_card()
+            self._rerank()
             return
         redone = session.redone_to(index)
         for decision in redone:
@@ -930,6 +1017,7 @@ class TriagePage(QWidget):
             self._show_summary()
             return
         self.card.show_paper(row)
+        self._explain_card(int(row["id"]))
         self._update_progress()
         if self.stack.currentWidget() is not self.scroll:
             self.stack.setCurrentWidget(self.scroll)

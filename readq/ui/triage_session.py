@@ -21,7 +21,8 @@ RATE = "rate"
 READ = "read"
 DISMISS = "dismiss"
 SKIP = "skip"
-KINDS = (QUEUE, RATE, READ, DISMISS, SKIP)
+NOT_THIS = "not_this"  # "not this": a negative decision for recommendations
+KINDS = (QUEUE, RATE, READ, DISMISS, SKIP, NOT_THIS)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,18 @@ class TriageSession:
         else:
             self.position = min(self.position, max(0, len(self.ids) - 1))
 
+    def reorder_unseen(self, order: Sequence[int], *, include_current: bool = False) -> None:
+        """Put the undecided papers after the current one (or from it) in ``order``, the
+        best first; papers ``order`` does not name keep their place after those it does."""
+        start = self.position if include_current else self.position + 1
+        head, tail = self.ids[:start], self.ids[start:]
+        decided = self.decided_ids()
+        rank = {paper_id: n for n, paper_id in enumerate(order)}
+        unseen = sorted((i for i in tail if i not in decided),
+                        key=lambda i: rank.get(i, len(rank)))
+        self.ids = head + [i for i in tail if i in decided] + unseen
+        self._positions = {paper_id: n for n, paper_id in enumerate(self.ids)}
+
     # --- deciding and undoing ----------------------------------------------------------
 
     def record(self, decision: Decision) -> None:
@@ -177,7 +190,8 @@ class TriageSession:
         by_kind: dict[str, set[int]] = {kind: set() for kind in KINDS}
         for d in self.decisions:
             by_kind[d.kind].add(d.paper_id)
-        acted = by_kind[QUEUE] | by_kind[RATE] | by_kind[READ] | by_kind[DISMISS]
+        acted = (by_kind[QUEUE] | by_kind[RATE] | by_kind[READ] | by_kind[DISMISS]
+                 | by_kind[NOT_THIS])
         return Summary(total=self.total, queued=len(by_kind[QUEUE]), rated=len(by_kind[RATE]),
                        read=len(by_kind[READ]), dismissed=len(by_kind[DISMISS]),
                        skipped=len(by_kind[SKIP] - acted), left=self.left())

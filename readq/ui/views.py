@@ -37,6 +37,8 @@ EMPTY_TEXT = {
     "dismissed": ("Nothing dismissed", "Press X on a paper to dismiss it from the inbox; "
                   "dismissed papers are kept here, never deleted."),
     "notes": ("No notes yet", "Press Enter on a paper to write a note about it."),
+    "for_you": ("Nothing left to recommend", "Every unread paper is queued, rated or dismissed. "
+                "New imports land here, the ones you most likely want first."),
 }
 
 

@@ -71,7 +71,8 @@ def test_sidebar_model_passes_modeltester(qtmodeltester, seeded_root: Path) -> N
         qtmodeltester.check(model, force_py=True)
         qtmodeltester.check(model)
         keys = [e.key for e in model.entries()]
-        assert keys[:5] == ["view:inbox", "view:queue", "view:read", "view:starred", "view:all"]
+        assert keys[:6] == ["view:inbox", "view:for_you", "view:queue", "view:read", "view:starred",
+                        "view:all"]
         assert "saved:1" in keys
         assert sum(k.startswith("import:") for k in keys) == 4
         index = model.index_of("view:all")
