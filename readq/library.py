@@ -359,6 +359,7 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
     def set_not_this(self, ids: Sequence[int], on: bool = True) -> None:
         """Say "not this" to papers (a negative decision for recommendations), or undo it."""
         self.recommendations.set_not_this(ids, on)
+
     def statistics(self, weeks: int = figures_sql.DEFAULT_WEEKS) -> dict[str, Any]:
         """Every figure of the Statistics page and ``readq stats`` (see ``store/stats.py``)."""
         return figures_sql.figures(self.store.conn, weeks=weeks)

@@ -569,6 +569,7 @@ class TriagePage(QWidget):
         self.undo_stack = undo_stack
         self.session: TriageSession | None = None
         self._log_pass: dict[str, int] = {}  # this pass's id in triage's own log (statistics)
+        self._card_touched = False
         self._pushing = False
         self._note_paper: int | None = None
         self._note_saved_text = ""
@@ -688,6 +689,7 @@ class TriagePage(QWidget):
             return False
         self.session = session
         self._log_pass = {}
+        self._card_touched = False  # the user worked on the first card: keep it
         self.where.setText(self.where.fontMetrics().elidedText(
             label, Qt.TextElideMode.ElideMiddle, self.where.maximumWidth()))
         self.where.setToolTip(label)
@@ -836,7 +838,8 @@ class TriagePage(QWidget):
             return
         self.ranking_note = "" if ranking.ready else ranking.note
         self._whys.update(ranking.whys)
-        fresh = include_current and not session.decisions and session.position == 0
+        fresh = (include_current and not session.decisions and session.position == 0
+                 and not self._card_touched)  # a note or tag on the first card keeps it
         session.reorder_unseen(ranking.ids, include_current=fresh)
         if fresh:
             self._show_card()
@@ -930,8 +933,14 @@ class TriagePage(QWidget):
 
     # --- notes and links ---------------------------------------------------------------
 
+    def keep_card(self) -> None:
+        """The user works on the card shown (a note, tags): the first ranking of the
+        pass reorders the cards after it but never swaps it away."""
+        self._card_touched = True
+
     def open_note(self) -> None:
         """N: write a quick note under the card (Esc saves and comes back)."""
+        self._card_touched = True
         session = self.session
         if session is None or session.current is None or self.showing_summary:
             return
@@ -1057,6 +1066,7 @@ class TriagePage(QWidget):
         """Papers' state changed (a decision, an undo, Edit ▸ Undo of an older change):
         redraw the card if it shows one of them and no decision is being taken."""
         if not self._pushing and self.card.paper_id in ids:
+            self._card_touched = True
             self.refresh()
 
     def _scroll_page(self, pages: int) -> None:

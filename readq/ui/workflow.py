@@ -169,6 +169,7 @@ class Workflow(QObject):
         paper = self.window.triage_page.card.paper_id
         if paper is None or self.window.triage_page.showing_summary:
             return
+        self.window.triage_page.keep_card()  # a ranking arriving now must not swap it
         self._triage_paper = paper
         self.triage_tags.set_tags(self.window.library.tags(paper))
         self.triage_tags.show()

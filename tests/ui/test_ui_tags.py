@@ -131,7 +131,7 @@ def test_triage_l_opens_a_tag_box_for_the_card(qtbot, window) -> None:
     qtbot.keyClicks(box.line, "to-cite")
     qtbot.keyClick(box.line, Qt.Key.Key_Return)
     assert state(window, paper)["tags"] == ["to-cite"]
-    assert "#to-cite" in page.card.state.text()
+    qtbot.waitUntil(lambda: "#to-cite" in page.card.state.text(), timeout=3000)
     qtbot.keyClick(box.line, Qt.Key.Key_Escape)
     assert not box.isVisible() and page.card.hasFocus()
     qtbot.keyClick(page.card, Qt.Key.Key_3)  # triage keys work again

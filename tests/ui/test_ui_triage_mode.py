@@ -440,6 +440,7 @@ def test_keys_typed_in_the_quick_note_are_text(qtbot, window) -> None:
     text = page.note_editor.toPlainText()
     assert text.endswith("Read §3")
     assert states(window, [paper_id])[paper_id]["note"] == text
+    qtbot.wait(100)  # the note is written on the user lane; its commit reaches the window
     assert not page.note_box.isVisible() and page.card.hasFocus()
     assert window.triage_active  # Esc in the note does not leave triage
     press(qtbot, "s")  # skip: nothing stored, next card
