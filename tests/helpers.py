@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import os
 import shutil
 from datetime import datetime
@@ -29,3 +31,15 @@ def dump_copy(name: str, folder: Path, captured: datetime = CAPTURED) -> Path:
 def all_dumps(folder: Path, names: tuple[str, ...] = ALL_DUMPS) -> list[Path]:
     """Copies of the four fixture dumps."""
     return [dump_copy(name, folder) for name in names]
+
+
+def run_cli(capsys: Any, *argv: str) -> tuple[Any, str, str]:
+    """Run ``readq`` in this process: (exit status, stdout, stderr)."""
+    from readq.cli import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exit:
+        code = exit.code
+    out, err = capsys.readouterr()
+    return code, out, err

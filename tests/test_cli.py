@@ -11,9 +11,8 @@ import sys
 
 import pytest
 
-from readq.cli import main
 from readq.models import EXPORT_KEYS
-from tests.helpers import ARXIV, TRENDING, all_dumps, dump_copy
+from tests.helpers import ARXIV, TRENDING, all_dumps, dump_copy, run_cli
 
 
 @pytest.fixture
@@ -21,13 +20,7 @@ def lib(tmp_path):
     return str(tmp_path / "lib")
 
 
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = exit.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli  # the shared in-process runner (tests/helpers.py)
 
 
 @pytest.fixture

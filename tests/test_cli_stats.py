@@ -10,17 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from readq.cli import main
-from tests.helpers import all_dumps
+from tests.helpers import all_dumps, run_cli
 
 
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = exit.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli  # the shared in-process runner (tests/helpers.py)
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import json
 
 import pytest
 
-from readq.cli import main
 from readq.exporting import EXPORTERS
 from readq.library import Library, LibraryError
 from readq.store.schema import SCHEMA_VERSION, schema_version
 from readq.store.user_state import KINDS, normalise_tag, parse_tags
-from tests.helpers import all_dumps
+from tests.helpers import all_dumps, run_cli
 from tests.test_library import _import_unsure_pair
 
 
@@ -122,13 +121,7 @@ def test_marking_read_takes_a_paper_off_the_queue_and_undo_puts_it_back(seeded):
     assert seeded.queue() == ids
 
 
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = exit.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli  # the shared in-process runner (tests/helpers.py)
 
 
 def test_cli_tag_and_tags(tmp_path, capsys):

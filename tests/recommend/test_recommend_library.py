@@ -8,11 +8,10 @@ import sys
 
 import pytest
 
-from readq.cli import main
 from readq.library import Library, LibraryError
 from readq.models import EXPORT_KEYS
 from readq.recommend import cache
-from tests.helpers import all_dumps
+from tests.helpers import all_dumps, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -140,13 +139,7 @@ def test_features_are_cached_on_disk_and_rebuilt_when_stale_or_damaged(library, 
 # --- command line --------------------------------------------------------------------------
 
 
-def run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exit:
-        code = exit.code
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli  # the shared in-process runner (tests/helpers.py)
 
 
 def test_cli_recommend_and_similar(library, capsys):
