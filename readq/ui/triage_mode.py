@@ -20,45 +20,26 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFocusEvent,
-    QFont,
-    QFontMetricsF,
-    QKeyEvent,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QResizeEvent,
-    QUndoStack,
-)
+from PySide6.QtGui import QPalette, QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
-    QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from readq import latex
 from readq.library import Library
-from readq.models import DumpFormat
 from readq.ui.for_you import ForYou, Ranking
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
-from readq.ui.paper_model import AUTHORS_UNKNOWN, display_title
-from readq.ui.star_widget import GOLD
+from readq.ui.paper_model import display_title
 from readq.ui.triage import Triage
+from readq.ui.triage_card import TriageCard
 from readq.ui.triage_session import (
     DISMISS,
     NOT_THIS,
@@ -70,13 +51,20 @@ from readq.ui.triage_session import (
     Summary,
     TriageSession,
 )
+from readq.ui.triage_widgets import (
+    Centre,
+    ElidedLabel,
+    ProgressLine,
+    QuickNote,
+    TriageSummaryPanel,
+    mix,
+    quiet_colour,
+    scaled_font,
+    tint_quiet,
+)
 
 RERANK_PAUSE_MS = 150  # "For you" re-ranks once the keys pause this long
 EXPLAIN_AHEAD = 3  # cards to come explained with each ranking
-LINE_CHARS = 76  # the abstract's column: about this many characters a line
-ABSTRACT_SCALE = 1.28
-TITLE_SCALE = 1.75
-CARD_MARGINS = (48, 34, 48, 28)
 
 HINTS: tuple[tuple[str, str], ...] = (
     ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("D", "not this"),
@@ -86,467 +74,6 @@ HINTS: tuple[tuple[str, str], ...] = (
 NOTE_HINTS: tuple[tuple[str, str], ...] = (
     ("Esc", "save the note and go back to the card"), ("Ctrl+Enter", "the same"),
 )
-
-
-def mix(a: QColor, b: QColor, amount: float) -> QColor:
-    """``a`` moved ``amount`` (0–1) of the way towards ``b``."""
-    return QColor(round(a.red() + (b.red() - a.red()) * amount),
-                  round(a.green() + (b.green() - a.green()) * amount),
-                  round(a.blue() + (b.blue() - a.blue()) * amount))
-
-
-def quiet_colour(palette: QPalette) -> QColor:
-    """Secondary text: between the text and the base colour, still easy to read."""
-    return mix(palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base),
-               0.38)
-
-
-def tint_quiet(label: QLabel) -> None:
-    """Give a label the quiet text colour of its palette (call again on palette changes)."""
-    palette = label.parentWidget().palette() if label.parentWidget() else label.palette()
-    palette.setColor(QPalette.ColorRole.WindowText, quiet_colour(palette))
-    label.setPalette(palette)
-
-
-def pretty_date(iso: str | None, inferred: bool = False) -> str:
-    """``2023-09-14`` → ``Sep 14, 2023`` (marked when the year was inferred)."""
-    if not iso:
-        return ""
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    text = f"{day:%b} {day.day}, {day.year}"
-    return text + " (year inferred)" if inferred else text
-
-
-def format_label(fmt: str) -> str:
-    """A dump kind in words."""
-    try:
-        return DumpFormat(fmt).label
-    except ValueError:
-        return fmt
-
-
-def _scaled(font: QFont, scale: float, bold: bool = False) -> QFont:
-    result = QFont(font)
-    result.setPointSizeF(font.pointSizeF() * scale)
-    result.setBold(bold)
-    return result
-
-
-def _label(parent: QWidget, selectable: bool = True) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setOpenExternalLinks(False)
-    if selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-    return label
-
-
-class QuickNote(QPlainTextEdit):
-    """The quick-note editor: Esc (or Ctrl+Enter) means done; focus loss saves."""
-
-    done = Signal()
-    focus_lost = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        if key == Qt.Key.Key_Escape or (ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
-            event.accept()
-            self.done.emit()
-            return
-        super().keyPressEvent(event)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.focus_lost.emit()
-
-
-class TriageCard(QFrame):
-    """One paper, laid out for reading; holds the keyboard focus in triage mode."""
-
-    scroll_requested = Signal(int)  # pages: +1 down, -1 up
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("triageCard")
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Triage card")
-        self.setStyleSheet("QFrame#triageCard { background-color: palette(base); "
-                           "border: 1px solid palette(midlight); border-radius: 12px; }")
-        base = self.font()
-        self.title = _label(self)
-        self.title.setFont(_scaled(base, TITLE_SCALE, bold=True))
-        self.title.setAccessibleName("Title")
-        self.authors = _label(self)
-        self.authors.setFont(_scaled(base, 1.08))
-        self.authors.setAccessibleName("Authors")
-        self.orgs = _label(self)
-        self.meta = _label(self)
-        self.state = _label(self, selectable=False)
-        self.why = _label(self)
-        self.why.setAccessibleName("Why")
-        self.why.hide()
-        self.abstract = _label(self)
-        self.abstract.setFont(_scaled(base, ABSTRACT_SCALE))
-        self.abstract.setAccessibleName("Abstract")
-        self.note = _label(self)
-        self.note.setAccessibleName("Note")
-        self.sightings = _label(self)
-        self.sightings.setAccessibleName("Seen in")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(*CARD_MARGINS)
-        layout.setSpacing(6)
-        layout.addWidget(self.title)
-        layout.addSpacing(4)
-        layout.addWidget(self.authors)
-        layout.addWidget(self.orgs)
-        layout.addSpacing(2)
-        layout.addWidget(self.meta)
-        layout.addWidget(self.state)
-        layout.addWidget(self.why)
-        layout.addSpacing(14)
-        layout.addWidget(self.abstract)
-        layout.addSpacing(10)
-        layout.addWidget(self.note)
-        layout.addSpacing(6)
-        layout.addWidget(self.sightings)
-        self._row: dict[str, Any] | None = None
-
-    def rescale_fonts(self) -> None:
-        """Follow a change of the application font (View ▸ Zoom)."""
-        base = QApplication.font()
-        self.title.setFont(_scaled(base, TITLE_SCALE, bold=True))
-        self.authors.setFont(_scaled(base, 1.08))
-        self.abstract.setFont(_scaled(base, ABSTRACT_SCALE))
-
-    @staticmethod
-    def column_width(font: QFont) -> int:
-        """The card width that gives the abstract about ``LINE_CHARS`` characters a line."""
-        metrics = QFontMetricsF(_scaled(font, ABSTRACT_SCALE))
-        sample = "the quick brown fox jumps over a lazy dog, then naps "  # typical text
-        per_char = metrics.horizontalAdvance(sample) / len(sample)
-        return int(per_char * LINE_CHARS) + CARD_MARGINS[0] + CARD_MARGINS[2] + 2
-
-    @property
-    def paper_id(self) -> int | None:
-        """The paper shown."""
-        return None if self._row is None else int(self._row["id"])
-
-    def show_paper(self, row: dict[str, Any]) -> None:
-        """Fill the card from a full library row."""
-        self._row = row
-        palette = self.palette()
-        quiet = quiet_colour(palette).name()
-        text = palette.color(QPalette.ColorRole.Text)
-        base = palette.color(QPalette.ColorRole.Base)
-        accent = palette.color(QPalette.ColorRole.Highlight)
-        pill_bg = mix(base, accent, 0.16).name()
-        pill_fg = mix(text, accent, 0.25).name()
-
-        neutral_bg = mix(base, text, 0.08).name()
-
-        def pill(label: str, colour: str = "", background: str = "") -> str:
-            return (f'<span style="background-color:{background or pill_bg}; '
-                    f'color:{colour or pill_fg};">&nbsp;{label}&nbsp;</span>')
-
-        title, standin = display_title(row, words=16)
-        self.title.setText(f"<i>{html.escape(title)}</i>" if standin else
-                           latex.markers_to_html(html.escape(latex.marked(row["title"].strip()))))
-
-        authors = row.get("authors") or []
-        if authors:
-            shown = html.escape(", ".join(authors))
-            if row.get("authors_truncated"):
-                shown += f' <span style="color:{quiet}"><i>et al.</i></span>'
-            self.authors.setText(shown)
-        else:
-            self.authors.setText(f'<span style="color:{quiet}"><i>{AUTHORS_UNKNOWN}</i></span>')
-        orgs = row.get("orgs") or []
-        self.orgs.setText(f'<span style="color:{quiet}">{html.escape(" · ".join(orgs))}</span>')
-        self.orgs.setVisible(bool(orgs))
-
-        facts = []
-        when = pretty_date(row.get("published"), bool(row.get("year_inferred")))
-        if when:
-            facts.append(html.escape(when))
-        if row.get("category"):
-            facts.append(html.escape(str(row["category"])))
-        if row.get("arxiv_id"):
-            facts.append(f"arXiv:{html.escape(row['arxiv_id'])}")
-        if row.get("score") is not None:
-            facts.append(f"score {row['score']:g}")
-        meta = f'<span style="color:{quiet}">{" · ".join(facts)}</span>' if facts else ""
-        if row.get("has_code"):
-            meta += ("&nbsp;&nbsp;" if meta else "") + pill("&lt;/&gt; Code")
-        self.meta.setText(meta)
-        self.meta.setVisible(bool(meta))
-
-        chips = []
-        position = row.get("queue_position")
-        if position:
-            chips.append(pill(f"In queue #{position}"))
-        rating = int(row.get("rating") or 0)
-        if rating:
-            chips.append(pill("★" * rating, GOLD.darker(115).name()
-                              if base.lightness() > 128 else GOLD.name(), neutral_bg))
-        if row.get("status") == "read":
-            chips.append(pill("Read"))
-        if row.get("dismissed"):
-            chips.append(pill("Dismissed"))
-        chips += [pill(f"#{html.escape(tag)}", background=neutral_bg)
-                  for tag in row.get("tags") or []]
-        self.state.setText("&nbsp; ".join(chips))
-        self.state.setVisible(bool(chips))
-
-        abstract = (row.get("abstract") or "").strip()
-        body = latex.markers_to_html(html.escape(latex.marked(abstract))) if abstract else \
-            f'<i style="color:{quiet}">No abstract in this dump.</i>'
-        self.abstract.setText(f'<p style="line-height:150%">{body}</p>')
-
-        self.set_note(row.get("note") or "")
-
-        lines = []
-        for s in row.get("sightings") or []:
-            when = (s.get("imported_at") or "")[:10]
-            lines.append(f"{html.escape(s['file'])} — {html.escape(format_label(s['format']))}, "
-                         f"record {int(s['record_index']) + 1}"
-                         + (f", imported {html.escape(when)}" if when else ""))
-        self.sightings.setText(
-            f'<span style="color:{quiet}"><b>Seen in</b><br>{"<br>".join(lines)}</span>'
-            if lines else "")
-        self.sightings.setVisible(bool(lines))
-
-    def set_why(self, text: str) -> None:
-        """Show why the paper is where it is in the "For you" order (or nothing)."""
-        quiet = quiet_colour(self.palette()).name()
-        shown = (f'<span style="color:{quiet}"><b>For you</b> — '
-                 f"{html.escape(text)}</span>" if text else "")
-        if shown != self.why.text():  # no relayout for the same text
-            self.why.setText(shown)
-            self.why.setVisible(bool(text))
-
-    def set_note(self, note: str) -> None:
-        """Show the paper's note (or nothing) under the abstract."""
-        quiet = quiet_colour(self.palette()).name()
-        note = note.strip()
-        if note:
-            shown = html.escape(note if len(note) <= 600 else note[:600] + "…")
-            self.note.setText(f'<span style="color:{quiet}"><b>Your note</b> '
-                              f"(N edits)</span><br>{shown.replace(chr(10), '<br>')}")
-        else:
-            self.note.setText("")
-        self.note.setVisible(bool(note))
-        if self._row is not None:
-            self._row["note"] = note
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key in (Qt.Key.Key_PageDown, Qt.Key.Key_Space):
-            self.scroll_requested.emit(1)
-        elif key == Qt.Key.Key_PageUp:
-            self.scroll_requested.emit(-1)
-        else:
-            super().keyPressEvent(event)
-
-
-class ProgressLine(QWidget):
-    """A thin progress line (done / total). Unlike ``QProgressBar``, whose
-    ``setValue`` repaints the window synchronously, it only schedules a paint, so a
-    card is painted once, after its layout is done."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._done = 0
-        self._total = 1
-        self.setFixedHeight(4)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_progress(self, done: int, total: int) -> None:
-        """Show ``done`` of ``total``."""
-        if (done, total) != (self._done, self._total):
-            self._done, self._total = done, max(1, total)
-            self.update()
-
-    def value(self) -> tuple[int, int]:
-        """(done, total)."""
-        return self._done, self._total
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        palette = self.palette()
-        rect = self.rect()
-        radius = rect.height() / 2
-        painter.setBrush(mix(palette.color(QPalette.ColorRole.Window),
-                             palette.color(QPalette.ColorRole.Text), 0.12))
-        painter.drawRoundedRect(rect, radius, radius)
-        width = round(rect.width() * self._done / self._total)
-        if width:
-            filled = rect.adjusted(0, 0, width - rect.width(), 0)
-            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
-            painter.drawRoundedRect(filled, radius, radius)
-        painter.end()
-
-
-class _Centre(QWidget):
-    """The scroll area's content: keeps its column centred and at most ``width`` wide."""
-
-    def __init__(self, column: QWidget, width: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.column = column
-        self.max_width = width
-        self._layout = QHBoxLayout(self)
-        self._layout.addWidget(column)
-
-    def minimumSizeHint(self) -> QSize:
-        # The word-wrapped labels' own minimum (their height at a narrow width) would
-        # make the scroll area scroll a card that fits; its height-for-width is used.
-        return QSize(320, 0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        side = max(16, (event.size().width() - self.max_width) // 2)
-        self._layout.setContentsMargins(side, 12, side, 16)
-        super().resizeEvent(event)
-
-
-class ElidedLabel(QLabel):
-    """One line of quiet plain text, cut with "…" to the width it gets."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(40)
-        self._recolour()
-
-    def full_text(self) -> str:
-        """The text before eliding."""
-        return self._full
-
-    def set_full_text(self, text: str) -> None:
-        """Show ``text``, elided if it is too long."""
-        self._full = text
-        self._elide()
-
-    def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                              max(0, self.width() - 2))
-        if shown != self.text():
-            self.setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
-
-    def _recolour(self) -> None:
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, quiet_colour(palette))
-        self.setPalette(palette)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.ApplicationPaletteChange:
-            self.setPalette(QPalette())
-            self._recolour()
-
-
-class TriageSummaryPanel(QWidget):
-    """What the pass did, and where to go next."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("triageSummary")
-        self.heading = QLabel(self)
-        self.heading.setFont(_scaled(self.font(), 1.7, bold=True))
-        self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.subline = QLabel(self)
-        self.subline.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.subline.setWordWrap(True)
-        self.numbers: dict[str, QLabel] = {}
-        self.quiet_labels: list[QLabel] = [self.subline]
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(36)
-        grid.setVerticalSpacing(2)
-        for column, (key, caption) in enumerate((("queued", "queued"), ("rated", "rated"),
-                                                 ("read", "marked read"),
-                                                 ("dismissed", "dismissed"),
-                                                 ("skipped", "skipped"))):
-            number = QLabel("0", self)
-            number.setFont(_scaled(self.font(), 2.2, bold=True))
-            number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            number.setAccessibleName(caption)
-            words = QLabel(caption, self)
-            words.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.quiet_labels.append(words)
-            grid.addWidget(number, 0, column)
-            grid.addWidget(words, 1, column)
-            self.numbers[key] = number
-        self.read_button = QPushButton("Start reading the queue", self)
-        self.read_button.setAutoDefault(True)
-        self.read_button.setDefault(True)
-        self.back_button = QPushButton("Back to the list", self)
-        self.back_button.setAutoDefault(True)
-        self.hint = QLabel("Enter on a button · Tab moves between them · Z undoes the last "
-                           "decision · Esc goes back to the list", self)
-        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.quiet_labels.append(self.hint)
-
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.read_button)
-        buttons.addSpacing(8)
-        buttons.addWidget(self.back_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addStretch(2)
-        layout.addWidget(self.heading)
-        layout.addSpacing(4)
-        layout.addWidget(self.subline)
-        layout.addSpacing(28)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addLayout(grid)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addSpacing(32)
-        layout.addLayout(buttons)
-        layout.addSpacing(14)
-        layout.addWidget(self.hint)
-        layout.addStretch(3)
-        self.retint()
-
-    def retint(self) -> None:
-        """Quiet labels follow the palette."""
-        for label in self.quiet_labels:
-            tint_quiet(label)
-
-    def counts(self) -> dict[str, int]:
-        """The numbers shown (tests, accessibility)."""
-        return {key: int(label.text()) for key, label in self.numbers.items()}
-
-    def set_summary(self, summary: Summary, label: str, queue_length: int) -> None:
-        """Show the counts of a finished pass."""
-        self.heading.setText("Triage done")
-        every = "the paper" if summary.total == 1 else f"all {summary.total} papers"
-        queue = (f"Your reading queue holds {queue_length} "
-                 f"paper{'s' if queue_length != 1 else ''}." if queue_length
-                 else "Your reading queue is empty.")
-        self.subline.setText(f"{label + ': ' if label else ''}{every} decided or skipped. "
-                             f"{queue}")
-        for key, value in summary.as_dict().items():
-            if key in self.numbers:
-                self.numbers[key].setText(str(value))
-        self.read_button.setEnabled(queue_length > 0)
 
 
 class TriagePage(QWidget):
@@ -586,7 +113,7 @@ class TriagePage(QWidget):
         # header: where, how far, what was just done
         self.where = QLabel(self)
         self.where.setTextFormat(Qt.TextFormat.PlainText)
-        self.where.setFont(_scaled(self.font(), 1.0, bold=True))
+        self.where.setFont(scaled_font(self.font(), 1.0, bold=True))
         self.where.setMaximumWidth(380)
         self.progress_label = QLabel(self)
         self.progress_label.setAccessibleName("Progress")
@@ -628,7 +155,7 @@ class TriagePage(QWidget):
         column_layout.setSpacing(0)
         column_layout.addWidget(self.card)
         column_layout.addStretch(1)
-        self.centre = _Centre(column, TriageCard.column_width(self.font()))
+        self.centre = Centre(column, TriageCard.column_width(self.font()))
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
