@@ -48,7 +48,6 @@ from readq.ui.triage_session import (
     READ,
     SKIP,
     Decision,
-    Summary,
     TriageSession,
 )
 from readq.ui.triage_widgets import (

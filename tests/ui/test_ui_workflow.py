@@ -214,7 +214,7 @@ def test_a_malformed_query_dims_the_results_and_cannot_be_saved(
         window.search.set_text('memory "unclosed')
     assert window.model.ids == shown and window.workflow.results_dimmed
     asked = []
-    monkeypatch.setattr("readq.ui.main_window.QInputDialog.getText",
+    monkeypatch.setattr("readq.ui.main_window_views.QInputDialog.getText",
                         lambda *a, **k: asked.append(a) or ("x", True))
     window.save_current_search()
     assert not asked and "cannot be saved" in window.statusBar().currentMessage()

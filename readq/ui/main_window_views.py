@@ -1,0 +1,305 @@
+"""The main window's view, query and sort handling.
+
+Which sidebar view is listed, the search applied to it and the list's sort,
+and how they become the ids the list shows: loading a view, running a search in
+the background, the "For you" order, the empty and welcome pages, the sidebar
+counts and saved searches. Mixed into :class:`~readq.ui.main_window.MainWindow`,
+whose ``_view``, ``_query`` and ``_entry`` attributes it reads and sets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QInputDialog
+
+from readq.search.query import QueryError, parse_query
+from readq.ui.for_you import Ranking
+from readq.ui.sidebar import SidebarEntry
+from readq.ui.tasks import READ
+from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
+
+
+class ViewMixin:
+    """Views, search, sort and the sidebar of :class:`MainWindow`."""
+
+    # --- views -------------------------------------------------------------------------
+
+    @property
+    def view(self) -> str:
+        """The library view listed (``inbox``, ``import:3``…)."""
+        return self._view
+
+    @property
+    def query(self) -> str:
+        """The search applied to the view ("" for none)."""
+        return self._query
+
+    def show_view(self, view: str) -> None:
+        """Select a sidebar view by its library name (``inbox``, ``queue``…)."""
+        if self.triage_active:
+            self.leave_triage()
+        self.sidebar.select_key(f"view:{view}" if ":" not in view else view)
+
+    def _on_entry(self, entry: SidebarEntry) -> None:
+        self.detail.flush_note()
+        previous = self._entry
+        self._entry = entry
+        self.prefs.last_view = entry.key
+        if entry.kind == "saved":
+            self._view = "all"
+            self._query = entry.query
+            self._query_from_saved = True
+            self.search.set_text(entry.query, notify=False)
+        else:
+            self._view = entry.view
+            if self._query_from_saved and previous is not None and previous.kind == "saved" \
+                    and self._query == previous.query:
+                self._query = ""
+                self.search.set_text("", notify=False)
+            self._query_from_saved = False
+        if self._view == "queue":
+            self.table.clear_sort()
+        self.setWindowTitle(f"readq — {view_title(entry)}")
+        self.load(keep=False)
+
+    def load(self, keep: bool = True) -> None:
+        """List the current view (a search runs in the background)."""
+        self.search.setVisible(self._view != "stats")
+        if self._view == "stats":
+            self._show_statistics_page()
+            return
+        self._update_reorderable()
+        if self._view == "duplicates" and not self._query:
+            self._show_duplicates()
+            return
+        if self._query:
+            self._run_search()
+            return
+        self.searches.cancel()  # results of a search still running are stale now
+        self._set_terms([])
+        ids = self.library.view_ids(self._view, sort=self.model.sort_key or "added",
+                                    descending=self.model.descending)
+        for_you = not self.model.sort_key and (self._view == "for_you" or (
+            self._view == "inbox" and self.inbox_for_you.isChecked()))
+        self._show_ids(self.for_you.arrange(ids) if for_you else ids, keep)
+        if for_you:
+            view = self._view
+            self.for_you.rank(ids, lambda ranking: self._on_ranked(view, ranking), kind="list")
+
+    def _on_ranked(self, view: str, ranking: Ranking) -> None:
+        """A "For you" order arrived: show it if the list still shows that view."""
+        if view != self._view or self._query or self.model.sort_key or self.triage_active:
+            return
+        if not ranking.ready and ranking.note:
+            self.statusBar().showMessage(ranking.note, 8000)
+        at_top = self.table.currentIndex().row() <= 0  # else the user chose a paper: keep it
+        self._show_ids(ranking.ids, keep=True)
+        if at_top and self.model.rowCount():
+            self.table.select_row(0)
+
+    def open_paper(self, paper_id: int) -> None:
+        """Select a paper in the list (in "All" when the list does not hold it)."""
+        if paper_id in self.model.ids:
+            self.table.select_ids([paper_id], paper_id)
+            return
+        self._query = ""
+        self.search.set_text("", notify=False)
+        self._select_after_load = [paper_id]
+        if self._view == "all":
+            self.load(keep=True)
+        else:
+            self.show_view("all")
+
+    def _show_ids(self, ids: list[int], keep: bool) -> None:
+        select, self._select_after_load = self._select_after_load, []
+        self.table.reload(ids, keep=keep)
+        if select:
+            self.table.select_ids(select, select[0])
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.select_row(0)
+        self._choose_page()
+        self._show_current()
+        self._selection_status()
+        self.view_loaded.emit()
+
+    def _choose_page(self) -> None:
+        self._choose_center()
+        self.detail.setVisible(self.center.currentWidget() not in (self.welcome,
+                                                                   self.stats_page)
+                               and self.detail_wanted)
+
+    def _choose_center(self) -> None:
+        if self.model.rowCount():
+            self.center.setCurrentWidget(self.table)
+            return
+        if not self._query and self.library.paper_count() == 0:
+            self.center.setCurrentWidget(self.welcome)
+            return
+        label = view_title(self._entry)
+        if self._query:
+            where = "" if self._view == "all" else f" in {label}"
+            self.empty.show_message(f"No papers{where} match “{self._query}”",
+                                    "Try fewer words, a prefix such as trans*, or a typo-tolerant "
+                                    "word such as transfomer~.",
+                                    "Search all papers" if self._view != "all" else "")
+        else:
+            title, text = empty_text(self._view, label)
+            self.empty.show_message(title, text)
+        self.center.setCurrentWidget(self.empty)
+
+    def _show_duplicates(self) -> None:
+        pairs = self.library.possible_duplicates()
+        ids = sorted({p["paper_id"] for p in pairs} | {p["other_id"] for p in pairs})
+        rows = {r["id"]: r for r in self.library.papers(ids)}
+        self.duplicates.set_pairs(pairs, rows)
+        self.model.set_ids([])
+        self.center.setCurrentWidget(self.duplicates)
+        self.detail.show_paper(None, "Decide for each pair whether it is one paper.")
+        self.statusBar().showMessage(f"{len(pairs)} possible duplicate"
+                                     f"{'s' if len(pairs) != 1 else ''} to review")
+        self.view_loaded.emit()
+
+    def _update_reorderable(self) -> None:
+        self.table.set_reorderable(self._view == "queue" and not self._query
+                                   and not self.model.sort_key)
+
+    def _on_sort(self, key: str, descending: bool) -> None:
+        self.load(keep=True)
+
+    def _show_current(self) -> None:
+        self._update_dismiss_text()
+        if self.center.currentWidget() is not self.table:
+            if self.center.currentWidget() is not self.duplicates:
+                self.detail.show_paper(None)
+            return
+        row = self.table.currentIndex().row()
+        if row < 0 or row >= self.model.rowCount():
+            self.detail.show_paper(None)
+            return
+        paper = self.model.paper(row)
+        self.detail.show_paper(paper)
+        if self.for_you_panel.paper_id != paper["id"]:
+            self.for_you_panel.clear(int(paper["id"]))
+            self.for_you.explain(int(paper["id"]), self.for_you_panel.show_explanation)
+
+    def _selection_status(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        total = self.model.rowCount()
+        noun = "result" if self._query else "paper"
+        text = f"{total:,} {noun}{'s' if total != 1 else ''}"
+        if count > 1:
+            text += f" · {count} selected"
+        self.statusBar().showMessage(text)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search box (leaving triage mode first)."""
+        if self.triage_active:
+            self.leave_triage()
+        self.search.focus()
+
+    def _focus_list(self) -> None:
+        if self.triage_active:
+            self.leave_triage()
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.select_row(0)
+
+    # --- sidebar -----------------------------------------------------------------------
+
+    def _rebuild_sidebar(self) -> None:
+        self.sidebar.sidebar_model.set_groups(sidebar_groups(self.library))
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Recount every sidebar entry in the background (coalesced)."""
+        if self._counts_task is not None:
+            self._counts_again = True
+            return
+        task = self.runner.submit(count_job(self.sidebar.sidebar_model.entries()),
+                                  lane=READ, name="counts")
+        self._counts_task = task
+        task.finished.connect(self._on_counts)
+        task.failed.connect(lambda _msg: self._on_counts({}))
+
+    def _on_counts(self, counts: object) -> None:
+        self._counts_task = None
+        if isinstance(counts, dict):
+            self.sidebar.sidebar_model.set_counts(counts)
+        if self._counts_again:
+            self._counts_again = False
+            self.refresh_counts()
+            return
+        self.counts_updated.emit()
+
+    def counts(self) -> dict[str, int | None]:
+        """The counts the sidebar shows, by entry key."""
+        return {e.key: e.count for e in self.sidebar.sidebar_model.entries()}
+
+    # --- search ------------------------------------------------------------------------
+
+    def _on_query(self, text: str) -> None:
+        self._query = text
+        self._query_from_saved = False
+        if not text:
+            self.search.clear_error()
+            self.search.clear_count()
+            self.workflow.dim_results(False)
+            self.searches.cancel()
+        self.load(keep=True)
+
+    def _run_search(self) -> None:
+        view = "all" if self._view == "duplicates" else self._view
+        self.searches.run(self._query, view, self.model.sort_key, self.model.descending)
+
+    def _on_search_results(self, query: str, ids: list[int], terms: list[str],
+                           total: int) -> None:
+        if query != self._query:
+            return
+        self.search.clear_error()
+        self.workflow.dim_results(False)
+        self.search.show_count(len(ids), total)
+        self._set_terms(terms)
+        self._show_ids(ids, keep=True)
+        self.search_done.emit(query)
+
+    def _on_search_failed(self, query: str, message: str) -> None:
+        if query != self._query:
+            return
+        self.search.show_error(message)  # the previous results stay, dimmed
+        self.workflow.dim_results(True)
+        self.search_done.emit(query)
+
+    def _set_terms(self, terms: list[str]) -> None:
+        self._terms = list(terms)
+        self.detail.set_terms(self._terms)
+
+    def save_current_search(self) -> None:
+        """Name the current query and keep it in the sidebar."""
+        query = self.search.text().strip()
+        if not query:
+            self.statusBar().showMessage("Type a search first, then save it.", 6000)
+            return
+        try:
+            parse_query(query)
+        except QueryError as exc:  # said before asking for a name
+            self.search.show_error(str(exc))
+            self.statusBar().showMessage(f"This search cannot be saved: {exc}", 8000)
+            return
+        name, ok = QInputDialog.getText(self, "Save search", "Name:", text=query[:40])
+        if ok and name.strip():
+            self.save_search(name.strip(), query)
+
+    def save_search(self, name: str, query: str) -> bool:
+        """Keep a named query in the sidebar (False with a message if it is malformed)."""
+        try:
+            parse_query(query)
+        except QueryError as exc:
+            self.search.show_error(str(exc))
+            return False
+        self.ops.run(lambda lib: lib.save_search(name, query),
+                     lambda _: self._rebuild_sidebar(), name="save search")
+        return True
+
+    def delete_saved_search(self, search_id: int) -> None:
+        """Forget a saved search."""
+        self.ops.run(lambda lib: lib.delete_saved_search(search_id),
+                     lambda _: self._rebuild_sidebar(), name="delete saved search")
