@@ -59,6 +59,7 @@ from readq.ui.for_you import ForYou, ForYouPanel
 from readq.ui.import_dialog import ImportController, ProgressPanel
 from readq.ui.import_summary import ImportSummaryDialog
 from readq.ui.index_keeper import IndexKeeper
+from readq.ui.list_state import ListState
 from readq.ui.main_window_import import ImportMixin
 from readq.ui.main_window_library import LibraryMixin
 from readq.ui.main_window_stats import StatisticsMixin
@@ -70,7 +71,7 @@ from readq.ui.paper_table import PaperTable
 from readq.ui.search_box import SearchBox
 from readq.ui.search_runner import SearchRunner
 from readq.ui.settings import WindowSettings
-from readq.ui.sidebar import Sidebar, SidebarEntry
+from readq.ui.sidebar import Sidebar
 from readq.ui.operations import Operations
 from readq.ui.tasks import Task, TaskRunner
 from readq.ui.triage import Triage
@@ -105,10 +106,6 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         self.ops = Operations(self.runner, self)
         self.undo_stack = QUndoStack(self)
         self._closed = False
-        self._entry: SidebarEntry | None = None
-        self._view = "inbox"
-        self._query = ""
-        self._query_from_saved = False
         self._terms: list[str] = []
         self._select_after_load: list[int] = []
         self._counts_task: Task | None = None
@@ -127,6 +124,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         self.setWindowTitle("readq")  # the app's display name is not added (see ui/app.py)
         self.setAcceptDrops(True)
         self._build_widgets()
+        self.list_state = ListState(self.model)  # view, query and sort of the list
         self.actions = Actions(self, [self.center, self.detail.info], [self.triage_page.card])
         self.actions.replace("undo", self.undo_stack.createUndoAction(self, "&Undo"))
         self.actions.replace("redo", self.undo_stack.createRedoAction(self, "&Redo"))
@@ -363,7 +361,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
 
     def move_in_queue(self, step: int) -> None:
         """Move the selected queued papers one place up (-1) or down (+1)."""
-        if self._view != "queue" or self._query or self.model.sort_key:
+        if not self.list_state.reorderable:
             self.statusBar().showMessage(
                 "Reorder in the Queue view, in queue order (no search, no sorting).", 6000)
             return
@@ -377,10 +375,10 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
                                          if not self.library.queue() else
                                          "Every paper in the queue is read.", 6000)
             return
-        if self._query:
+        if self.list_state.query:
             self.search.set_text("", notify=False)
-            self._query = ""
-        if self._view != "queue":
+            self.list_state.query = ""
+        if self.list_state.view != "queue":
             self.show_view("queue")
         else:
             self.load(keep=True)
@@ -404,7 +402,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
     def _update_dismiss_text(self) -> None:
         """X restores a dismissed paper: the menu says which it will do."""
         row = self.table.currentIndex().row()
-        dismissed = self._view == "dismissed"
+        dismissed = self.list_state.view == "dismissed"
         if not dismissed and 0 <= row < self.model.rowCount():
             dismissed = bool(self.model.paper(row).get("dismissed"))
         self.actions["dismiss"].setText("&Restore to the inbox" if dismissed else "&Dismiss")
@@ -453,8 +451,8 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         self.prefs.save_splitter("main", self.splitter)
         self.prefs.save_splitter("detail", self.detail.splitter)
         self.prefs.save_header(self.table.horizontalHeader())
-        if self._entry is not None:
-            self.prefs.last_view = self._entry.key
+        if self.list_state.entry is not None:
+            self.prefs.last_view = self.list_state.entry.key
         self.prefs.sync()
         self.for_you.shutdown()
         self.runner.shutdown()

@@ -80,11 +80,11 @@ class StatisticsMixin:
         self.sidebar.setCurrentIndex(QModelIndex())  # Statistics can be chosen again
         self.sidebar.selectionModel().blockSignals(blocked)
         self.sidebar.viewport().update()
-        if self._query:
+        if self.list_state.query:
             self.search.set_text("", notify=False)
-            self._query = ""
-        self._entry = entry
-        self._view = entry.view
+            self.list_state.query = ""
+        self.list_state.entry = entry
+        self.list_state.view = entry.view
         self.setWindowTitle(f"readq — {description}")
         self.load(keep=False)
         self.table.setFocus()

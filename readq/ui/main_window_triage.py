@@ -26,9 +26,9 @@ class TriageMixin:
         view (or search results) in list order."""
         if self.center.currentWidget() is not self.table:
             return [], ""
-        label = view_title(self._entry)
-        if self._query:
-            label = f"“{self._query}” in {label}"
+        label = view_title(self.list_state.entry)
+        if self.list_state.query:
+            label = f"“{self.list_state.query}” in {label}"
         if len(self.table.selectionModel().selectedRows()) > 1:
             ids = self.table.selected_ids()
             return ids, f"{len(ids)} selected papers"
@@ -114,7 +114,7 @@ class TriageMixin:
             self.index_keeper.schedule_sync()
 
     def _on_indexed(self) -> None:
-        if self._query:
+        if self.list_state.query:
             self.load(keep=True)
         self.refresh_counts()
         self.index_synced.emit()

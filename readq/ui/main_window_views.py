@@ -3,8 +3,8 @@
 Which sidebar view is listed, the search applied to it and the list's sort,
 and how they become the ids the list shows: loading a view, running a search in
 the background, the "For you" order, the empty and welcome pages, the sidebar
-counts and saved searches. Mixed into :class:`~readq.ui.main_window.MainWindow`,
-whose ``_view``, ``_query`` and ``_entry`` attributes it reads and sets.
+counts and saved searches. Mixed into :class:`~readq.ui.main_window.MainWindow`;
+the state itself is the window's :class:`~readq.ui.list_state.ListState`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ class ViewMixin:
     @property
     def view(self) -> str:
         """The library view listed (``inbox``, ``import:3``…)."""
-        return self._view
+        return self.list_state.view
 
     @property
     def query(self) -> str:
         """The search applied to the view ("" for none)."""
-        return self._query
+        return self.list_state.query
 
     def show_view(self, view: str) -> None:
         """Select a sidebar view by its library name (``inbox``, ``queue``…)."""
@@ -41,53 +41,41 @@ class ViewMixin:
 
     def _on_entry(self, entry: SidebarEntry) -> None:
         self.detail.flush_note()
-        previous = self._entry
-        self._entry = entry
         self.prefs.last_view = entry.key
-        if entry.kind == "saved":
-            self._view = "all"
-            self._query = entry.query
-            self._query_from_saved = True
-            self.search.set_text(entry.query, notify=False)
-        else:
-            self._view = entry.view
-            if self._query_from_saved and previous is not None and previous.kind == "saved" \
-                    and self._query == previous.query:
-                self._query = ""
-                self.search.set_text("", notify=False)
-            self._query_from_saved = False
-        if self._view == "queue":
+        text = self.list_state.follow(entry)
+        if text is not None:
+            self.search.set_text(text, notify=False)
+        if self.list_state.view == "queue":
             self.table.clear_sort()
         self.setWindowTitle(f"readq — {view_title(entry)}")
         self.load(keep=False)
 
     def load(self, keep: bool = True) -> None:
         """List the current view (a search runs in the background)."""
-        self.search.setVisible(self._view != "stats")
-        if self._view == "stats":
+        self.search.setVisible(self.list_state.view != "stats")
+        if self.list_state.view == "stats":
             self._show_statistics_page()
             return
         self._update_reorderable()
-        if self._view == "duplicates" and not self._query:
+        if self.list_state.view == "duplicates" and not self.list_state.query:
             self._show_duplicates()
             return
-        if self._query:
+        if self.list_state.query:
             self._run_search()
             return
         self.searches.cancel()  # results of a search still running are stale now
         self._set_terms([])
-        ids = self.library.view_ids(self._view, sort=self.model.sort_key or "added",
-                                    descending=self.model.descending)
-        for_you = not self.model.sort_key and (self._view == "for_you" or (
-            self._view == "inbox" and self.inbox_for_you.isChecked()))
+        ids = self.list_state.view_ids(self.library)
+        for_you = self.list_state.for_you_order(self.inbox_for_you.isChecked())
         self._show_ids(self.for_you.arrange(ids) if for_you else ids, keep)
         if for_you:
-            view = self._view
+            view = self.list_state.view
             self.for_you.rank(ids, lambda ranking: self._on_ranked(view, ranking), kind="list")
 
     def _on_ranked(self, view: str, ranking: Ranking) -> None:
         """A "For you" order arrived: show it if the list still shows that view."""
-        if view != self._view or self._query or self.model.sort_key or self.triage_active:
+        state = self.list_state
+        if view != state.view or state.query or state.sort_key or self.triage_active:
             return
         if not ranking.ready and ranking.note:
             self.statusBar().showMessage(ranking.note, 8000)
@@ -101,10 +89,10 @@ class ViewMixin:
         if paper_id in self.model.ids:
             self.table.select_ids([paper_id], paper_id)
             return
-        self._query = ""
+        self.list_state.query = ""
         self.search.set_text("", notify=False)
         self._select_after_load = [paper_id]
-        if self._view == "all":
+        if self.list_state.view == "all":
             self.load(keep=True)
         else:
             self.show_view("all")
@@ -131,18 +119,18 @@ class ViewMixin:
         if self.model.rowCount():
             self.center.setCurrentWidget(self.table)
             return
-        if not self._query and self.library.paper_count() == 0:
+        if not self.list_state.query and self.library.paper_count() == 0:
             self.center.setCurrentWidget(self.welcome)
             return
-        label = view_title(self._entry)
-        if self._query:
-            where = "" if self._view == "all" else f" in {label}"
-            self.empty.show_message(f"No papers{where} match “{self._query}”",
+        label = view_title(self.list_state.entry)
+        if self.list_state.query:
+            where = "" if self.list_state.view == "all" else f" in {label}"
+            self.empty.show_message(f"No papers{where} match “{self.list_state.query}”",
                                     "Try fewer words, a prefix such as trans*, or a typo-tolerant "
                                     "word such as transfomer~.",
-                                    "Search all papers" if self._view != "all" else "")
+                                    "Search all papers" if self.list_state.view != "all" else "")
         else:
-            title, text = empty_text(self._view, label)
+            title, text = empty_text(self.list_state.view, label)
             self.empty.show_message(title, text)
         self.center.setCurrentWidget(self.empty)
 
@@ -159,8 +147,7 @@ class ViewMixin:
         self.view_loaded.emit()
 
     def _update_reorderable(self) -> None:
-        self.table.set_reorderable(self._view == "queue" and not self._query
-                                   and not self.model.sort_key)
+        self.table.set_reorderable(self.list_state.reorderable)
 
     def _on_sort(self, key: str, descending: bool) -> None:
         self.load(keep=True)
@@ -184,7 +171,7 @@ class ViewMixin:
     def _selection_status(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
         total = self.model.rowCount()
-        noun = "result" if self._query else "paper"
+        noun = "result" if self.list_state.query else "paper"
         text = f"{total:,} {noun}{'s' if total != 1 else ''}"
         if count > 1:
             text += f" · {count} selected"
@@ -237,8 +224,8 @@ class ViewMixin:
     # --- search ------------------------------------------------------------------------
 
     def _on_query(self, text: str) -> None:
-        self._query = text
-        self._query_from_saved = False
+        self.list_state.query = text
+        self.list_state.query_from_saved = False
         if not text:
             self.search.clear_error()
             self.search.clear_count()
@@ -247,12 +234,12 @@ class ViewMixin:
         self.load(keep=True)
 
     def _run_search(self) -> None:
-        view = "all" if self._view == "duplicates" else self._view
-        self.searches.run(self._query, view, self.model.sort_key, self.model.descending)
+        state = self.list_state
+        self.searches.run(state.query, state.search_view, state.sort_key, state.descending)
 
     def _on_search_results(self, query: str, ids: list[int], terms: list[str],
                            total: int) -> None:
-        if query != self._query:
+        if query != self.list_state.query:
             return
         self.search.clear_error()
         self.workflow.dim_results(False)
@@ -262,7 +249,7 @@ class ViewMixin:
         self.search_done.emit(query)
 
     def _on_search_failed(self, query: str, message: str) -> None:
-        if query != self._query:
+        if query != self.list_state.query:
             return
         self.search.show_error(message)  # the previous results stay, dimmed
         self.workflow.dim_results(True)

@@ -259,7 +259,7 @@ class Workflow(QObject):
         """File ▸ Export…: the selection or what the list shows."""
         window = self.window
         selected = window.selected_ids()
-        label = view_title(window._entry)
+        label = view_title(window.list_state.entry)
         if window.query:
             label = f"The search “{window.query}” in {label}"
         else:
