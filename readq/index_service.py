@@ -183,6 +183,10 @@ class IndexOps:
         """The index terms a query matches, for highlighting."""
         return self.index.terms_for_highlight(query)
 
+    def warm_index(self) -> None:
+        """Read what every search needs (ids, field lengths) ahead of the first one."""
+        self.index.warm()
+
     def pending_index_count(self) -> int:
         """How many papers wait for the search index."""
         return self.store.pending_count()

@@ -60,7 +60,7 @@ def prepare(ctx: TaskContext) -> None:
     is CPU-bound Python: in a thread it would hold the GIL the window needs)."""
     recommendations = ctx.library.recommendations
     if not recommendations.needs_full_build() or \
-            ctx.library.store.paper_count() < CHILD_THRESHOLD:
+            ctx.library.paper_count() < CHILD_THRESHOLD:
         return
     ctx.progress(0, 0, "Learning what you like…")
     with tempfile.TemporaryFile() as errors:

@@ -54,7 +54,7 @@ def search_job(generation: int, query: str, view: str, sort: str,
             ids = [i for i in library.view_ids(view, sort=sort, descending=descending)
                    if i in hits]
         try:
-            terms = library.index.terms_for_highlight(parsed)
+            terms = library.terms_for_highlight(parsed)
         except Exception:  # highlighting is a nicety: fall back to the typed words
             terms = plain_words(query)
         return SearchResult(generation, ids, terms, total=total)
@@ -66,7 +66,7 @@ def warm_job(ctx: TaskContext) -> None:
     """Read what every search needs (paper ids, field lengths) before the first
     keystroke, so the first search answers as fast as the rest."""
     try:
-        ctx.library.index.warm()
+        ctx.library.warm_index()
     except Exception:  # a missing or damaged index is reported by the search itself
         ctx.reset_library()
 
