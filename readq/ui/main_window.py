@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -138,7 +139,11 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         self.workflow = Workflow(self, settings)  # tags, context menu, export, View menu
 
         if not self.prefs.restore_window(self):
-            self.resize(1360, 820)
+            # a first start: 1360×820, never larger than the screen's free area
+            screen = QApplication.primaryScreen()
+            free = screen.availableGeometry() if screen is not None else None
+            self.resize(min(1360, free.width()) if free else 1360,
+                        min(820, free.height()) if free else 820)
         self.prefs.restore_splitter("main", self.splitter)
         self.prefs.restore_splitter("detail", self.detail.splitter)
         self.prefs.restore_header(self.table.horizontalHeader())
