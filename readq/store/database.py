@@ -46,6 +46,7 @@ FILLABLE = ("title", "authors", "authors_truncated", "orgs", "category", "publis
 
 
 WRITE_BUDGET_S = 30.0
+ANALYSIS_LIMIT = 1000
 
 
 class StoreBusy(sqlite3.OperationalError):
@@ -93,6 +94,9 @@ class Store:
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            # ANALYZE and PRAGMA optimize sample at most this many rows per index: at
+            # 30,000 papers a full ANALYZE held the write lock 0.12–0.3 s, this 2 ms
+            conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.previous_version: int | None = None

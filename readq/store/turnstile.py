@@ -33,22 +33,33 @@ def _folder(db_path: Path) -> Path:
 def acquire(conn: sqlite3.Connection, db_path: Path, budget_s: float,
             is_busy: Callable[[BaseException], bool]) -> bool:
     """``BEGIN IMMEDIATE`` on ``conn``, waiting fairly up to ``budget_s``; False if
-    the lock did not come in time. Other SQLite errors are raised."""
+    the lock did not come in time. Other SQLite errors are raised.
+
+    The first try does not wait: SQLite's own busy handler sleeps in growing steps
+    (up to 100 ms) without leaving a mark, so a long writer would never yield to it."""
+    previous = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute("PRAGMA busy_timeout = 0")  # poll ourselves, every millisecond
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        return True
-    except sqlite3.OperationalError as exc:
-        if not is_busy(exc):
-            raise
-    mark = _folder(db_path) / f"{os.getpid()}-{threading.get_ident()}"
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return True
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+        return _wait_turn(conn, db_path, time.monotonic() + budget_s, is_busy)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {previous}")
+
+
+def _wait_turn(conn: sqlite3.Connection, db_path: Path, deadline: float,
+               is_busy: Callable[[BaseException], bool]) -> bool:
+    """Leave a mark for the long writer and poll until the lock comes or ``deadline``."""
+    mark: Path | None = _folder(db_path) / f"{os.getpid()}-{threading.get_ident()}"
     try:
         mark.parent.mkdir(exist_ok=True)
         mark.touch()
     except OSError:
-        mark = None  # type: ignore[assignment]
-    deadline = time.monotonic() + budget_s
-    previous = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
-    conn.execute("PRAGMA busy_timeout = 0")  # poll ourselves, every millisecond
+        mark = None
     try:
         while True:
             try:
@@ -61,7 +72,6 @@ def acquire(conn: sqlite3.Connection, db_path: Path, budget_s: float,
                 return False
             time.sleep(POLL_S)
     finally:
-        conn.execute(f"PRAGMA busy_timeout = {previous}")
         if mark is not None:
             try:
                 mark.unlink()
