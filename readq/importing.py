@@ -10,7 +10,7 @@ a kill -9 leaves whole records and an unfinished import that the next import
 of the same file resumes: records it already stored are skipped, the rest
 stored, and the library converges to what one uninterrupted import gives.
 
-Undoing an import action (:func:`undo_action`) removes the papers and the
+Undoing an import action (:func:`readq.import_undo.undo_action`, in chunks too) removes the papers and the
 sightings it added and puts back the fields it filled in on papers that were
 there before; it never touches the user's state on those.
 """
@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from readq.import_undo import UndoneImport, undo_action
 from readq.merge import (
     BANDS_FOR_NEAR_EQUAL,
     Match,
@@ -89,6 +90,9 @@ class FileReport:
         return {"records": self.records, "new": self.new, "merged": self.merged,
                 "unchanged": self.unchanged, "possible_duplicates": self.possible_duplicates,
                 "problems": len(self.errors)}
+
+
+__all__ = ["FileReport", "Importer", "ChunkStat", "UndoneImport", "undo_action"]
 
 
 class _Cancelled(Exception):
@@ -364,50 +368,3 @@ class Importer:
         else:
             candidates = store.match_rows([i for i, _ in found])
         return judge_abstract_match(record, words, candidates)
-
-
-@dataclass
-class UndoneImport:
-    """What undoing an import action did."""
-
-    action_id: int
-    removed: list[int]
-    kept: list[int]
-    restored: list[int]
-
-
-def undo_action(store: Store, action_id: int, *, keep_touched: bool) -> UndoneImport:
-    """Remove what an import action added (one transaction).
-
-    Papers it added that the user has since rated, read, noted, queued, dismissed
-    or tagged are a reason to refuse (``PermissionError`` naming how many) unless
-    ``keep_touched``: then they stay, with the sightings that brought them.
-    """
-    conn = store.conn
-    when = now_iso()
-    with store.transaction():
-        if conn.execute("SELECT 1 FROM import_actions WHERE id = ? AND undone_at IS NULL",
-                        (action_id,)).fetchone() is None:
-            raise LookupError(action_id)
-        added = actions.added_papers(conn, action_id)
-        touched = actions.with_user_state(conn, added)
-        if touched and not keep_touched:
-            raise PermissionError(len(touched))
-        keep = touched
-        gone = [i for i in added if i not in set(keep)]
-        filled = actions.fills(conn, action_id)
-        actions.forget_action(conn, action_id, keep, when)
-        for start in range(0, len(gone), 900):
-            part = gone[start:start + 900]
-            conn.execute(f"DELETE FROM papers WHERE id IN ({', '.join('?' * len(part))})",
-                         tuple(part))
-        restored = []
-        for paper_id, before in filled.items():
-            if paper_id in set(gone):
-                continue
-            store.restore_fields(paper_id, before, when)
-            if "abstract" in before:
-                store.set_bands(paper_id, abstract_bands(content_words(before["abstract"] or "")))
-            restored.append(paper_id)
-        store.enqueue_index([*gone, *restored])
-    return UndoneImport(action_id, gone, keep, restored)

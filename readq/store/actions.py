@@ -6,7 +6,9 @@ a paste), is one *action* (``import_actions``); each file it reads is one row of
 ``finished = 0`` until its last record is in, so an import that was killed is
 found again and resumed by the next import of the same file. ``import_fills``
 keeps, per action and paper, the metadata fields an import filled in on a paper
-that existed before — what "Undo import" puts back.
+that existed before — what "Undo import" puts back. An action whose undo was
+started and not finished (``undo_started_at`` set, ``undone_at`` not) is *being
+undone*: running the undo again finishes it (:mod:`readq.import_undo`).
 
 Every function takes the connection and expects the caller's transaction.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 DEFAULT_STATE_SQL = ("s.status != 'unread' OR s.rating != 0 OR s.note != '' "
@@ -144,21 +147,42 @@ def fills(conn: sqlite3.Connection, action_id: int) -> dict[int, dict[str, Any]]
         "SELECT paper_id, before FROM import_fills WHERE action_id = ?", (action_id,))}
 
 
-def forget_action(conn: sqlite3.Connection, action_id: int, keep: list[int],
-                  when: str) -> None:
-    """Delete the action's sightings (except those of papers kept) and its import rows
-    that are left without sightings; mark the action undone."""
-    imports = [int(r[0]) for r in conn.execute(
-        "SELECT id FROM imports WHERE action_id = ?", (action_id,))]
-    for import_id in imports:
-        if keep:
-            marks = ", ".join("?" * len(keep))
-            conn.execute(f"DELETE FROM sightings WHERE import_id = ? AND paper_id NOT IN ({marks})",
-                         (import_id, *keep))
-        else:
-            conn.execute("DELETE FROM sightings WHERE import_id = ?", (import_id,))
-        if conn.execute("SELECT 1 FROM sightings WHERE import_id = ? LIMIT 1",
-                        (import_id,)).fetchone() is None:
-            conn.execute("DELETE FROM imports WHERE id = ?", (import_id,))
+def start_undo(conn: sqlite3.Connection, action_id: int, when: str,
+               keep_touched: bool) -> None:
+    """Mark an action *being undone* (kept on a resumed undo, with its first choice)."""
+    conn.execute(
+        "UPDATE import_actions SET undo_started_at = COALESCE(undo_started_at, ?), "
+        "undo_keeps_touched = MAX(undo_keeps_touched, ?) WHERE id = ?",
+        (when, int(keep_touched), action_id))
+
+
+def only_sighted_by(conn: sqlite3.Connection, action_id: int, ids: list[int]) -> list[int]:
+    """Those of ``ids`` that still exist and were sighted by this action only."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    return [int(r[0]) for r in conn.execute(
+        f"SELECT p.id FROM papers p WHERE p.id IN ({marks}) AND NOT EXISTS ("
+        "SELECT 1 FROM sightings o LEFT JOIN imports oi ON oi.id = o.import_id "
+        "WHERE o.paper_id = p.id AND (oi.action_id IS NULL OR oi.action_id != ?)) "
+        "ORDER BY p.id", (*ids, action_id))]
+
+
+def delete_sightings(conn: sqlite3.Connection, action_id: int, keep: Sequence[int],
+                     limit: int) -> int:
+    """Delete up to ``limit`` of the action's sightings (not those of papers in ``keep``);
+    return how many went."""
+    not_kept = f"AND s.paper_id NOT IN ({', '.join('?' * len(keep))})" if keep else ""
+    cur = conn.execute(
+        "DELETE FROM sightings WHERE id IN (SELECT s.id FROM sightings s "
+        "JOIN imports i ON i.id = s.import_id "
+        f"WHERE i.action_id = ? {not_kept} LIMIT ?)", (action_id, *keep, limit))
+    return cur.rowcount
+
+
+def finish_undo(conn: sqlite3.Connection, action_id: int, when: str) -> None:
+    """The action's per-file imports left without sightings go; the action is undone."""
+    conn.execute("DELETE FROM imports WHERE action_id = ? AND NOT EXISTS "
+                 "(SELECT 1 FROM sightings s WHERE s.import_id = imports.id)", (action_id,))
     conn.execute("DELETE FROM import_fills WHERE action_id = ?", (action_id,))
     conn.execute("UPDATE import_actions SET undone_at = ? WHERE id = ?", (when, action_id))

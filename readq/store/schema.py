@@ -345,6 +345,13 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX papers_updated ON papers(updated_at);
     """,
+    # 8: undo of an import in chunks: an action whose undo started and did not finish
+    #    is "being undone" (the next undo finishes it, with the same choice about
+    #    papers the user gave state to)
+    """
+    ALTER TABLE import_actions ADD COLUMN undo_started_at TEXT;
+    ALTER TABLE import_actions ADD COLUMN undo_keeps_touched INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
