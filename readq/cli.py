@@ -31,12 +31,10 @@ from readq.exporting import EXPORTERS, FORMATS
 from readq.indexing import ConcurrentIndexer
 from readq.library import FileReport, Library, LibraryError
 from readq.logs import log_file, setup_logging
-from readq.search.index import IndexBusy
 from readq.models import DumpError, DumpFormat
 from readq.paths import library_dir
 from readq.safe_io import FileRefused, read_regular_text, write_atomic
 from readq.search.query import QueryError, parse_query
-from readq.search.verify import IndexDamaged, IndexFolderRefused
 from readq.store.health import (
     StoreDamaged,
     backup_list,
@@ -50,6 +48,19 @@ from readq.store.schema import SchemaTooNew
 
 
 log = logging.getLogger("readq.cli")
+
+
+def _index_errors() -> tuple[type[BaseException], ...]:
+    """The search index's errors (one line each for the user), once the index module
+    is loaded: a command that never opened the index (a rating, a note) cannot raise
+    them, and it starts without loading Whoosh and numpy."""
+    found: list[type[BaseException]] = []
+    for module, names in (("readq.search.index", ("IndexBusy",)),
+                          ("readq.search.verify", ("IndexDamaged", "IndexFolderRefused"))):
+        loaded = sys.modules.get(module)
+        found += [getattr(loaded, name) for name in names if hasattr(loaded, name)]
+    return tuple(found)
+
 
 CLI_BUSY_TIMEOUT_MS = 100  # one wait for the write lock; retried with backoff …
 CLI_WRITE_BUDGET_S = 1.5  # … within this budget (a command returns within 2 s)
@@ -236,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      short_writes=args.command in SHORT_WRITES) as library:
             return COMMANDS[args.command](library, args, sys.stdout)
     except (CliError, LibraryError, QueryError, DumpError, SchemaTooNew, StoreDamaged,
-            IndexFolderRefused, IndexDamaged, FileRefused) as exc:
+            FileRefused, *_index_errors()) as exc:
         print(f"readq: {exc}", file=sys.stderr)
         return 1
     except sqlite3.Error as exc:  # disk full, read-only, damaged: the cause, in one line
@@ -247,9 +258,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("readq: interrupted; what was stored is whole (import again to finish)",
               file=sys.stderr)
         return 130
-    except IndexBusy as exc:
-        print(f"readq: {exc}", file=sys.stderr)
-        return 1
     except OSError as exc:
         print(f"readq: {exc.strerror or exc}"
               + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)

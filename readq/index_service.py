@@ -14,13 +14,15 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readq import latex
-from readq.search.index import IndexBusy, IndexDoc, SearchIndex
 from readq.search.query import ParsedQuery
-from readq.search.verify import clear_folder, verify
 from readq.service import Cancel, Progress, busy_as_error
 from readq.store.database import Store
+
+if TYPE_CHECKING:  # Whoosh and numpy load when the index is first used, not with the library
+    from readq.search.index import IndexDoc, SearchIndex
 
 log = logging.getLogger("readq.library")
 
@@ -88,7 +90,7 @@ class IndexOps:
                     done += written
                     if not complete:
                         return self._synced(done, total, progress)
-        except IndexBusy:
+        except _index_busy():
             if not queue_if_busy:
                 raise
             log.info("index busy: %d papers stay queued for the indexer", total - done)
@@ -140,6 +142,8 @@ class IndexOps:
         store_ok = self.store.integrity_ok()
         ids = set(self.store.all_ids())
         self.index  # noqa: B018 (opening it finds and clears a folder that is no index)
+        from readq.search.verify import verify
+
         found = verify(self.index_dir)  # every segment, sampled documents and postings
         problem = self.index_problem or (found.problem or "")
         self.index_problem = ""
@@ -174,6 +178,8 @@ class IndexOps:
         if self._index is not None:
             self._index.close()
             self._index = None
+        from readq.search.verify import clear_folder
+
         clear_folder(self.index_dir)  # readq's own files only (a file or link is set aside)
         with busy_as_error(), self.store.transaction():
             self.store.enqueue_index(self.store.all_ids())
@@ -192,7 +198,15 @@ class IndexOps:
         return self.store.pending_count()
 
 
+def _index_busy() -> type[Exception]:
+    from readq.search.index import IndexBusy
+
+    return IndexBusy
+
+
 def _index_doc(row: sqlite3.Row) -> IndexDoc:
+    from readq.search.index import IndexDoc
+
     published = row["published"]
     return IndexDoc(
         id=row["id"], title=latex.searchable(row["title"] or ""),

@@ -24,16 +24,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from readq.backups import BackupOps
 from readq.import_service import ANALYZE_AFTER, ImportAction, ImportOps
 from readq.importing import FileReport, UndoneImport
 from readq.index_service import CheckReport, IndexOps
 from readq.models import EXPORT_KEYS
-from readq.search.index import IndexCorrupt, SearchIndex
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
-from readq.search.verify import clear_folder, guarded, prepare_folder
 from readq.service import BUSY_MESSAGE, Cancel, LibraryBusy, LibraryError, Progress, writes
 from readq.store.database import BUSY_TIMEOUT_MS, WRITE_BUDGET_S, Store, StoreBusy, is_busy
 from readq.store.health import check_store, describe_error, protect
@@ -50,6 +46,7 @@ log = logging.getLogger(__name__)
 from readq.store.signals import CANDIDATE_WHERE
 
 if TYPE_CHECKING:  # scikit-learn loads only when recommendations are asked for
+    from readq.search.index import SearchIndex  # Whoosh: when the index is first used
     from readq.recommendations import Recommendation, Recommendations
 
 VIEWS = {
@@ -148,6 +145,9 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         """The search index, opened on first use (a corrupt one is recreated empty and
         every paper queued for indexing)."""
         if self._index is None:
+            from readq.search.index import IndexCorrupt, SearchIndex
+            from readq.search.verify import clear_folder, prepare_folder
+
             fresh = prepare_folder(self.index_dir)  # refuses a folder of the user's own files
             index = SearchIndex(self.index_dir, lock_timeout=self.index_lock_timeout)
             try:
@@ -246,6 +246,8 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         The text part ranks in the index; the view and the state filters select
         the allowed papers in SQL, and the index ranks only those, in one pass.
         """
+        from readq.search.verify import guarded
+
         parsed = parse_query(query) if isinstance(query, str) else query
         if not parsed.has_text:
             ids = self.view_ids(view, conditions=parsed.conditions, sort="added",
@@ -269,6 +271,8 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         hit = cache.get((where, params))
         if hit is not None and hit[0] == version:
             return hit[1]
+        import numpy as np  # loaded by the first filtered search, not by every command
+
         try:
             allowed = np.array(self.store.ids_where(where, params), dtype=np.int64)
         except sqlite3.OperationalError as exc:

@@ -13,11 +13,34 @@
 * :mod:`readq.search.highlight` finds the searched terms in a paper's text.
 * :mod:`readq.search.schema` holds the index schema; :mod:`readq.search.normalize`
   the canonical forms of org slugs and arXiv ids.
+
+
+The names below load their module on first use (PEP 562): importing
+:mod:`readq.search.query` alone (the command line's writes) does not load Whoosh
+or numpy.
 """
 
-from readq.search.highlight import highlight_spans
-from readq.search.index import Hits, IndexBusy, IndexCorrupt, IndexDoc, SearchIndex
-from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from readq.search.highlight import highlight_spans
+    from readq.search.index import Hits, IndexBusy, IndexCorrupt, IndexDoc, SearchIndex
+    from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
+
+_HOME = {"highlight_spans": "highlight", "Hits": "index", "IndexBusy": "index",
+         "IndexCorrupt": "index", "IndexDoc": "index", "SearchIndex": "index",
+         "ParsedQuery": "query", "QueryError": "query", "StateCondition": "query",
+         "parse_query": "query"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'readq.search' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"readq.search.{_HOME[name]}"), name)
+
 
 __all__ = [
     "Hits",

@@ -15,8 +15,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from readq.models import Record
 from readq.store import user_state
 from readq.store import turnstile
@@ -98,7 +96,6 @@ class Store:
             # 30,000 papers a full ANALYZE held the write lock 0.12–0.3 s, this 2 ms
             conn.execute(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.previous_version: int | None = None
         if not readonly:
             version = schema_version(conn)
@@ -107,6 +104,14 @@ class Store:
             self.previous_version = migrate(conn)
         if query_only:  # a reading connection (the window's): writes are refused
             conn.execute("PRAGMA query_only = ON")
+
+    @property
+    def db(self) -> Any:
+        """The connection as a ``sqlite_utils.Database`` (loaded on first use: the
+        command line's writes start without it)."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     @property
     def backup_dir(self) -> Path:
