@@ -33,11 +33,12 @@ from dataclasses import dataclass, field
 
 from readq.merge import abstract_bands
 from readq.store import actions
+from readq.store.checkpoints import ChunkedCheckpoints
 from readq.store.database import Store, now_iso, placeholders
 from readq.text import content_words
 
 CHUNK_TARGET_S = 0.015  # write-lock time aimed at per chunk
-STEP = 16  # papers, fills or sightings handled between two looks at the clock
+STEP = 4  # papers deleted between two looks at the clock (fills: twice, sightings: 32×)
 
 
 @dataclass
@@ -76,17 +77,22 @@ def undo_action(store: Store, action_id: int, *, keep_touched: bool) -> UndoneIm
                         (action_id,)).fetchone() is None:
             raise LookupError(action_id)
         actions.start_undo(conn, action_id, now_iso(), keep_touched)
-    _Chunks(store, done).run(action_id, [i for i in added if i not in set(touched)])
+    with ChunkedCheckpoints(conn) as checkpoints:
+        _Chunks(store, done, checkpoints).run(action_id,
+                                              [i for i in added if i not in set(touched)])
     return done
 
 
 class _Chunks:
     """The chunked steps 3–5 of one undo."""
 
-    def __init__(self, store: Store, done: UndoneImport) -> None:
+    def __init__(self, store: Store, done: UndoneImport,
+                 checkpoints: ChunkedCheckpoints) -> None:
         self.store = store
         self.done = done
+        self.checkpoints = checkpoints
         self.when = now_iso()
+        self.commit_estimate = 0.002
 
     def run(self, action_id: int, gone: list[int]) -> None:
         pending = list(gone)
@@ -102,14 +108,20 @@ class _Chunks:
 
     def _chunk(self, step: object) -> bool:
         """Run ``step`` (returning whether more is left) repeatedly in one transaction
-        until the chunk's time is spent; then let a waiting writer go first."""
+        until the chunk's time is spent (its commit included, as last measured); then
+        let a waiting writer go first."""
+        budget = CHUNK_TARGET_S - min(self.commit_estimate, CHUNK_TARGET_S / 2)
         with self.store.transaction():
             locked = time.perf_counter()
             more = step()  # type: ignore[operator]
-            while more and time.perf_counter() - locked < CHUNK_TARGET_S:
+            while more and time.perf_counter() - locked < budget:
                 more = step()  # type: ignore[operator]
-        self.done.chunk_times.append(time.perf_counter() - locked)
+            committing = time.perf_counter()
+        done = time.perf_counter()
+        self.commit_estimate = 0.8 * self.commit_estimate + 0.2 * (done - committing)
+        self.done.chunk_times.append(done - locked)
         self.store.yield_to_waiters()
+        self.checkpoints.between_chunks()
         return more
 
     def _delete_papers(self, action_id: int, pending: list[int]) -> bool:
@@ -129,7 +141,7 @@ class _Chunks:
     def _restore_fills(self, action_id: int) -> bool:
         conn = self.store.conn
         rows = conn.execute("SELECT paper_id, before FROM import_fills WHERE action_id = ? "
-                            "ORDER BY paper_id LIMIT ?", (action_id, STEP)).fetchall()
+                            "ORDER BY paper_id LIMIT ?", (action_id, STEP * 2)).fetchall()
         for paper_id, text in rows:
             before = json.loads(text)
             self.store.restore_fields(int(paper_id), before, self.when)
@@ -140,11 +152,11 @@ class _Chunks:
             conn.execute("DELETE FROM import_fills WHERE action_id = ? AND paper_id = ?",
                          (action_id, paper_id))
             self.done.restored.append(int(paper_id))
-        return len(rows) == STEP
+        return len(rows) == STEP * 2
 
     def _delete_sightings(self, action_id: int, kept: Sequence[int]) -> bool:
-        deleted = actions.delete_sightings(self.store.conn, action_id, kept, STEP * 8)
-        return deleted == STEP * 8
+        deleted = actions.delete_sightings(self.store.conn, action_id, kept, STEP * 32)
+        return deleted == STEP * 32
 
     def _finish(self, action_id: int) -> bool:
         actions.finish_undo(self.store.conn, action_id, self.when)

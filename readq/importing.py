@@ -21,7 +21,6 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -37,6 +36,7 @@ from readq.merge import (
 from readq.models import DumpFormat, Problem, Record
 from readq.parsing import no_records_error
 from readq.store import actions
+from readq.store.checkpoints import ChunkedCheckpoints
 from readq.store.database import Store, now_iso
 from readq.store.health import describe_error
 from readq.text import content_words, title_key
@@ -44,7 +44,6 @@ from readq.text import content_words, title_key
 CHUNK_TARGET_S = 0.015  # write-lock time aimed at per chunk, its commit included
 MAX_CHUNK = 200  # records in one chunk at most
 PREFETCH = 64  # records parsed (keys and bands computed) ahead, outside the lock
-CHECKPOINT_EVERY_S = 0.5  # a passive WAL checkpoint between chunks this often
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
@@ -136,9 +135,7 @@ class Importer:
         self.longest_chunk_s = 0.0  # the longest write-lock hold (benchmarks read it)
         self.chunk_times: list[float] = []
         self.chunks: list[ChunkStat] = []
-        self.checkpoint_times: list[float] = []
         self._commit_estimate = 0.002
-        self._last_checkpoint = 0.0
 
     def store_items(self, kind: DumpFormat, items: Iterator[Record | Problem], file_name: str,
                     report: FileReport, progress: Progress | None = None,
@@ -150,7 +147,7 @@ class Importer:
         when = now_iso()
         pending: deque[_Prepared] = deque()
         try:
-            with self._checkpoints_between_chunks():
+            with ChunkedCheckpoints(self.store.conn) as checkpoints:
                 import_id, resumed = self._begin(file_name, kind.value, when, report)
                 parsed_all = False
                 while True:
@@ -163,7 +160,7 @@ class Importer:
                     context = _Context(import_id, file_name, kind.value, when, resumed)
                     last = self._store_chunk(pending, context, report, parsed_all,
                                              late_problems)
-                    self._after_chunk()
+                    self._after_chunk(checkpoints)
                     if progress:
                         progress(report.records, max(expected, report.records))
                     if last:
@@ -225,38 +222,11 @@ class Importer:
         self.chunks.append(ChunkStat(stored, locked - asked, wall, commit, cpu))
         return last
 
-    def _after_chunk(self) -> None:
+    def _after_chunk(self, checkpoints: ChunkedCheckpoints) -> None:
         """Between chunks: a waiting writer goes first; the write-ahead log is copied back
         into the store now and then (a passive checkpoint, not holding the write lock)."""
         self.store.yield_to_waiters()  # a rating typed meanwhile goes first
-        now = time.perf_counter()
-        if now - self._last_checkpoint >= CHECKPOINT_EVERY_S:
-            self._checkpoint()
-
-    def _checkpoint(self) -> None:
-        started = time.perf_counter()
-        try:
-            self.store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-        except sqlite3.OperationalError:
-            pass  # busy: the next one copies what this one could not
-        self._last_checkpoint = time.perf_counter()
-        self.checkpoint_times.append(self._last_checkpoint - started)
-
-    @contextmanager
-    def _checkpoints_between_chunks(self) -> Iterator[None]:
-        """No automatic checkpoint inside a chunk's commit while importing (it held the
-        importer for up to 0.4 s with the lock just released and the disk busy);
-        passive ones between chunks instead, and one at the end."""
-        conn = self.store.conn
-        previous = int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-        conn.execute("PRAGMA wal_autocheckpoint = 0")
-        self._last_checkpoint = time.perf_counter()
-        try:
-            yield
-        finally:
-            conn.execute(f"PRAGMA wal_autocheckpoint = {previous}")
-            if previous > 0:
-                self._checkpoint()
+        checkpoints.between_chunks()
 
     def _begin(self, file_name: str, fmt: str, when: str,
                report: FileReport) -> tuple[int, bool]:

@@ -84,7 +84,7 @@ def test_undo_runs_in_many_short_transactions(tmp_path: Path, small_chunks: None
         assert not is_being_undone(lib.store.conn, action)
 
 
-@pytest.mark.parametrize("chunks", [1, 7, 21, 24, 28])  # of 29: papers, fills, sightings
+@pytest.mark.parametrize("chunks", [1, 7, 21, 23, 25])  # of 26: papers, fills, sightings
 def test_an_undo_cut_short_is_finished_by_the_next_one(
         tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch,
         chunks: int) -> None:
