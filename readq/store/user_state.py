@@ -14,8 +14,8 @@ written as a whole order (no gaps), so restoring and merging rewrite the queue
 through :func:`queue_order_with`.
 
 A new kind of state: a migration (a column, or a table), one ``StateKind`` here, its
-key in ``models.EXPORT_KEYS`` (the export contract; or ``exported=False``) and, if it is searchable, one
-branch in ``library.condition_sql``. Undo, restore, duplicate merges and every
+key in ``models.EXPORT_KEYS`` (the export contract; or ``exported=False``) and, if it
+is searchable, one branch in ``library.condition_sql``. Undo, restore, duplicate merges and every
 export then carry it.
 """
 
