@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import sys
 import threading
 import time
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from readq.store.schema import SCHEMA_VERSION
 
 _NAME = re.compile(r"^readq-(\d{8}-\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
 STALE_PART_S = 600  # a ``.part`` file untouched this long was left by a killed copy
+COPY_NICENESS = 5  # a copy beside an import yields the CPU to it (not starved: it is waited for)
 
 
 KEEP: dict[str, int | None] = {
@@ -162,6 +164,7 @@ class SnapshotBackup:
 
     def _copy(self, folder: Path, reason: str, keep: int | None) -> None:
         started = time.perf_counter()
+        _lower_priority()  # the import and the window come first
         try:
             self.path = make_backup(self._conn, folder, reason, keep)
             make_private(folder, PRIVATE_DIR)
@@ -192,6 +195,19 @@ class SnapshotBackup:
             raise self.error
         assert self.path is not None
         return self.path
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's CPU priority by ``COPY_NICENESS`` (Linux, where a
+    thread has its own nice value; elsewhere the copy keeps the process's priority)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me,
+                       min(19, os.getpriority(os.PRIO_PROCESS, me) + COPY_NICENESS))
+    except OSError:
+        pass
 
 
 def record_action_backup(conn: sqlite3.Connection, action_id: int, path: str) -> None:
