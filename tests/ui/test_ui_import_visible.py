@@ -77,7 +77,13 @@ def test_a_command_line_import_shows_up_in_the_open_window(qtbot, window, tmp_pa
     watch_external_changes(window)
     window.show_view("new")
     settle(qtbot, window)
+    imports = [k for k in window.counts() if k.startswith("import:")]
     dump, titles = _dump(tmp_path, 7002, n=12)
     assert main(["import", str(dump), "--library", str(window.root)]) == 0
     capsys.readouterr()
     qtbot.waitUntil(lambda: set(titles) <= _titles(window), timeout=WAIT_MS)
+    # the sidebar lists the new import too, with its count
+    qtbot.waitUntil(lambda: len([k for k in window.counts() if k.startswith("import:")])
+                    == len(imports) + 1, timeout=WAIT_MS)
+    new = next(k for k in window.counts() if k.startswith("import:") and k not in imports)
+    qtbot.waitUntil(lambda: window.counts()[new] == len(titles), timeout=WAIT_MS)
