@@ -178,3 +178,23 @@ def test_a_command_line_import_notes_its_backup(library_with_state: Path, tmp_pa
         found = lib.backups()
         assert [backup_reason(p) for p in found] == ["before-import"]
         assert lib.import_actions()[0]["backup"] == str(found[0])
+
+
+def test_without_wal_the_copy_is_made_before_the_import(tmp_path: Path) -> None:
+    """A store that cannot use WAL (some network file systems) keeps readers and writers
+    apart: there the copy is written first, as it always was, and nothing waits."""
+    import sqlite3
+
+    from readq.store.backup import SnapshotBackup
+
+    db = tmp_path / "plain.sqlite3"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    copy = SnapshotBackup(db, tmp_path / "backups", "before-import")
+    assert copy.done  # written before the constructor returned
+    conn.execute("INSERT INTO t VALUES (2)")  # the writer is not kept out
+    saved = sqlite3.connect(copy.wait())
+    assert saved.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+    saved.close()
+    conn.close()

@@ -148,6 +148,7 @@ class SnapshotBackup:
             conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False,
                                    timeout=30)
             try:
+                wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
                 conn.execute("PRAGMA query_only = 1")
                 conn.execute("BEGIN")
                 # the first read fixes the snapshot; nothing committed after it is seen
@@ -161,6 +162,8 @@ class SnapshotBackup:
         self._thread = threading.Thread(target=self._copy, args=(folder, reason, keep),
                                         name=f"readq-backup-{reason}")
         self._thread.start()  # not a daemon: a process that ends waits for its backup
+        if not wal:  # without WAL a reader would keep writers out: copy first, as before
+            self._thread.join()
 
     def _copy(self, folder: Path, reason: str, keep: int | None) -> None:
         started = time.perf_counter()
