@@ -159,7 +159,7 @@ def watch_external_changes(window: MainWindow) -> ExternalChanges:
 
     def refresh() -> None:
         window.detail.flush_note()
-        window.refresh_counts()
+        window._rebuild_sidebar()  # an import from the command line adds an entry (and counts)
         window.load(keep=True)
 
     watcher = ExternalChanges(window.library.data_version, busy, parent=window)
