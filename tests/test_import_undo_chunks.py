@@ -147,3 +147,15 @@ def test_a_paper_rated_between_two_undo_chunks_is_kept(
         undone = lib.undo_import(action)
         assert target in undone.kept and lib.paper(target)["rating"] == 3
         assert lib.paper_count() == 121
+
+
+def test_a_not_this_decision_is_user_state_an_undo_keeps(tmp_path: Path) -> None:
+    lib, _before, action = _library_with_two_imports(tmp_path)
+    with lib:
+        paper = max(lib.view_ids("all", sort="id"))
+        lib.set_not_this([paper])
+        with pytest.raises(LibraryError, match="1 paper from this import has your"):
+            lib.undo_import(action)
+        assert not is_being_undone(lib.store.conn, action)  # refused: nothing changed
+        undone = lib.undo_import(action, keep_touched=True)
+        assert undone.kept == [paper] and lib.paper_count() == 121

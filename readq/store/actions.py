@@ -126,12 +126,13 @@ def added_papers(conn: sqlite3.Connection, action_id: int) -> list[int]:
 
 
 def with_user_state(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
-    """Which of these papers the user has rated, read, noted, queued, dismissed or tagged."""
+    """Which of these papers the user has rated, read, noted, queued, dismissed, tagged
+    or said "not this" to."""
     found: list[int] = []
-    tags = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                        "AND name = 'paper_tags'").fetchone() is not None
-    tag_sql = " OR EXISTS (SELECT 1 FROM paper_tags t WHERE t.paper_id = s.paper_id)" \
-        if tags else ""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "AND name IN ('paper_tags', 'not_this')")}
+    tag_sql = "".join(f" OR EXISTS (SELECT 1 FROM {table} t WHERE t.paper_id = s.paper_id)"
+                      for table in sorted(tables))
     for start in range(0, len(ids), 900):
         part = ids[start:start + 900]
         marks = ", ".join("?" * len(part))
