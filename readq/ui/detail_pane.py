@@ -78,6 +78,7 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self._row: dict[str, Any] | None = None
         self._terms: list[str] = []
+        self._shown: tuple[dict[str, Any], tuple[str, ...]] | None = None  # row and terms drawn
 
         self.info = QWidget(self)
         self.info.setObjectName("detailInfo")
@@ -185,6 +186,7 @@ class DetailPane(QWidget):
         if row is None:
             self.note_editor.set_paper(None, "")
             self._row = None
+            self._shown = None
             self.placeholder.setText(placeholder or "Select a paper to see its details and notes.")
             self.stack.setCurrentWidget(self.placeholder)
             return
@@ -193,16 +195,18 @@ class DetailPane(QWidget):
         if not same:
             self.note_editor.set_paper(int(row["id"]), row.get("note") or "")
             self.scroll.verticalScrollBar().setValue(0)
-        self._render()
+        self._render_if_changed()
         self.stack.setCurrentWidget(self.splitter)
 
-    def set_terms(self, terms: Sequence[str]) -> None:
-        """Words to highlight (from the current search)."""
+    def set_terms(self, terms: Sequence[str], *, render: bool = True) -> None:
+        """Words to highlight (from the current search). ``render=False`` when the
+        paper shown is about to change too (new search results): it is drawn once,
+        by the next ``show_paper``."""
         terms = list(terms)
         if terms != self._terms:
             self._terms = terms
-            if self._row is not None:
-                self._render()
+            if render and self._row is not None:
+                self._render_if_changed()
 
     def rescale_fonts(self) -> None:
         """Follow a change of the application font (View ▸ Zoom)."""
@@ -222,6 +226,18 @@ class DetailPane(QWidget):
         return latex.markers_to_html(highlight_html(
             text, self._terms, palette.color(QPalette.ColorRole.Highlight).name(),
             palette.color(QPalette.ColorRole.HighlightedText).name()))
+
+    def _render_if_changed(self) -> None:
+        """Draw the paper unless this very row (the same fetched row object, so not a
+        changed one) is already shown with these terms: a search's results select
+        the current paper more than once."""
+        assert self._row is not None
+        shown = (self._row, tuple(self._terms))
+        if self._shown is not None and self._shown[0] is shown[0] \
+                and self._shown[1] == shown[1]:
+            return
+        self._render()
+        self._shown = shown
 
     def _render(self) -> None:
         row = self._row

@@ -9,6 +9,7 @@ the state itself is the window's :class:`~readq.ui.list_state.ListState`.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QInputDialog
 
 from readq.search.query import QueryError, parse_query
@@ -16,6 +17,8 @@ from readq.ui.for_you import Ranking
 from readq.ui.sidebar import SidebarEntry
 from readq.ui.tasks import READ
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
+
+EXPLAIN_SETTLE_MS = 250  # the current paper's "For you" explanation waits this long
 
 
 class ViewMixin:
@@ -166,7 +169,26 @@ class ViewMixin:
         self.detail.show_paper(paper)
         if self.for_you_panel.paper_id != paper["id"]:
             self.for_you_panel.clear(int(paper["id"]))
-            self.for_you.explain(int(paper["id"]), self.for_you_panel.show_explanation)
+            self._explain_when_settled()
+
+    def _explain_when_settled(self) -> None:
+        """Ask for the current paper's "why" and similar papers once it has been current
+        for ``EXPLAIN_SETTLE_MS``: typing a query changes the top paper at each result,
+        and an explanation (hundreds of ms of Python at 100,000 papers) started at
+        once would take the GIL from the list while it paints the results."""
+        timer = getattr(self, "_explain_timer", None)
+        if timer is None:
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.setInterval(EXPLAIN_SETTLE_MS)
+            timer.timeout.connect(self._explain_current)
+            self._explain_timer = timer
+        timer.start()
+
+    def _explain_current(self) -> None:
+        paper_id = self.for_you_panel.paper_id
+        if paper_id is not None and self.detail.paper_id == paper_id:
+            self.for_you.explain(paper_id, self.for_you_panel.show_explanation)
 
     def _selection_status(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
@@ -244,7 +266,7 @@ class ViewMixin:
         self.search.clear_error()
         self.workflow.dim_results(False)
         self.search.show_count(len(ids), total)
-        self._set_terms(terms)
+        self._set_terms(terms, render=False)  # the current paper is drawn once, below
         self._show_ids(ids, keep=True)
         self.search_done.emit(query)
 
@@ -255,9 +277,9 @@ class ViewMixin:
         self.workflow.dim_results(True)
         self.search_done.emit(query)
 
-    def _set_terms(self, terms: list[str]) -> None:
+    def _set_terms(self, terms: list[str], render: bool = True) -> None:
         self._terms = list(terms)
-        self.detail.set_terms(self._terms)
+        self.detail.set_terms(self._terms, render=render)
 
     def save_current_search(self) -> None:
         """Name the current query and keep it in the sidebar."""
