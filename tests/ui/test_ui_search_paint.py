@@ -4,6 +4,7 @@ malformed, and asks for the "For you" explanation once the current paper settles
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -105,3 +106,20 @@ def test_the_explanation_is_asked_for_once_the_current_paper_settles(
     qtbot.wait(100)
     assert asked == [window.model.id_at(5)]
     qtbot.waitUntil(lambda: window.for_you_panel.why.isVisible(), timeout=WAIT_MS)
+
+
+def test_a_malformed_query_is_reported_without_waiting_for_the_read_lane(
+        qtbot, window: MainWindow) -> None:
+    window.search.focus()
+    type_query(qtbot, window, "memory")
+    before = window.model.ids
+    gate = threading.Event()
+    window.runner.submit(lambda _ctx: gate.wait(10), lane="read", name="busy")  # a long count
+    try:
+        with qtbot.waitSignal(window.search_done, timeout=2000,
+                              check_params_cb=lambda q: q == 'memory "unclosed'):
+            qtbot.keyClicks(window.search.line, ' "unclosed')
+        assert window.search.has_error() and "quote" in window.search.error.text().lower()
+        assert window.workflow.results_dimmed and window.model.ids == before
+    finally:
+        gate.set()
