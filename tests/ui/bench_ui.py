@@ -5,7 +5,7 @@
 Without LIBRARY, a temporary library of the four fixtures is made first. Prints
 the time from process start to the window's first paint, and, for a few
 queries typed key by key, the time from the last keystroke to the results being
-shown (this includes the 150 ms typing debounce).
+shown (this includes the typing debounce, ``DEBOUNCE_MS``).
 """
 
 from __future__ import annotations
