@@ -79,6 +79,7 @@ class DetailPane(QWidget):
         self._row: dict[str, Any] | None = None
         self._terms: list[str] = []
         self._shown: tuple[dict[str, Any], tuple[str, ...]] | None = None  # row and terms drawn
+        self._pending: dict[str, Any] | None = None  # to show at the next flush()
 
         self.info = QWidget(self)
         self.info.setObjectName("detailInfo")
@@ -178,11 +179,19 @@ class DetailPane(QWidget):
 
     @property
     def paper_id(self) -> int | None:
-        """The paper shown."""
-        return None if self._row is None else int(self._row["id"])
+        """The paper shown (or about to be: see ``show_paper(later=True)``)."""
+        row = self._pending if self._pending is not None else self._row
+        return None if row is None else int(row["id"])
 
-    def show_paper(self, row: dict[str, Any] | None, placeholder: str = "") -> None:
-        """Show a paper (its note is loaded after the previous one is saved)."""
+    def show_paper(self, row: dict[str, Any] | None, placeholder: str = "", *,
+                   later: bool = False) -> None:
+        """Show a paper (its note is loaded after the previous one is saved).
+        ``later``: only remember it until ``flush()`` — new search results draw the
+        list first and the pane in the next frame."""
+        if later and row is not None:
+            self._pending = row
+            return
+        self._pending = None
         if row is None:
             self.note_editor.set_paper(None, "")
             self._row = None
@@ -197,6 +206,18 @@ class DetailPane(QWidget):
             self.scroll.verticalScrollBar().setValue(0)
         self._render_if_changed()
         self.stack.setCurrentWidget(self.splitter)
+
+    @property
+    def pending(self) -> bool:
+        """A paper waits for ``flush()``."""
+        return self._pending is not None
+
+    def flush(self) -> bool:
+        """Show the paper remembered by ``show_paper(later=True)``; False if none."""
+        if self._pending is None:
+            return False
+        self.show_paper(self._pending)
+        return True
 
     def set_terms(self, terms: Sequence[str], *, render: bool = True) -> None:
         """Words to highlight (from the current search). ``render=False`` when the

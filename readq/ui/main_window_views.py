@@ -19,10 +19,15 @@ from readq.ui.tasks import READ
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
 
 EXPLAIN_SETTLE_MS = 250  # the current paper's "For you" explanation waits this long
+DETAIL_FALLBACK_MS = 100  # new results draw the detail pane after the list's paint, or now
 
 
 class ViewMixin:
     """Views, search, sort and the sidebar of :class:`MainWindow`."""
+
+    # the query whose results the list shows while the detail pane waits for the
+    # list's paint (None: the pane follows the current paper at once)
+    _detail_after_paint: str | None = None
 
     # --- views -------------------------------------------------------------------------
 
@@ -166,7 +171,7 @@ class ViewMixin:
             self.detail.show_paper(None)
             return
         paper = self.model.paper(row)
-        self.detail.show_paper(paper)
+        self.detail.show_paper(paper, later=self._detail_after_paint is not None)
         if self.for_you_panel.paper_id != paper["id"]:
             self.for_you_panel.clear(int(paper["id"]))
             self._explain_when_settled()
@@ -266,8 +271,25 @@ class ViewMixin:
         self.search.clear_error()
         self.workflow.dim_results(False)
         self.search.show_count(len(ids), total)
-        self._set_terms(terms, render=False)  # the current paper is drawn once, below
+        self._set_terms(terms, render=False)  # the current paper is drawn once, later
+        self._detail_after_paint = query  # the list is painted first, the pane a frame later
         self._show_ids(ids, keep=True)
+        if self.detail.pending and self.center.currentWidget() is self.table:
+            QTimer.singleShot(DETAIL_FALLBACK_MS, self._show_detail_now)  # if no paint comes
+        else:
+            self._show_detail_now()
+
+    def _detail_after_list_paint(self) -> None:
+        """The list has painted new results: draw the current paper once this frame is
+        done (the pane's text layout would otherwise delay the rows by a frame)."""
+        if self._detail_after_paint is not None:
+            QTimer.singleShot(0, self._show_detail_now)
+
+    def _show_detail_now(self) -> None:
+        query, self._detail_after_paint = self._detail_after_paint, None
+        if query is None:
+            return
+        self.detail.flush()
         self.search_done.emit(query)
 
     def _on_search_failed(self, query: str, message: str) -> None:

@@ -123,3 +123,18 @@ def test_a_malformed_query_is_reported_without_waiting_for_the_read_lane(
         assert window.workflow.results_dimmed and window.model.ids == before
     finally:
         gate.set()
+
+
+def test_new_results_paint_the_list_before_the_detail_pane(qtbot, window: MainWindow,
+                                                          monkeypatch) -> None:
+    order: list[str] = []
+    render = window.detail._render
+    monkeypatch.setattr(window.detail, "_render", lambda: (order.append("pane"), render())[1])
+    window.table.painted.connect(lambda: order.append("list"))
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text("language")
+    assert "list" in order and "pane" in order
+    assert order.index("list") < order.index("pane")  # the rows first, the pane a frame later
+    assert order.count("pane") == 1
+    assert window.detail.paper_id == window.table.current_id()
+    assert not window.detail.pending
