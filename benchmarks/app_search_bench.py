@@ -12,9 +12,9 @@ Each measurement runs the app offscreen in a child process
 into the search box one key at a time like a user, and times from the last key
 to the end of the list's own paint that shows the results (the one Qt schedules
 after the model changed, not a forced repaint; the box waits ``DEBOUNCE_MS``
-after the last key before it searches; "after debounce" subtracts that wait).
-It also reports the GUI thread's work per result (handling the results, which
-draws the current paper in the detail pane, plus that paint), and two anchors
+after the last key before it searches; "after debounce" subtracts that wait;
+the detail pane follows in the next frame). It also reports the GUI thread's
+work per result (handling the results plus that paint), and two anchors
 measured in the same run: the search call alone in its background job, and an
 idle repaint of the same list (``update()`` with nothing new) after each query.
 """
@@ -114,26 +114,25 @@ def probe(root: Path) -> dict:
 
     Library.search_counted = timed_search  # type: ignore[method-assign]
 
-    # when the list's rows were last painted (the end of the table's own paint, the
-    # one Qt schedules after the model changed: not a forced repaint), and how long
-    # the window's handling of the results took on the GUI thread
-    painted: dict[str, float] = {"at": 0.0, "took": 0.0}
-    slot: dict[str, float] = {"took": 0.0}
+    # the list's paints (start, end: the table's own paints, the ones Qt schedules
+    # after the model changed, not a forced repaint), and when the window got the
+    # results and how long it took to handle them on the GUI thread
+    paints: list[tuple[float, float]] = []
+    slot: dict[str, float] = {"at": 0.0, "took": 0.0}
     paint_event = PaperTable.paintEvent
 
     def timed_paint(self, event):  # type: ignore[no-untyped-def]
         t = time.perf_counter()
         paint_event(self, event)
-        painted["at"] = time.perf_counter()
-        painted["took"] = (painted["at"] - t) * 1000
+        paints.append((t, time.perf_counter()))
 
     PaperTable.paintEvent = timed_paint  # type: ignore[method-assign]
     on_results = MainWindow._on_search_results
 
     def timed_results(self, *args):  # type: ignore[no-untyped-def]
-        t = time.perf_counter()
+        slot["at"] = time.perf_counter()
         on_results(self, *args)
-        slot["took"] = (time.perf_counter() - t) * 1000
+        slot["took"] = (time.perf_counter() - slot["at"]) * 1000
 
     MainWindow._on_search_results = timed_results  # type: ignore[method-assign]
 
@@ -158,26 +157,30 @@ def probe(root: Path) -> dict:
         signal.disconnect(on)
         return done["ok"]
 
-    def wait_painted(after: float, timeout_s: float = 5.0) -> float:
-        """The end of the first paint of the list after ``after`` (perf_counter)."""
+    def wait_painted(after: float, timeout_s: float = 5.0) -> tuple[float, float] | None:
+        """The first paint of the list that started after ``after`` (perf_counter)."""
         deadline = time.perf_counter() + timeout_s
-        while painted["at"] <= after and time.perf_counter() < deadline:
+        while time.perf_counter() < deadline:
+            found = next((p for p in paints if p[0] >= after), None)
+            if found is not None:
+                return found
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-        return painted["at"]
+        return None
 
     QTest.qWait(2500)  # start-up work (view counts, backups) settles
     start_rss = rss_mb()
     latencies: list[float] = []
     gui_work: list[float] = []  # the results handled + the rows painted, GUI thread only
-    paints: list[float] = []
+    list_paints: list[float] = []
     idle_paints: list[float] = []  # anchor: the same list repainted with nothing new
     searches = 0
 
     def idle_repaint() -> None:
         t0 = time.perf_counter()
         window.table.viewport().update()
-        if wait_painted(t0) > t0:
-            idle_paints.append(painted["took"])
+        paint = wait_painted(t0)
+        if paint is not None:
+            idle_paints.append((paint[1] - paint[0]) * 1000)
 
     def type_query(text: str, timed: bool) -> None:
         nonlocal searches
@@ -190,14 +193,14 @@ def probe(root: Path) -> dict:
             QTest.qWait(60)  # a quick typist: the debounce never fires mid-word
         t0 = time.perf_counter()
         QTest.keyClicks(line, text[-1])
-        ok = wait(window.search_done, lambda q: q == text.strip())
-        done = time.perf_counter()
-        at = wait_painted(done)
+        ok = wait(window.search_done, lambda q: q == text.strip())  # the detail pane too
+        paint = wait_painted(slot["at"]) if slot["at"] > t0 else None
         searches += 1
-        if timed and ok and at > done:
-            latencies.append((at - t0) * 1000)
-            gui_work.append(slot["took"] + painted["took"])
-            paints.append(painted["took"])
+        if timed and ok and paint is not None:
+            latencies.append((paint[1] - t0) * 1000)
+            gui_work.append(slot["took"] + (paint[1] - paint[0]) * 1000)
+            list_paints.append((paint[1] - paint[0]) * 1000)
+        paints.clear()
         QTest.qWait(300)  # the current paper's "For you" explanation runs, as it would
         if timed:
             idle_repaint()
@@ -205,7 +208,7 @@ def probe(root: Path) -> dict:
     for text in TYPED:  # warm-up: first use of each query kind
         type_query(text, timed=False)
     job_times.clear()
-    for _rep in range(2):
+    for _rep in range(4):  # 40 timed searches; with the warm-up, 50 in all
         for text in TYPED:
             type_query(text, timed=True)
     while searches < 50:
@@ -224,8 +227,8 @@ def probe(root: Path) -> dict:
         "after_debounce_ms_p95": pct(after, 0.95),
         "gui_thread_ms_p50": statistics.median(gui_work),
         "gui_thread_ms_p95": pct(gui_work, 0.95),
-        "paint_ms_p50": statistics.median(paints),
-        "paint_ms_p95": pct(paints, 0.95),
+        "paint_ms_p50": statistics.median(list_paints),
+        "paint_ms_p95": pct(list_paints, 0.95),
         "anchor_idle_paint_ms_p50": statistics.median(idle_paints),
         "anchor_idle_paint_ms_p95": pct(idle_paints, 0.95),
         "timed": len(latencies),
