@@ -32,6 +32,7 @@ class BackupOps:
 
     if TYPE_CHECKING:
         def rebuild_index(self, **kwargs: Any) -> int: ...  # IndexOps
+        def finish_backups(self) -> list[str]: ...  # ImportOps
 
     @property
     def backups_to_keep(self) -> int:
@@ -61,7 +62,9 @@ class BackupOps:
             raise LibraryError(str(exc)) from None
 
     def backups(self) -> list[Path]:
-        """Backup files, newest first."""
+        """Backup files, newest first (a before-import copy still being written is
+        waited for)."""
+        self.finish_backups()
         return backups(self.store.backup_dir)
 
     def backup_entries(self) -> list[dict[str, Any]]:
@@ -80,6 +83,7 @@ class BackupOps:
 
     def daily_backup(self) -> Path | None:
         """Back up if the newest backup is a day old (or there is none and papers exist)."""
+        self.finish_backups()
         age = latest_backup_age(self.store.backup_dir)
         if self.store.paper_count() and (age is None or age.total_seconds() > 86_400):
             return self.backup("daily")
@@ -94,6 +98,7 @@ class BackupOps:
             check_backup_file(Path(path))
         except BackupError as exc:
             raise LibraryError(str(exc)) from None
+        self.finish_backups()  # a copy under way is written before the store is replaced
         safety = self.backup("before-restore")
         try:
             restore_into(self.store.conn, Path(path))

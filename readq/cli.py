@@ -311,6 +311,8 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if library._index is not None:
         library._index.lock_timeout = 600.0
     library.sync_index(progress=_progress_printer("indexing"))
+    for problem in library.finish_backups():  # the copy ran beside storing and indexing
+        print(f"readq: {problem}", file=sys.stderr)
     if args.json:
         json.dump({"files": [r.as_json() for r in reports]}, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -335,9 +337,7 @@ def import_stdin(library: Library, args: argparse.Namespace, fmt: DumpFormat | N
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CliError("standard input is not UTF-8 text; nothing was imported") from None
-    if library.store.paper_count():
-        library.backup("before-import")
-    report = library.import_text(text, name="stdin", format=fmt)
+    report = library.import_text(text, name="stdin", format=fmt)  # backs up first
     library.sync_index(progress=_progress_printer("indexing"))
     if args.json:
         json.dump({"files": [report.as_json()]}, out, ensure_ascii=False, indent=2)

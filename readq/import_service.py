@@ -3,11 +3,19 @@ and undoing an import (the merging itself is :mod:`readq.importing`).
 
 One ``readq import`` command or one import in the app is one *action*: one
 backup before it, one "New since last import", one undo step.
+
+The backup before an import is a snapshot of the store taken before the
+action's first write and copied on a thread while the import stores its records
+(:class:`~readq.store.backup.SnapshotBackup`), so on a big library the first
+papers are stored at once instead of after a copy of the whole store.
+``finish_backups`` waits for the copy and notes its path in the action (the next
+import, closing the library, or the app's import job when its papers are indexed).
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +30,7 @@ from readq.parsing import DumpSource, parse_text, stream_items
 from readq.service import Cancel, LibraryError, Progress, busy_as_error, writes
 from readq.store import actions as action_sql
 from readq.store import imports as store_imports
+from readq.store.backup import BackupError, SnapshotBackup, record_action_backup
 from readq.store.database import Store, now_iso
 
 log = logging.getLogger("readq.library")
@@ -35,7 +44,8 @@ class ImportAction:
 
     id: int
     kind: str
-    backup: Path | None
+    backup: Path | None  # the backup made before it, once its copy is written
+    backup_error: str | None = None  # why that copy failed (the import is not affected)
 
 
 class ImportOps:
@@ -44,19 +54,32 @@ class ImportOps:
     store: Store
     last_import_chunk_s: float
     import_chunk_times: list[float]
+    pending_backups: list[tuple[ImportAction, SnapshotBackup]]
 
     if TYPE_CHECKING:
-        def backup(self, reason: str = "manual") -> Path: ...  # BackupOps
+        @property
+        def backups_to_keep(self) -> int: ...  # BackupOps
 
     @contextmanager
     def import_action(self, kind: str = "import") -> Iterator[ImportAction]:
         """One import as the user sees it: one backup first (if there is anything to
-        lose), one entry in "New since last import", one undo step."""
-        backup = self.backup("before-import") if self.store.paper_count() else None
-        with busy_as_error(), self.store.transaction():
-            action_id = action_sql.start_action(self.store.conn, kind, now_iso(),
-                                                str(backup) if backup else None)
-        action = ImportAction(action_id, kind, backup)
+        lose), one entry in "New since last import", one undo step.
+
+        The backup is the store as it is now, copied beside the import (see the
+        module's docstring); it is refused with a message, before anything is
+        stored, only if not even its snapshot can be begun."""
+        self.finish_backups()  # an earlier import's copy first: rotation stays in order
+        copy = self._begin_backup() if self.store.paper_count() else None
+        try:
+            with busy_as_error(), self.store.transaction():
+                action_id = action_sql.start_action(self.store.conn, kind, now_iso())
+        except BaseException:
+            if copy is not None:  # a backup of an untouched library: keep it, name no action
+                self.pending_backups.append((ImportAction(0, kind, None), copy))
+            raise
+        action = ImportAction(action_id, kind, None)
+        if copy is not None:
+            self.pending_backups.append((action, copy))
         try:
             yield action
         finally:
@@ -65,6 +88,37 @@ class ImportOps:
                     action_sql.finish_action(self.store.conn, action_id, now_iso())
             except LibraryError:
                 log.warning("could not mark import action %s finished", action_id)
+
+    def _begin_backup(self) -> SnapshotBackup:
+        try:
+            return SnapshotBackup(self.store.path, self.store.backup_dir, "before-import",
+                                  self.backups_to_keep)
+        except BackupError as exc:
+            raise LibraryError(str(exc)) from None
+
+    def finish_backups(self) -> list[str]:
+        """Wait for the before-import backups still being copied and note each one's
+        path in its import action. Returns one line per copy that failed (logged too;
+        the import itself is whole either way, and can be undone)."""
+        problems = []
+        while self.pending_backups:
+            action, copy = self.pending_backups.pop(0)
+            try:
+                path = copy.wait()
+            except BackupError as exc:
+                action.backup_error = str(exc)
+                log.error("the backup before import action %s failed: %s", action.id, exc)
+                problems.append(f"the backup before this import could not be written: {exc}")
+                continue
+            action.backup = path
+            if not action.id:
+                continue
+            try:
+                with busy_as_error(), self.store.transaction():
+                    record_action_backup(self.store.conn, action.id, str(path))
+            except (LibraryError, sqlite3.Error):  # the file is there and listed anyway
+                log.warning("could not note backup %s in import action %s", path, action.id)
+        return problems
 
     @writes
     def import_paths(self, paths: Iterable[Path], *, format: DumpFormat | None = None,

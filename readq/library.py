@@ -109,6 +109,7 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         self.index_lock_timeout = index_lock_timeout
         self.last_import_chunk_s = 0.0  # the longest write-lock hold of its imports
         self.import_chunk_times: list[float] = []  # every chunk's hold (benchmarks)
+        self.pending_backups = []  # before-import copies still being written (ImportOps)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -166,7 +167,9 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         return self._index
 
     def close(self) -> None:
-        """Release the index and the database."""
+        """Release the index and the database (once the backups being copied are written)."""
+        if not self.read_only:
+            self.finish_backups()
         if self._index is not None:
             self._index.close()
             self._index = None

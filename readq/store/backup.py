@@ -6,18 +6,32 @@ manual all, before-upgrade 3, before-restore 5 — so a burst of imports never
 pushes out a daily or a manual backup. A restore first backs up the current store,
 then copies the chosen file over it page by page (the live connection stays
 valid), so a restore can itself be undone.
+
+A before-import backup is a :class:`SnapshotBackup`: it opens its own read
+connection and begins a read transaction *before* the import's first write. In
+WAL mode that transaction sees the store as it was when it began, whatever is
+committed later (SQLite's snapshot isolation), and the backup API reading through
+that connection copies that snapshot — so the copy runs on a thread beside the
+import instead of in front of it, and is still the library as it was before.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
+import sys
+import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private
 from readq.store.schema import SCHEMA_VERSION
 
-_NAME = re.compile(r"^readq-(\d{8}-\d{6})(?:-\d+)?-([a-z-]+)\.sqlite3$")
+_NAME = re.compile(r"^readq-(\d{8}-\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
+STALE_PART_S = 600  # a ``.part`` file untouched this long was left by a killed copy
+COPY_NICENESS = 5  # a copy beside an import yields the CPU to it (not starved: it is waited for)
 
 
 KEEP: dict[str, int | None] = {
@@ -45,13 +59,20 @@ def backups(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     found = [p for p in folder.iterdir() if _NAME.match(p.name)]
-    return sorted(found, key=lambda p: p.name, reverse=True)
+    return sorted(found, key=_order, reverse=True)
+
+
+def _order(path: Path) -> tuple[str, int]:
+    """When a backup was made: its second, then its number within that second."""
+    match = _NAME.match(path.name)
+    assert match
+    return match[1], int(match[2] or 1)
 
 
 def backup_reason(path: Path) -> str:
     """The class of a backup file (``before-import``, ``daily``…)."""
     match = _NAME.match(path.name)
-    return match[2] if match else ""
+    return match[3] if match else ""
 
 
 def backup_time(path: Path) -> datetime | None:
@@ -69,12 +90,15 @@ def make_backup(conn: sqlite3.Connection, folder: Path, reason: str,
     try:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = folder / f"readq-{stamp}-{reason}.sqlite3"
-        n = 1
-        while target.exists():
-            n += 1
-            target = folder / f"readq-{stamp}-{n}-{reason}.sqlite3"
-        partial = target.with_suffix(".part")
+        # numbered after every backup of the same second (of any class), so names
+        # sort in the order the backups were made and are never reused
+        made = [_order(p)[1] for p in folder.glob(f"readq-{stamp}-*.sqlite3")
+                if _NAME.match(p.name)]
+        n = max(made) + 1 if made else 1
+        target = folder / (f"readq-{stamp}-{reason}.sqlite3" if n == 1
+                           else f"readq-{stamp}-{n}-{reason}.sqlite3")
+        # its own name: another copy may be under way beside this one
+        partial = target.with_suffix(f".{os.getpid()}-{threading.get_ident()}.part")
         try:
             dest = sqlite3.connect(partial)
             try:
@@ -88,13 +112,110 @@ def make_backup(conn: sqlite3.Connection, folder: Path, reason: str,
             partial.unlink(missing_ok=True)  # a failed copy leaves nothing behind
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(f"could not write a backup in {folder}: {exc}") from None
-    for stale in folder.glob("readq-*.part"):  # left by a backup that was killed
-        stale.unlink(missing_ok=True)
+    _remove_stale_parts(folder)
     if keep is not None:
         same = [p for p in backups(folder) if backup_reason(p) == reason]
         for old in same[max(keep, 1):]:
             old.unlink(missing_ok=True)
     return target
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    """Remove ``.part`` files left by copies that were killed (not those still written)."""
+    now = time.time()
+    for stale in folder.glob("readq-*.part"):
+        try:
+            if now - stale.stat().st_mtime > STALE_PART_S:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+class SnapshotBackup:
+    """A backup of the store as it is when this is made, copied on its own thread.
+
+    The constructor begins a read transaction on a connection of its own (the
+    snapshot) and returns at once; the copy is written while the store goes on
+    being written through other connections. ``wait`` gives its path or raises
+    :class:`BackupError`."""
+
+    def __init__(self, db_path: Path, folder: Path, reason: str,
+                 keep: int | None = -1) -> None:
+        self.path: Path | None = None
+        self.error: BackupError | None = None
+        self.seconds = 0.0  # how long the copy took
+        try:
+            conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False,
+                                   timeout=30)
+            try:
+                wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+                conn.execute("PRAGMA query_only = 1")
+                conn.execute("BEGIN")
+                # the first read fixes the snapshot; nothing committed after it is seen
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error:
+                conn.close()
+                raise
+        except sqlite3.Error as exc:
+            raise BackupError(f"could not begin a backup of {db_path}: {exc}") from None
+        self._conn = conn
+        self._thread = threading.Thread(target=self._copy, args=(folder, reason, keep),
+                                        name=f"readq-backup-{reason}")
+        self._thread.start()  # not a daemon: a process that ends waits for its backup
+        if not wal:  # without WAL a reader would keep writers out: copy first, as before
+            self._thread.join()
+
+    def _copy(self, folder: Path, reason: str, keep: int | None) -> None:
+        started = time.perf_counter()
+        _lower_priority()  # the import and the window come first
+        try:
+            self.path = make_backup(self._conn, folder, reason, keep)
+            make_private(folder, PRIVATE_DIR)
+            make_private(self.path, PRIVATE_FILE)
+        except BackupError as exc:
+            self.error = exc
+        except Exception as exc:  # noqa: BLE001 (reported by wait(), never lost)
+            self.error = BackupError(f"could not write a backup in {folder}: {exc}")
+        finally:
+            self.seconds = time.perf_counter() - started
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            self._conn.close()
+
+    @property
+    def done(self) -> bool:
+        """Whether the copy has ended (written or failed)."""
+        return not self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> Path:
+        """The finished backup's path (waits for the copy); BackupError if it failed."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise BackupError("the backup is still being written")
+        if self.error is not None:
+            raise self.error
+        assert self.path is not None
+        return self.path
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's CPU priority by ``COPY_NICENESS`` (Linux, where a
+    thread has its own nice value; elsewhere the copy keeps the process's priority)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me,
+                       min(19, os.getpriority(os.PRIO_PROCESS, me) + COPY_NICENESS))
+    except OSError:
+        pass
+
+
+def record_action_backup(conn: sqlite3.Connection, action_id: int, path: str) -> None:
+    """Note in an import action the backup made before it (in the caller's transaction)."""
+    conn.execute("UPDATE import_actions SET backup = ? WHERE id = ?", (path, action_id))
 
 
 def latest_backup_age(folder: Path) -> timedelta | None:

@@ -2,7 +2,11 @@
 while the window is open) and refresh the window.
 
 SQLite's ``PRAGMA data_version`` changes on a connection whenever *another*
-connection commits; polling it twice a second costs microseconds. A refresh
+connection commits; polling it ten times a second costs microseconds each time
+and keeps what a terminal command stored within a tenth of a second of being seen.
+A change is shown once the commits pause for one poll (an import commits its
+chunks back to back: the window refreshes once they are in, not once per chunk),
+and at least every ``REFRESH_GAP_MS`` while a long one goes on committing. A refresh
 waits while the user is typing (note editor, search box) so it never moves the
 cursor, and the note being written is saved first.
 
@@ -15,11 +19,13 @@ version as seen.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-POLL_MS = 500
+POLL_MS = 100
+REFRESH_GAP_MS = 1000  # the longest a change waits while commits keep coming
 
 
 class ExternalChanges(QObject):
@@ -28,12 +34,15 @@ class ExternalChanges(QObject):
     changed = Signal()
 
     def __init__(self, data_version: Callable[[], int], busy: Callable[[], bool],
-                 parent: QObject | None = None, interval_ms: int = POLL_MS) -> None:
+                 parent: QObject | None = None, interval_ms: int = POLL_MS,
+                 refresh_gap_ms: int = REFRESH_GAP_MS) -> None:
         super().__init__(parent)
         self._data_version = data_version
         self._busy = busy
         self._seen = data_version()
         self._pending = False
+        self._gap_s = refresh_gap_ms / 1000
+        self._first_unseen = 0.0  # when the oldest change not yet shown was noticed
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
@@ -52,10 +61,15 @@ class ExternalChanges(QObject):
         except sqlite3.ProgrammingError:  # the library was closed under us
             self.stop()
             return
-        if current != self._seen:
+        now = time.monotonic()
+        quiet = current == self._seen  # no commit since the last poll
+        if not quiet:
             self._seen = current
+            if not self._pending:
+                self._first_unseen = now
             self._pending = True
-        if self._pending and not self._busy():
+        if self._pending and not self._busy() \
+                and (quiet or now - self._first_unseen >= self._gap_s):
             self._pending = False
             self.changed.emit()
 

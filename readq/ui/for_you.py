@@ -83,13 +83,15 @@ def prepare(ctx: TaskContext) -> None:
 
 
 def rank_job(ids: Sequence[int], explain: Sequence[int] = (), explain_top: int = 0
-             ) -> Callable[[TaskContext], Ranking]:
+             ) -> Callable[[TaskContext], Ranking | None]:
     """A background job ranking ``ids`` with the lane's library (and explaining the
     papers ``explain`` and the first ``explain_top`` of the ranking)."""
     wanted = list(ids)
 
-    def job(ctx: TaskContext) -> Ranking:
+    def job(ctx: TaskContext) -> Ranking | None:
         prepare(ctx)
+        if ctx.cancelled():  # never build the features in this thread instead
+            return None
         recommendations = ctx.library.recommendations
         order = recommendations.rank(wanted)
         model = recommendations.model()
@@ -100,11 +102,14 @@ def rank_job(ids: Sequence[int], explain: Sequence[int] = (), explain_top: int =
     return job
 
 
-def explain_job(paper_id: int, similar: int = 5) -> Callable[[TaskContext], Explanation]:
+def explain_job(paper_id: int, similar: int = 5
+                ) -> Callable[[TaskContext], Explanation | None]:
     """A background job explaining one paper (and finding papers like it)."""
 
-    def job(ctx: TaskContext) -> Explanation:
+    def job(ctx: TaskContext) -> Explanation | None:
         prepare(ctx)
+        if ctx.cancelled():  # a newer request replaced this one (its child was stopped)
+            return None
         library = ctx.library
         interest, text = library.recommendations.explain(paper_id)
         found = library.recommendations.similar(paper_id, similar) if similar else []

@@ -165,6 +165,8 @@ class ImportController(QObject):
             self.stored.emit(payload)
         elif name == "indexed":
             self.indexed.emit()
+        elif name == "backup failed":
+            self.message.emit(f"{payload}"[:1].upper() + f"{payload}"[1:])
 
     def _on_finished(self, reports: object) -> None:
         task, self._task = self._task, None
@@ -184,4 +186,7 @@ def _index(ctx: TaskContext, reports: list[FileReport]) -> list[FileReport]:
     if not ctx.cancelled():
         sync_index(ctx)
         ctx.event("indexed")
+    # the before-import backup was copied beside storing and indexing: note it now
+    for problem in ctx.library.finish_backups():
+        ctx.event("backup failed", problem)
     return reports

@@ -44,8 +44,13 @@ class ImportMixin:
             self.table.setFocus()
 
     def _on_import_finished(self, reports: list[FileReport], cancelled: bool) -> None:
-        self._rebuild_sidebar()  # the papers are listed since "stored": no second reload
-        self.index_keeper.schedule_sync()
+        # The papers are listed, the sidebar rebuilt and the counts refreshed since
+        # "stored", and the import's own sync has indexed them ("indexed" refreshed
+        # the search): nothing to reload again. Only an import that stopped early
+        # (cancelled, or failed before announcing a file) leaves work to catch up.
+        if cancelled or not reports:
+            self._rebuild_sidebar()
+            self.index_keeper.schedule_sync()
         self._push_import_undo(reports)
         if not reports:
             return

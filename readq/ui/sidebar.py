@@ -103,13 +103,17 @@ class SidebarModel(QAbstractItemModel):
         self.endResetModel()
 
     def set_counts(self, counts: dict[str, int]) -> None:
-        """Update counts by entry key."""
+        """Update counts by entry key (one change signal per group: each one makes the
+        view measure the count column again, row by row)."""
         for g, (_, entries) in enumerate(self._groups):
-            for r, entry in enumerate(entries):
-                if entry.key in counts and counts[entry.key] != entry.count:
-                    entry.count = counts[entry.key]
-                    parent = self.index(g, 0)
-                    self.dataChanged.emit(self.index(r, 0, parent), self.index(r, 1, parent))
+            changed = [r for r, entry in enumerate(entries)
+                       if entry.key in counts and counts[entry.key] != entry.count]
+            for r in changed:
+                entries[r].count = counts[entries[r].key]
+            if changed:
+                parent = self.index(g, 0)
+                self.dataChanged.emit(self.index(changed[0], 0, parent),
+                                      self.index(changed[-1], 1, parent))
 
     def index_of(self, key: str) -> QModelIndex:
         """The model index (column 0) of an entry, invalid if absent."""

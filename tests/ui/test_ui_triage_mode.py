@@ -39,7 +39,8 @@ KEYS = {
 }
 # the decision keys, in the order the big test uses them (cycled)
 CYCLE = ("q", "1", "r", "x", "del", "s", "2", "q", "3", "4", "5", "r", "x", "q", "s")
-UNTOUCHED = {"status": "unread", "rating": 0, "dismissed": 0, "queue_position": None, "tags": []}
+UNTOUCHED = {"status": "unread", "rating": 0, "dismissed": 0, "queue_position": None, "tags": [],
+             "not_this": False}
 
 
 def press(qtbot, name: str, modifier: Qt.KeyboardModifier = NO) -> None:
