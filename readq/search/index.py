@@ -243,10 +243,13 @@ class SearchIndex:
         return self.search_hits(query, limit=limit).ids
 
     def search_hits(self, query: ParsedQuery, *, limit: int | None = 200,
-                    allowed_ids: Sequence[int] | Any | None = None) -> Hits:
+                    allowed_ids: Sequence[int] | Any | None = None,
+                    excluded_ids: Sequence[int] | Any | None = None) -> Hits:
         """The best ``limit`` paper ids for the text part of ``query`` and how many
         papers match in all. ``allowed_ids`` (paper ids, e.g. those a state filter
-        lets through) restricts the ranking in the same pass."""
+        lets through) restricts the ranking in the same pass; ``excluded_ids``
+        leaves papers out (a filter that lets most papers through is cheaper
+        given as the few it excludes)."""
         compiled = to_whoosh(query.text)
         if compiled is None:
             return Hits([], 0)
@@ -255,13 +258,16 @@ class SearchIndex:
             if self._fast is None or self._fast.searcher is not searcher:
                 self._fast = FastSearcher(searcher, self.cache)
             allowed = None if allowed_ids is None else np.asarray(allowed_ids, dtype=np.int64)
+            excluded = None if excluded_ids is None else np.asarray(excluded_ids, dtype=np.int64)
             # (an int64 array, as Library passes, is used as it is)
-            return self._fast.search(compiled, limit, allowed_ids=allowed)
+            return self._fast.search(compiled, limit, allowed_ids=allowed, excluded_ids=excluded)
         # Another Whoosh version: its own matchers (slower, same ranking).
-        if allowed_ids is not None:
-            allowed_set = set(int(i) for i in allowed_ids)
+        if allowed_ids is not None or excluded_ids is not None:
+            allowed_set = None if allowed_ids is None else set(int(i) for i in allowed_ids)
+            excluded_set = set() if excluded_ids is None else set(int(i) for i in excluded_ids)
             ranked = [int(hit["id"]) for hit in searcher.search(compiled, limit=None)]
-            ranked = [i for i in ranked if i in allowed_set]
+            ranked = [i for i in ranked if (allowed_set is None or i in allowed_set)
+                      and i not in excluded_set]
             return Hits(ranked[:limit] if limit is not None else ranked, len(ranked))
         results = searcher.search(compiled, limit=limit)
         return Hits([int(hit["id"]) for hit in results], len(results))
