@@ -6,8 +6,14 @@ Builds (once, cached under ``READQ_BENCH_DIR``) readq's index, an FTS5 table
 and a tantivy index of the same papers (``benchmarks.search_corpus``), then
 runs every query of ``QUERIES`` on the three engines, interleaved and shuffled,
 ``--reps`` times after one warm-up pass, limit 200 (the app asks for 1,000).
-State filters take their allowed ids from SQLite in each run (a user_state
-table of the same papers), for all three engines alike. Prints p50/p95 per
+readq runs as the app runs it: ``Library.search_counted`` on a library of the
+same papers (``lib_<size>``, built by ``benchmarks.app_search_bench``; every
+10th paper is marked read, every 3rd of the first 600 rated 4). State filters
+are measured twice: *cold* (the library's remembered allowed set is dropped
+before each query, as after any change to the store: the SQL read is paid)
+and *warm* (the next keystroke). FTS5 joins the same library's ``user_state``
+with the same SQL condition; tantivy gets the same allowed (or excluded) ids,
+read from SQLite by the same function as readq, cold or warm alike. Prints p50/p95 per
 query kind and writes ``search_bench_<size>.json`` beside the corpus; with
 ``--write`` it also replaces the search section of ``benchmarks/RESULTS.md``.
 
@@ -26,9 +32,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.search_corpus import BENCH_DIR, label, readq_index, records
-from readq.search.index import SearchIndex
+from benchmarks.search_corpus import BENCH_DIR, label, records
+from readq.library import Library
 from readq.search.query import parse_query
+from readq.store.id_sets import IdSet, fetch_id_set
 
 LIMIT = 200
 ROOT = Path(__file__).resolve().parent
@@ -56,9 +63,12 @@ QUERIES: list[tuple[str, str, str | None, Any, Any]] = [
     ("title", "title:diffusion", None, ("title:diffusion", ""), ("parse", "title:diffusion")),
     ("year range", "policy year:[2018 TO 2020]", None,
      ("policy", "AND year BETWEEN 2018 AND 2020"), ("year", ("policy", 2018, 2020))),
-    ("state filter", "exploration status:unread", "unread", ("exploration", ""),
+    ("state filter, cold", "exploration status:unread", "unread", ("exploration", ""),
      ("parse", "exploration")),
-    ("state filter", "rating:>=4 reward", "rated", ("reward", ""), ("parse", "reward")),
+    ("state filter, cold", "rating:>=4 reward", "rated", ("reward", ""), ("parse", "reward")),
+    ("state filter, warm", "exploration status:unread", "unread", ("exploration", ""),
+     ("parse", "exploration")),
+    ("state filter, warm", "rating:>=4 reward", "rated", ("reward", ""), ("parse", "reward")),
     ("fuzzy", "transfomer~", None, None, ("fuzzy", "transfomer")),
     ("fuzzy", "reinforcment~", None, None, ("fuzzy", "reinforcment")),
     ("prefix", "optim*", None, ("optim*", ""), ("prefix", "optim")),
@@ -68,34 +78,30 @@ QUERIES: list[tuple[str, str, str | None, Any, Any]] = [
     ("typeahead", "transfo", None, ("transfo", ""), ("parse", "transfo")),
 ]
 
-STATE_SQL = {
-    "unread": "SELECT group_concat(paper_id) FROM user_state WHERE status = 'unread'",
-    "rated": "SELECT group_concat(paper_id) FROM user_state WHERE rating >= 4",
-}
-STATE_WHERE = {"unread": "s.status = 'unread'", "rated": "s.rating >= 4"}
+READ_EVERY = 10  # every 10th paper of the benchmark library is marked read
 
 
-def state_db(n: int) -> sqlite3.Connection:
-    """User state for the papers: every 3rd of the first 600 rated 4, every 10th read."""
-    path = BENCH_DIR / f"state_{label(n)}.sqlite3"
-    fresh = not path.exists()
-    conn = sqlite3.connect(path)
-    if fresh:
-        conn.execute("CREATE TABLE user_state (paper_id INTEGER PRIMARY KEY, status TEXT, "
-                     "rating INTEGER)")
-        conn.executemany("INSERT INTO user_state VALUES (?, ?, ?)",
-                         ((i, "read" if i % 10 == 0 else "unread",
-                           4 if i <= 600 and i % 3 == 1 else 0) for i in range(1, n + 1)))
-        conn.execute("CREATE INDEX state_status ON user_state(status)")
-        conn.execute("CREATE INDEX state_rating ON user_state(rating)")
-        conn.commit()
-    return conn
+def state_library(n: int) -> Library:
+    """The n-paper library (``lib_<size>``) with its state set for the filters."""
+    from benchmarks.app_search_bench import build_library
+
+    library = Library(build_library(n))
+    if not library.view_count("read"):
+        library.set_status(list(range(READ_EVERY, n + 1, READ_EVERY)), "read")
+    if library.view_count("starred") != len(range(1, 601, 3)):
+        library.set_rating(list(range(1, 601, 3)), 4)
+    return library
+
+
+def key(q: tuple) -> str:
+    """A query's name in the results (a state filter runs cold and warm)."""
+    return f"{q[1]} ({q[0].split(', ')[1]})" if q[2] else q[1]
 
 
 class Fts5:
     """SQLite FTS5 over the same papers, bm25 with readq's field weights."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, store: Path) -> None:
         path = BENCH_DIR / f"fts5_{label(n)}.sqlite3"
         fresh = not path.exists()
         self.conn = sqlite3.connect(path)
@@ -111,16 +117,17 @@ class Fts5:
                   r["year"]) for r in records(n)))
             self.conn.commit()
             self.build_rate = n / (time.perf_counter() - t)
-        self.conn.execute(f"ATTACH DATABASE '{BENCH_DIR / f'state_{label(n)}.sqlite3'}' AS st")
+        self.conn.execute("ATTACH DATABASE ? AS st", (str(store),))
 
-    def search(self, match: str, extra: str, state: str | None) -> list[int]:
-        join = ""
-        if state:  # the state table joined on the id, as readq's store would be
+    def search(self, match: str, extra: str, state: tuple[str, tuple] | None) -> list[int]:
+        join, params = "", ()
+        if state:  # the library's state table joined on the id, readq's own condition
             join = "JOIN st.user_state s ON s.paper_id = fts.rowid"
-            extra += " AND " + STATE_WHERE[state]
+            extra += f" AND ({state[0]})"
+            params = state[1]
         sql = (f"SELECT fts.rowid FROM fts {join} WHERE fts MATCH ? {extra} "
                "ORDER BY bm25(fts, 4.0, 3.0, 1.0, 1.0) LIMIT ?")
-        return [r[0] for r in self.conn.execute(sql, (match, LIMIT))]
+        return [r[0] for r in self.conn.execute(sql, (match, *params, LIMIT))]
 
 
 class Tantivy:
@@ -181,11 +188,12 @@ class Tantivy:
         r = t.Query.range_query(self.schema, "year", t.FieldType.Integer, lo, hi)
         return t.Query.boolean_query([(t.Occur.Must, q), (t.Occur.Must, r)])
 
-    def search(self, q: Any, allowed: list[int] | None) -> list[int]:
+    def search(self, q: Any, allowed: IdSet | None) -> list[int]:
         t = self.t
         if allowed is not None:
-            q = t.Query.boolean_query([(t.Occur.Must, q), (t.Occur.Must,
-                                       t.Query.term_set_query(self.schema, "id", allowed))])
+            ids = t.Query.term_set_query(self.schema, "id", allowed.ids.tolist())
+            q = t.Query.boolean_query([(t.Occur.Must, q), (
+                t.Occur.MustNot if allowed.excluded else t.Occur.Must, ids)])
         res = self.searcher.search(q, limit=LIMIT, count=False)
         return [self.searcher.doc(a)["id"][0] for _s, a in res.hits]
 
@@ -198,39 +206,39 @@ def percentile(values: list[float], p: float) -> float:
     return v[lo] + (v[hi] - v[lo]) * (k - lo)
 
 
-def allowed_ids(conn: sqlite3.Connection, state: str) -> list[int]:
-    joined = conn.execute(STATE_SQL[state]).fetchone()[0]
-    return [int(x) for x in joined.split(",")] if joined else []
-
-
 def bench(n: int, reps: int) -> dict[str, Any]:
-    states = state_db(n)
+    library = state_library(n)
     t = time.perf_counter()
-    index = SearchIndex(readq_index(n))
-    index.open()
-    index.warm()
+    library.warm_index()
     open_s = time.perf_counter() - t
-    fts = Fts5(n)
+    fts = Fts5(n, library.root / Library.DB_NAME)
     tv = Tantivy(n)
     tv_queries = {q[1]: tv.query(q[4]) for q in QUERIES if q[4] is not None}
+    wheres = {q[1]: library._where("all", parse_query(q[1]).conditions) for q in QUERIES if q[2]}
+    tv_sets: dict[str, IdSet] = {}
 
     def run_readq(q: tuple) -> list[int]:
-        parsed = parse_query(q[1])
-        allowed = allowed_ids(states, q[2]) if q[2] else None
-        return index.search_hits(parsed, limit=LIMIT, allowed_ids=allowed).ids
+        if q[2] and "cold" in q[0]:
+            library._allowed_cache.clear()  # as after any change to the store
+        return library.search_counted(q[1], limit=LIMIT)[0]
 
     def run_fts(q: tuple) -> list[int] | None:
-        return None if q[3] is None else fts.search(q[3][0], q[3][1], q[2])
+        return None if q[3] is None else fts.search(q[3][0], q[3][1], wheres.get(q[1]))
 
     def run_tv(q: tuple) -> list[int]:
-        return tv.search(tv_queries[q[1]], allowed_ids(states, q[2]) if q[2] else None)
+        allowed = None
+        if q[2]:
+            allowed = tv_sets.get(q[1]) if "warm" in q[0] else None
+            if allowed is None:
+                allowed = tv_sets[q[1]] = fetch_id_set(library.store.conn, *wheres[q[1]])
+        return tv.search(tv_queries[q[1]], allowed)
 
     engines = {"readq": run_readq, "fts5": run_fts, "tantivy": run_tv}
     counts = {}
     for q in QUERIES:  # warm-up (each engine's first pass reads from disk)
         for name, fn in engines.items():
             out = fn(q)
-            counts.setdefault(q[1], {})[name] = None if out is None else len(out)
+            counts.setdefault(key(q), {})[name] = None if out is None else len(out)
     times: dict[str, dict[str, list[float]]] = {e: {} for e in engines}
     cpu: dict[str, dict[str, list[float]]] = {e: {} for e in engines}
     rng = random.Random(1)
@@ -244,11 +252,11 @@ def bench(n: int, reps: int) -> dict[str, Any]:
             elapsed = (time.perf_counter() - start) * 1000
             used = (time.process_time() - start_cpu) * 1000
             if out is not None:
-                times[name].setdefault(q[1], []).append(elapsed)
-                cpu[name].setdefault(q[1], []).append(used)
-    kinds = {q[1]: q[0] for q in QUERIES}
+                times[name].setdefault(key(q), []).append(elapsed)
+                cpu[name].setdefault(key(q), []).append(used)
+    kinds = {key(q): q[0] for q in QUERIES}
     result: dict[str, Any] = {"papers": n, "reps": reps, "open_s": open_s,
-                              "cache_mb": index.cache.bytes / 1e6, "engines": {},
+                              "cache_mb": library.index.cache.bytes / 1e6, "engines": {},
                               "counts": counts}
     for name in engines:
         every = [x for v in times[name].values() for x in v]
@@ -267,7 +275,7 @@ def bench(n: int, reps: int) -> dict[str, Any]:
             "cpu_by_kind": {k: [percentile(v, 50), percentile(v, 95)]
                             for k, v in cpu_by_kind.items()},
         }
-    index.close()
+    library.close()
     return result
 
 
@@ -301,8 +309,12 @@ def section(results: list[dict[str, Any]]) -> str:
            "machine shared with other work (load average 6–12 during the run: compare "
            "engines within a column, all measured in one process, interleaved and shuffled). "
            f"Limit {LIMIT}; p50 / p95 in ms per query kind (warm: after one pass of every "
-           "query). FTS5 has no typo search. State filters take their allowed ids from "
-           "SQLite in each query, for every engine.", "", "Wall time:", "", table(results), "",
+           "query). FTS5 has no typo search. readq runs as the app does (`Library.search_counted` "
+           "on a library of the same papers, 10 % read). State filters: *cold* is the first "
+           "query after any change to the store (readq reads its allowed set from SQLite: the "
+           "excluded papers when a filter lets most through), *warm* the next keystroke (the "
+           "set remembered); FTS5 joins the same library's state with the same SQL condition, "
+           "tantivy gets the same allowed or excluded ids as readq, read the same way.", "", "Wall time:", "", table(results), "",
            "CPU time of the process per query (what each engine computes, without the "
            "waiting for a core that the shared machine adds to wall time):", "",
            table(results, "cpu_"), ""]
