@@ -325,23 +325,7 @@ def section(results: list[dict[str, Any]]) -> str:
                    f"{r['open_s']:.2f} s; postings cache after the run "
                    f"{r['cache_mb']:.1f} MB (bound 48 MB); {agree} of {len(counts)} queries "
                    "answered by both readq and tantivy.")
-    for n in [r["papers"] for r in results]:
-        path = BENCH_DIR / f"app_search_{label(n)}.json"
-        if path.exists():
-            a = json.loads(path.read_text())
-            out.append(
-                f"- The window at {label(n)} (`benchmarks/app_search_bench.py`, offscreen, "
-                f"inbox view): last keystroke to painted results p50 "
-                f"{a['keystroke_to_paint_ms_p50']:.0f} ms / p95 "
-                f"{a['keystroke_to_paint_ms_p95']:.0f} ms including the 150 ms debounce "
-                f"({a['after_debounce_ms_p50']:.0f} / {a['after_debounce_ms_p95']:.0f} ms after "
-                f"it; the search itself in the background job: p50 "
-                f"{a.get('search_in_job_ms_p50', float('nan')):.1f} ms, p95 "
-                f"{a.get('search_in_job_ms_p95', float('nan')):.1f} ms wall, "
-                f"{a.get('search_in_job_cpu_ms_p95', float('nan')):.1f} ms CPU; the rest is "
-                "listing and painting the rows and the detail pane, and waiting for a core); "
-                f"resident memory {a['start_rss_mb']:.0f} MB at start, "
-                f"{a['rss_after_50_searches_mb']:.0f} MB after {a['searches']} searches.")
+    out.extend(window_lines())  # benchmarks/app_search_bench.py's, kept as they are
     build = BENCH_DIR / "index_build.json"
     if build.exists():
         b = json.loads(build.read_text())
@@ -351,8 +335,49 @@ def section(results: list[dict[str, Any]]) -> str:
             f"before ({b['before_rev']}) {b['before']:.0f} docs/s ({b['now_vs_before']:.0%}), "
             f"a bare Whoosh writer over the old fields {b['bare']:.0f} docs/s "
             f"({b['now_vs_bare']:.0%}).")
+    pipe = BENCH_DIR / "index_pipeline.json"
+    if pipe.exists():
+        p = json.loads(pipe.read_text())
+        out.append(
+            f"- One dump of {p['papers']:,} papers imported until every paper is searchable "
+            f"(`python -m benchmarks.index_build_bench {p['papers']} --pipeline --reps "
+            f"{p['reps']}`, medians of alternating runs, each in a fresh process): "
+            f"`readq import` with the index following the stored chunks {p['pipelined']:.0f} "
+            f"papers/s, stored first and indexed after {p['sequential']:.0f} papers/s; "
+            f"readq's tuned writer alone {p['readq_writer']:.0f} docs/s, a bare Whoosh "
+            f"writer {p['bare']:.0f} docs/s: the import reaches "
+            f"{p['pipelined_vs_bare']:.0%} of the bare writer "
+            f"({p['pipelined_vs_readq_writer']:.0%} of readq's writer alone).")
+    merge = BENCH_DIR / "index_merge.json"
+    if merge.exists():
+        m = json.loads(merge.read_text())
+        before, now = m["merge on commit"], m["unmerged"]
+        out.append(
+            f"- {m['imports']} imports of 100 new papers into the {label(m['papers'])} "
+            f"library (`python -m benchmarks.index_merge_bench`), from stored to searchable "
+            f"(sync and search) median {now['index_s_median']:.2f} s, max "
+            f"{now['index_s_max']:.2f} s with syncs committing unmerged "
+            f"({before['index_s_median']:.2f} s / {before['index_s_max']:.2f} s with Whoosh's "
+            f"merge at each commit; the whole import until searchable "
+            f"{now['searchable_s_median']:.2f} s / {before['searchable_s_median']:.2f} s); "
+            f"search p50 / p95 over {now['segments']} segments "
+            f"{now['search_many_segments']['p50_ms']:.1f} / "
+            f"{now['search_many_segments']['p95_ms']:.1f} ms, after the background merge "
+            f"({now['merge_s']:.1f} s, {now['merged_segments']} small segments into one; the "
+            f"large one untouched) {now['search_after_merge']['p50_ms']:.1f} / "
+            f"{now['search_after_merge']['p95_ms']:.1f} ms.")
     out.append(END)
     return "\n".join(out)
+
+
+def window_lines() -> list[str]:
+    """The "The window at …" lines of the current RESULTS.md section (written from
+    ``benchmarks/app_search_bench.py``'s runs, not this one's)."""
+    current = (ROOT / "RESULTS.md").read_text(encoding="utf-8")
+    if START not in current:
+        return []
+    body = current.split(START, 1)[1].split(END, 1)[0]
+    return [line for line in body.splitlines() if line.startswith("- The window at ")]
 
 
 def write_section(text: str) -> None:
