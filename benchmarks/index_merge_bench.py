@@ -3,9 +3,9 @@ speed over the segments they leave, before and after the background merge.
 
     nice -n 10 python -m benchmarks.index_merge_bench [--imports 20] [--size 100000]
 
-Works on a copy of ``READQ_BENCH_DIR/lib_<size>`` (built by
-``benchmarks.app_search_bench``; the copy is made once per mode and removed).
-In one run, one mode after the other on fresh copies:
+Works on copies of ``READQ_BENCH_DIR/lib_<size>`` (built by
+``benchmarks.app_search_bench``; one copy per mode, removed at the end). In
+one run, the two modes taking turns, import by import:
 
 - ``merge on commit``: each sync commits with Whoosh's default merge policy
   (``MERGE_SMALL``: how readq committed before);
@@ -52,51 +52,62 @@ def search_times(library: Library, reps: int = 5) -> dict[str, float]:
     return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95)}
 
 
-def run_mode(mode: str, source: Path, work: Path, imports: int) -> dict[str, Any]:
-    root = work / "lib"
-    if root.exists():
-        shutil.rmtree(root)
-    shutil.copytree(source, root)
-    original = SearchIndex.upsert
-    if mode == "merge on commit":
-        def merging(self: SearchIndex, *args: Any, **kwargs: Any) -> int:
-            kwargs["merge"] = True
-            return original(self, *args, **kwargs)
+class Mode:
+    """One library copy and how its syncs commit."""
+
+    def __init__(self, name: str, source: Path, work: Path) -> None:
+        self.name = name
+        self.root = work / name.replace(" ", "_")
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        shutil.copytree(source, self.root)
+        self.library = Library(self.root)
+        self.library.warm_index()
+        self.out: dict[str, Any] = {"searchable_s": [], "index_s": []}
+
+    def sync(self) -> None:
+        if self.name != "merge on commit":
+            self.library.sync_index()
+            return
+        original = SearchIndex.upsert
+
+        def merging(index: SearchIndex, *args: Any, **kwargs: Any) -> int:
+            kwargs["merge"] = True  # Whoosh's default policy, as readq committed before
+            return original(index, *args, **kwargs)
+
         SearchIndex.upsert = merging  # type: ignore[method-assign]
-    try:
-        out: dict[str, Any] = {"searchable_s": [], "index_s": []}
-        with Library(root) as library:
-            library.warm_index()
-            for n in range(imports):
-                papers = list(Generator(seed=900_000 + n).papers(100))
-                dump = work / f"fresh{n}.txt"
-                dump.write_text(render(papers, "trending"), encoding="utf-8")
-                start = time.perf_counter()
-                report = library.import_paths([dump])[0]
-                stored = time.perf_counter()
-                library.sync_index()
-                found = library.search(f'title:"{papers[0].title}"', limit=5)
-                out["searchable_s"].append(time.perf_counter() - start)
-                out["index_s"].append(time.perf_counter() - stored)
-                assert report.new == 100 and found, (report.new, found)
-            out["segments"] = len(library.index.segment_sizes())
-            out["search_many_segments"] = search_times(library)
-            if mode == "unmerged":
-                start = time.perf_counter()
-                out["merged_segments"] = library.merge_index(force=True)
-                out["merge_s"] = time.perf_counter() - start
-                out["segments_after_merge"] = len(library.index.segment_sizes())
-                out["search_after_merge"] = search_times(library)
-            assert library.check().in_step
-        times = out["searchable_s"]
-        out["searchable_s_median"] = statistics.median(times)
-        out["searchable_s_max"] = max(times)
-        out["index_s_median"] = statistics.median(out["index_s"])
-        out["index_s_max"] = max(out["index_s"])
+        try:
+            self.library.sync_index()
+        finally:
+            SearchIndex.upsert = original  # type: ignore[method-assign]
+
+    def import_one(self, dump: Path, title: str) -> None:
+        start = time.perf_counter()
+        report = self.library.import_paths([dump])[0]
+        stored = time.perf_counter()
+        self.sync()
+        found = self.library.search(f'title:"{title}"', limit=5)
+        self.out["searchable_s"].append(time.perf_counter() - start)
+        self.out["index_s"].append(time.perf_counter() - stored)
+        assert report.new == 100 and found, (report.new, found)
+
+    def finish(self) -> dict[str, Any]:
+        library, out = self.library, self.out
+        out["segments"] = len(library.index.segment_sizes())
+        out["search_many_segments"] = search_times(library)
+        if self.name == "unmerged":
+            start = time.perf_counter()
+            out["merged_segments"] = library.merge_index(force=True)
+            out["merge_s"] = time.perf_counter() - start
+            out["segments_after_merge"] = len(library.index.segment_sizes())
+            out["search_after_merge"] = search_times(library)
+        assert library.check().in_step
+        library.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+        for key in ("searchable_s", "index_s"):
+            out[key + "_median"] = statistics.median(out[key])
+            out[key + "_max"] = max(out[key])
         return out
-    finally:
-        SearchIndex.upsert = original  # type: ignore[method-assign]
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:
@@ -110,10 +121,17 @@ def main() -> None:
                          f"{args.size} first")
     work = BENCH_DIR / "merge_work"
     work.mkdir(exist_ok=True)
-    results = {"papers": args.size, "imports": args.imports}
-    for mode in MODES:
-        results[mode] = run_mode(mode, source, work, args.imports)
-        print(mode, json.dumps(results[mode]), flush=True)
+    results: dict[str, Any] = {"papers": args.size, "imports": args.imports}
+    modes = [Mode(name, source, work) for name in MODES]
+    for n in range(args.imports):  # the modes take turns (which goes first alternates)
+        papers = list(Generator(seed=900_000 + n).papers(100))
+        for mode in (modes if n % 2 == 0 else modes[::-1]):
+            dump = work / f"fresh{n}_{mode.root.name}.txt"
+            dump.write_text(render(papers, "trending"), encoding="utf-8")
+            mode.import_one(dump, papers[0].title)
+    for mode in modes:
+        results[mode.name] = mode.finish()
+        print(mode.name, json.dumps(results[mode.name]), flush=True)
     shutil.rmtree(work, ignore_errors=True)
     (BENCH_DIR / "index_merge.json").write_text(json.dumps(results, indent=1))
 
