@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -256,6 +257,7 @@ def bench(n: int, reps: int) -> dict[str, Any]:
                 cpu[name].setdefault(key(q), []).append(used)
     kinds = {key(q): q[0] for q in QUERIES}
     result: dict[str, Any] = {"papers": n, "reps": reps, "open_s": open_s,
+                              "load": os.getloadavg()[0],
                               "cache_mb": library.index.cache.bytes / 1e6, "engines": {},
                               "counts": counts}
     for name in engines:
@@ -306,7 +308,8 @@ def section(results: list[dict[str, Any]]) -> str:
     out = [START, "## Search speed: readq vs SQLite FTS5 vs tantivy", "",
            f"`python -m benchmarks.search_bench {' '.join(str(r['papers']) for r in results)} "
            f"--reps {results[0]['reps']} --write`, {time.strftime('%Y-%m-%d')}, this 2-core "
-           "machine shared with other work (load average 6–12 during the run: compare "
+           f"machine shared with other work (load average {results[-1].get('load', 0):.1f} at "
+           "the end of the run: compare "
            "engines within a column, all measured in one process, interleaved and shuffled). "
            f"Limit {LIMIT}; p50 / p95 in ms per query kind (warm: after one pass of every "
            "query). FTS5 has no typo search. readq runs as the app does (`Library.search_counted` "
