@@ -33,6 +33,13 @@ def _empty(ax: Any, text: str) -> None:
     ax.set_yticks([])
 
 
+def _from_zero(ax: Any, *series: list[int | float]) -> None:
+    """Counts start at 0 and the axis has room even when every count is 0 (matplotlib
+    would centre an all-zero axis on 0, with negative ticks)."""
+    top = max((v for values in series for v in values), default=0)
+    ax.set_ylim(0, max(1, top) * 1.08)
+
+
 def _barh(ax: Any, rows: list[dict[str, Any]], title: str) -> None:
     ax.set_title(title, loc="left", fontsize=10)
     if not rows:
@@ -45,6 +52,13 @@ def _barh(ax: Any, rows: list[dict[str, Any]], title: str) -> None:
     ax.barh(names, read, color=READ, label="read")
     ax.tick_params(axis="y", labelsize=7)
     ax.tick_params(axis="x", labelsize=7)
+
+
+def _import_label(row: dict[str, Any]) -> str:
+    """An import as the sidebar names it ("Trending Mar 11", the profile's author),
+    with its date; the file name for an import that has no name."""
+    name = str(row.get("name") or row["file"])
+    return f"{name[:22]}{'…' if len(name) > 22 else ''} · {row['imported_at'][5:10]}"
 
 
 def draw(figures: dict[str, Any]) -> Any:
@@ -67,12 +81,13 @@ def draw(figures: dict[str, Any]) -> Any:
     ax.bar([i - 0.2 for i in x], [w["added"] for w in weeks], 0.4, color=ADDED, label="added")
     ax.bar([i + 0.2 for i in x], [w["read"] for w in weeks], 0.4, color=READ, label="read")
     ax.set_xticks(x, labels, rotation=60, fontsize=7)
+    _from_zero(ax, [w["added"] for w in weeks], [w["read"] for w in weeks])
     twin = ax.twinx()
     known = [(i, w["inbox"]) for i, w in zip(x, weeks) if w["inbox"] is not None]
     if known:
         twin.plot([i for i, _ in known], [v for _, v in known], color=INBOX, marker="o",
                   markersize=3, label="inbox")
-    twin.set_ylim(bottom=0)
+    _from_zero(twin, [v for _, v in known])
     twin.tick_params(labelsize=7)
     ax.legend(loc="upper left", fontsize=8)
     twin.legend(loc="upper right", fontsize=8)
@@ -83,6 +98,7 @@ def draw(figures: dict[str, Any]) -> Any:
                  loc="left", fontsize=10)
     ax.bar(x, [w["read"] for w in rate["weeks"]], color=READ)
     ax.axhline(rate["last_4_weeks_average"], color=ACCENT, linestyle="--", linewidth=1)
+    _from_zero(ax, [w["read"] for w in rate["weeks"]], [rate["last_4_weeks_average"]])
     ax.set_xticks(x[::4], labels[::4], rotation=60, fontsize=7)
 
     waiting = figures["waiting"]
@@ -96,14 +112,20 @@ def draw(figures: dict[str, Any]) -> Any:
         ax.bar([i + (k - 1.5) * 0.2 for i in range(len(buckets))], values, 0.2, color=colour,
                label=label)
     ax.set_xticks(range(len(buckets)), buckets, rotation=30, fontsize=7)
+    _from_zero(ax, *([b["papers"] for b in waiting[kind]["buckets"]] for kind, _, _ in kinds))
     ax.legend(fontsize=7)
 
     ratings = figures["ratings"]
     ax = fig.add_subplot(grid[1, 1])
     ax.set_title(f"Ratings ({ratings['unrated']:,} unrated)", loc="left", fontsize=10)
-    ax.bar([f"{r['stars']} star{'s' if r['stars'] > 1 else ''}" for r in ratings["distribution"]],
-           [r["papers"] for r in ratings["distribution"]], color=ACCENT)
-    ax.tick_params(labelsize=8)
+    counts = [r["papers"] for r in ratings["distribution"]]
+    if any(counts):
+        ax.bar([f"{r['stars']} star{'s' if r['stars'] > 1 else ''}"
+                for r in ratings["distribution"]], counts, color=ACCENT)
+        _from_zero(ax, counts)
+        ax.tick_params(labelsize=8)
+    else:
+        _empty(ax, "no ratings yet")
 
     ax = fig.add_subplot(grid[1, 2])
     ax.set_title("Average stars by category", loc="left", fontsize=10)
@@ -124,7 +146,7 @@ def draw(figures: dict[str, Any]) -> Any:
     ax = fig.add_subplot(grid[3, :2])
     ax.set_title("Imports: new and merged papers", loc="left", fontsize=10)
     if imports:
-        names = [f"{i['imported_at'][5:10]} {i['file'][:14]}" for i in imports]
+        names = [_import_label(i) for i in imports]
         ax.bar(names, [i["new"] for i in imports], color=ADDED, label="new")
         ax.bar(names, [i["merged"] for i in imports], bottom=[i["new"] for i in imports],
                color=MUTED, label="merged")

@@ -117,3 +117,25 @@ def test_plot_replaces_a_planted_link_without_following_it(seeded, tmp_path, cap
     assert code == 0, err
     assert victim.read_text() == "keep me"
     assert not target.is_symlink() and target.read_text().lstrip().startswith("<?xml")
+
+
+def test_plot_names_imports_as_the_sidebar_does_and_counts_start_at_zero(seeded, tmp_path):
+    from readq.library import Library
+    from readq.stats_plot import draw
+
+    with Library(Path(seeded)) as lib:
+        figures = lib.statistics()
+        names = {i["name"] for i in lib.imports()}
+    fig = draw(figures)
+    by_title = {ax.get_title(loc="left"): ax for ax in fig.axes}
+    imports = by_title["Imports: new and merged papers"]
+    labels = [t.get_text() for t in imports.get_xticklabels()]
+    assert "arXiv listing" in names and any(l.startswith("arXiv listing · ") for l in labels)
+    assert not any(".txt" in l for l in labels)
+    for ax in fig.axes:  # no count axis reaches below 0
+        if len(ax.get_yticks()):
+            assert ax.get_ylim()[0] >= 0 or ax.get_title(loc="left").startswith("Top")
+    with Library(tmp_path / "empty") as blank:
+        empty = draw(blank.statistics())
+    rate = next(ax for ax in empty.axes if ax.get_title(loc="left").startswith("Reading rate"))
+    assert rate.get_ylim()[0] == 0 and rate.get_ylim()[1] > 0

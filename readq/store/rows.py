@@ -1,6 +1,6 @@
 """Whole papers as rows: saved before a change that removes one (a merge), put back
 exactly on undo — metadata, user state, sightings, abstract bands, possible
-duplicates and tags, with their original ids.
+duplicates, tags and "not this" marks, with their original ids.
 
 Both functions expect the caller's transaction.
 """
@@ -19,6 +19,7 @@ _TABLES = {
     "possible_duplicates": ("paper_id", "other_id"),
     "paper_tags": ("paper_id",),
     "import_fills": ("paper_id",),
+    "not_this": ("paper_id",),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from readq.store.upkeep import refresh_title_keys
+
 MIGRATIONS: list[str] = [
     # 1: the first schema
     """
@@ -375,7 +377,8 @@ def sql_statements(script: str) -> list[str]:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema up to date, one transaction per step; return the old version."""
+    """Bring the schema up to date, one transaction per step, and the derived keys to the
+    current rules (:mod:`readq.store.upkeep`); return the old version."""
     current = schema_version(conn)
     if current > SCHEMA_VERSION:
         raise SchemaTooNew(
@@ -392,4 +395,5 @@ def migrate(conn: sqlite3.Connection) -> int:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+    refresh_title_keys(conn)  # keys stored under an older folding rule
     return current

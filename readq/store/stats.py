@@ -320,13 +320,14 @@ def top(conn: sqlite3.Connection, limit: int = TOP) -> dict[str, list[dict[str, 
 
 
 def imports(conn: sqlite3.Connection, limit: int = 30) -> list[dict[str, Any]]:
-    """The latest imports (one per file), oldest first: records, new and merged papers."""
+    """The latest imports (one per file), oldest first: its name (as the sidebar shows
+    it), records, new and merged papers."""
     rows = conn.execute(
-        "SELECT id, file, format, imported_at, records, new, merged, unchanged, "
+        "SELECT id, file, name, format, imported_at, records, new, merged, unchanged, "
         "possible_duplicates FROM imports ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
     return [dict(r) if isinstance(r, sqlite3.Row) else dict(zip(
-        ("id", "file", "format", "imported_at", "records", "new", "merged", "unchanged",
-         "possible_duplicates"), r)) for r in reversed(rows)]
+        ("id", "file", "name", "format", "imported_at", "records", "new", "merged",
+         "unchanged", "possible_duplicates"), r)) for r in reversed(rows)]
 
 
 def triage(conn: sqlite3.Connection, limit: int = 30) -> dict[str, Any]:

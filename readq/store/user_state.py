@@ -1,4 +1,5 @@
-"""The kinds of user state, each defined once: status, rating, note, queue, dismissed, tags.
+"""The kinds of user state, each defined once: status, rating, note, queue, dismissed, tags,
+"not this".
 
 A paper's user state is what the user decided about it, as opposed to what an
 import brought. Every place that handles *all* of it — an undo snapshot and its
@@ -13,8 +14,8 @@ written as a whole order (no gaps), so restoring and merging rewrite the queue
 through :func:`queue_order_with`.
 
 A new kind of state: a migration (a column, or a table), one ``StateKind`` here, its
-key in ``models.EXPORT_KEYS`` (the export contract) and, if it is searchable, one
-branch in ``library.condition_sql``. Undo, restore, duplicate merges and every
+key in ``models.EXPORT_KEYS`` (the export contract; or ``exported=False``) and, if it
+is searchable, one branch in ``library.condition_sql``. Undo, restore, duplicate merges and every
 export then carry it.
 """
 
@@ -45,6 +46,7 @@ class StateKind:
     read: Reader | None = None
     write: Writer | None = None
     export: Callable[[Any], Any] = lambda value: value  # as the §6 JSON object shows it
+    exported: bool = True  # part of the §6 JSON object (its keys are a contract)
 
 
 # --- tags --------------------------------------------------------------------------------
@@ -125,6 +127,30 @@ def all_tags(conn: sqlite3.Connection) -> list[tuple[str, int]]:
 TAG_CONDITION_SQL = "p.id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)"
 
 
+# --- "not this" ----------------------------------------------------------------------------
+
+
+def read_not_this(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, bool]:
+    """Which of these papers the user said "not this" to (the others are absent)."""
+    found: dict[int, bool] = {}
+    for part in database.chunks(list(ids)):
+        for (paper_id,) in conn.execute(
+            f"SELECT paper_id FROM not_this WHERE paper_id IN ({database.placeholders(len(part))})",
+            tuple(part),
+        ):
+            found[paper_id] = True
+    return found
+
+
+def write_not_this(conn: sqlite3.Connection, paper_id: int, on: Any, when: str) -> None:
+    """Mark a paper "not this" or clear the mark (a mark it has keeps its date)."""
+    if on:
+        conn.execute("INSERT OR IGNORE INTO not_this (paper_id, added_at) VALUES (?, ?)",
+                     (paper_id, when))
+    else:
+        conn.execute("DELETE FROM not_this WHERE paper_id = ?", (paper_id,))
+
+
 # --- merge rules -------------------------------------------------------------------------
 
 
@@ -148,9 +174,12 @@ KINDS: tuple[StateKind, ...] = (
               export=bool),
     StateKind("tags", [], lambda kept, gone: sorted(set(kept) | set(gone)),
               read=read_tags, write=write_tags, export=sorted),
+    # "not this" teaches For you; it is not part of the §6 export (whose keys are fixed)
+    StateKind("not_this", False, lambda kept, gone: bool(kept or gone),
+              read=read_not_this, write=write_not_this, export=bool, exported=False),
 )
 COLUMNS = tuple(k.column for k in KINDS if k.column)
-EXPORT_NAMES = tuple(k.name for k in KINDS)
+EXPORT_NAMES = tuple(k.name for k in KINDS if k.exported)
 
 
 def read_states(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -197,10 +226,11 @@ def queue_order_with(order: Sequence[int], states: dict[int, dict[str, Any]]) ->
 
 def export_states(row: dict[str, Any]) -> dict[str, Any]:
     """The user-state keys of a paper's export object, in ``KINDS`` order."""
-    return {k.name: k.export(row[k.name]) for k in KINDS}
+    return {k.name: k.export(row[k.name]) for k in KINDS if k.exported}
 
 
 def combine_states(kept: dict[str, Any], gone: dict[str, Any]) -> dict[str, Any]:
     """The state of two papers confirmed to be one: nothing the user decided is lost
-    (read wins, the higher rating, notes joined, the earlier queue place, tags united)."""
+    (read wins, the higher rating, notes joined, the earlier queue place, tags united,
+    "not this" kept)."""
     return {k.name: k.combine(kept[k.name], gone[k.name]) for k in KINDS}

@@ -1,6 +1,7 @@
 """Starting the desktop app: ``run_app(library_root)`` (called by ``readq`` alone).
 
-Creates the ``QApplication`` (name "readq"), opens the library — a
+Creates the ``QApplication`` (name "readq"), upgrades a library written by an
+older readq with a progress window (:mod:`readq.ui.upgrade`), opens the library — a
 ``LibraryError`` is shown in a message box and ``run_app`` returns 1 — shows the
 main window at once (index checks run in the background) and runs the loop.
 
@@ -36,6 +37,7 @@ from readq.ui.settings import user_settings
 from readq.ui.single_instance import SingleInstance
 from readq.ui.tasks import USER, WRITE
 from readq.ui.theme import apply_theme
+from readq.ui.upgrade import upgrade_library
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,7 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
         return 1
     try:
         try:
+            upgrade_library(Path(library_root))  # an older library, off the GUI thread
             window = MainWindow(Path(library_root), settings or user_settings())
         except StoreDamaged as damage:  # offer the newest good backup, then open that
             if damage.backup is None:

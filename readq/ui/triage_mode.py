@@ -14,16 +14,19 @@ table (scope ``triage``) attached to the card with
 inside it, so typing a note never triggers them. :class:`TriageSession` keeps the
 order, the position and the decisions, and follows undo and redo done from
 anywhere (Z, Ctrl+Z, Edit ▸ Undo) back to the paper concerned.
+
+The quick note lives in :mod:`readq.ui.triage_note`, the "For you" order of the
+cards in :mod:`readq.ui.triage_rank`, the card in :mod:`readq.ui.triage_card`
+and the small widgets in :mod:`readq.ui.triage_widgets`.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPalette, QResizeEvent, QUndoStack
+from PySide6.QtGui import QResizeEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,11 +38,13 @@ from PySide6.QtWidgets import (
 )
 
 from readq.library import Library
-from readq.ui.for_you import ForYou, Ranking
+from readq.ui.for_you import ForYou
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
 from readq.ui.paper_model import display_title
 from readq.ui.triage import Triage
 from readq.ui.triage_card import TriageCard
+from readq.ui.triage_note import QuickNoteBox, TriageNotes
+from readq.ui.triage_rank import RERANK_PAUSE_MS, TriageRanking
 from readq.ui.triage_session import (
     DISMISS,
     NOT_THIS,
@@ -51,31 +56,18 @@ from readq.ui.triage_session import (
     TriageSession,
 )
 from readq.ui.triage_widgets import (
+    HINTS,
     Centre,
+    NOTE_HINTS,
     ElidedLabel,
     ProgressLine,
-    QuickNote,
     TriageSummaryPanel,
-    mix,
-    quiet_colour,
+    hints_html,
     scaled_font,
     tint_quiet,
 )
 
-RERANK_PAUSE_MS = 150  # "For you" re-ranks once the keys pause this long
-EXPLAIN_AHEAD = 3  # cards to come explained with each ranking
-
-HINTS: tuple[tuple[str, str], ...] = (
-    ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("D", "not this"),
-    ("S", "skip"), ("N", "note"), ("L", "tag"), ("O", "open"), ("J / K", "move"),
-    ("Z", "undo"), ("Esc", "leave"),
-)
-NOTE_HINTS: tuple[tuple[str, str], ...] = (
-    ("Esc", "save the note and go back to the card"), ("Ctrl+Enter", "the same"),
-)
-
-
-class TriagePage(QWidget):
+class TriagePage(TriageNotes, TriageRanking, QWidget):
     """The triage page of the main window (see the module docstring)."""
 
     leave_requested = Signal()  # Esc, or "Back to the list"
@@ -98,7 +90,7 @@ class TriagePage(QWidget):
         self._card_touched = False
         self._pushing = False
         self._note_paper: int | None = None
-        self._note_saved_text = ""
+        self._note_saved_text: str | None = ""
         self.for_you: ForYou | None = None  # set by the window: ranks and explains
         self.order_for_you = True  # "For you" order (else the list's order)
         self.ranking_note = ""  # why the order is newest first, while it is
@@ -130,22 +122,9 @@ class TriagePage(QWidget):
 
         # the quick note: under the scrolled card, always in view while typed
         self.card = TriageCard()
-        self.note_box = QFrame()
-        self.note_box.setObjectName("triageNoteBox")
-        self.note_caption = QLabel("<b>Quick note</b> — Markdown; Esc saves and returns to "
-                                   "the card")
-        tint_quiet(self.note_caption)
-        self.note_editor = QuickNote()
-        self.note_editor.setAccessibleName("Quick note")
-        self.note_editor.setPlaceholderText("Why read it? What to check?")
-        self.note_editor.setTabChangesFocus(True)
-        self.note_editor.setFixedHeight(self.note_editor.fontMetrics().lineSpacing() * 6 + 14)
-        note_layout = QVBoxLayout(self.note_box)
-        note_layout.setContentsMargins(0, 6, 0, 6)
-        note_layout.setSpacing(4)
-        note_layout.addWidget(self.note_caption)
-        note_layout.addWidget(self.note_editor)
-        self.note_box.hide()
+        self.note_box = QuickNoteBox()
+        self.note_caption = self.note_box.caption
+        self.note_editor = self.note_box.editor
 
         # the card, in a centred column of reading width
         column = QWidget()
@@ -334,54 +313,6 @@ class TriagePage(QWidget):
         self._advance()
         self._rerank()
 
-    # --- "For you" order ---------------------------------------------------------------
-
-    def _rerank(self, include_current: bool = False) -> None:
-        """Rank the papers not yet decided, off the GUI thread: at once at the start,
-        else in the next pause between keys; the cards after this one follow the new
-        order when it arrives (the first card too, at the start)."""
-        if include_current:
-            self._rerank_now(include_current=True)
-        else:
-            self._rerank_timer.start()
-
-    def _rerank_now(self, include_current: bool = False) -> None:
-        self._rerank_timer.stop()
-        session = self.session
-        if session is None or self.for_you is None or not self.order_for_you:
-            return
-        decided = session.decided_ids()
-        unseen = [i for i in session.ids if i not in decided]
-        if unseen:
-            current = [session.current] if session.current is not None else []
-            self.for_you.rank(unseen, lambda ranking: self._on_ranked(
-                session, ranking, include_current), kind="triage", explain=current,
-                explain_top=EXPLAIN_AHEAD)
-
-    def _on_ranked(self, session: TriageSession, ranking: Ranking,
-                   include_current: bool) -> None:
-        if session is not self.session or self.showing_summary:
-            return
-        self.ranking_note = "" if ranking.ready else ranking.note
-        self._whys.update(ranking.whys)
-        fresh = (include_current and not session.decisions and session.position == 0
-                 and not self._card_touched)  # a note or tag on the first card keeps it
-        session.reorder_unseen(ranking.ids, include_current=fresh)
-        if fresh:
-            self._show_card()
-        elif self.card.paper_id in ranking.whys:
-            self.card.set_why(ranking.whys[self.card.paper_id])
-        self.ranked.emit()
-
-    def _explain_card(self, paper_id: int) -> None:
-        """The card's "why": from the last ranking, else asked for in the next pause."""
-        if self.for_you is None or not self.order_for_you:
-            self.card.set_why("")
-            return
-        self.card.set_why(self._whys.get(paper_id, self.ranking_note))
-        if paper_id not in self._whys:
-            self._rerank_timer.start()
-
     def _log(self, paper_id: int, decision: str) -> None:
         """Note a decision in triage's own log (the Statistics page's pace figures); a
         log that cannot be written never stops triage."""
@@ -458,61 +389,6 @@ class TriagePage(QWidget):
             self._advance()
 
     # --- notes and links ---------------------------------------------------------------
-
-    def keep_card(self) -> None:
-        """The user works on the card shown (a note, tags): the first ranking of the
-        pass reorders the cards after it but never swaps it away."""
-        self._card_touched = True
-
-    def open_note(self) -> None:
-        """N: write a quick note under the card (Esc saves and comes back)."""
-        self._card_touched = True
-        session = self.session
-        if session is None or session.current is None or self.showing_summary:
-            return
-        paper_id = session.current
-        rows = self.library.papers([paper_id])
-        text = rows[0]["note"] if rows else ""
-        self._note_paper = paper_id
-        self._note_saved_text = text
-        self.note_editor.setPlainText(text)
-        self.note_box.show()
-        self.note_editor.setFocus()
-        self.note_editor.moveCursor(self.note_editor.textCursor().MoveOperation.End)
-        self._render_hints()
-
-    def save_note(self) -> bool:
-        """Write the quick note if it changed (True when nothing is left unsaved)."""
-        paper_id = self._note_paper
-        if paper_id is None:
-            return True
-        text = self.note_editor.toPlainText()
-        if text == self._note_saved_text:
-            return True
-
-        def refused(message: str) -> None:  # kept in the editor; retried on the next save
-            if self._note_paper == paper_id and self._note_saved_text == text:
-                self._note_saved_text = None  # type: ignore[assignment]
-            self.message.emit(f"The note could not be saved: {message}")
-
-        self.triage.save_note(paper_id, text, self.note_saved.emit, refused)
-        self._note_saved_text = text
-        if self.card.paper_id == paper_id:
-            self.card.set_note(text)
-        return True
-
-    def close_note(self, refocus: bool = True) -> None:
-        """Save the quick note, hide the editor, give the card the keys back."""
-        if self._note_paper is None:
-            return
-        saved = self.save_note()
-        if saved:
-            self.message.emit("Note saved.")
-        self._note_paper = None
-        self.note_box.hide()
-        self._render_hints()
-        if refocus and self.active and not self.showing_summary:
-            self.card.setFocus()
 
     def open_page(self) -> None:
         """O: the arXiv abstract page (or an arXiv title search) in the browser."""
@@ -607,11 +483,5 @@ class TriagePage(QWidget):
 
     def _render_hints(self) -> None:
         """The key hints under the card (other ones while a note is typed)."""
-        palette = self.palette()
-        quiet = quiet_colour(palette).name()
-        keys = mix(palette.color(QPalette.ColorRole.Text),
-                   palette.color(QPalette.ColorRole.Base), 0.12).name()
         hints = NOTE_HINTS if self._note_paper is not None else HINTS
-        parts = [f'<span style="color:{keys}"><b>{html.escape(k)}</b></span>&nbsp;'
-                 f'<span style="color:{quiet}">{html.escape(v)}</span>' for k, v in hints]
-        self.hints.setText("&nbsp;&nbsp;&nbsp; ".join(parts))
+        self.hints.setText(hints_html(self.palette(), hints))

@@ -9,6 +9,7 @@ colour, colour mixing) and the font and label helpers used by
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
@@ -312,3 +313,23 @@ class TriageSummaryPanel(QWidget):
                 self.numbers[key].setText(str(value))
         self.read_button.setEnabled(queue_length > 0)
 
+
+HINTS: tuple[tuple[str, str], ...] = (
+    ("Q", "queue"), ("1–5", "rate"), ("R", "read"), ("X", "dismiss"), ("D", "not this"),
+    ("S", "skip"), ("N", "note"), ("L", "tag"), ("O", "open"), ("J / K", "move"),
+    ("Z", "undo"), ("Esc", "leave"),
+)
+NOTE_HINTS: tuple[tuple[str, str], ...] = (
+    ("Esc", "save the note and go back to the card"), ("Ctrl+Enter", "the same"),
+)
+
+
+def hints_html(palette: QPalette, hints: tuple[tuple[str, str], ...]) -> str:
+    """Key hints as one line of rich text: each key in the text colour, what it
+    does in the quiet one."""
+    quiet = quiet_colour(palette).name()
+    keys = mix(palette.color(QPalette.ColorRole.Text),
+               palette.color(QPalette.ColorRole.Base), 0.12).name()
+    parts = [f'<span style="color:{keys}"><b>{html.escape(k)}</b></span>&nbsp;'
+             f'<span style="color:{quiet}">{html.escape(v)}</span>' for k, v in hints]
+    return "&nbsp;&nbsp;&nbsp; ".join(parts)
