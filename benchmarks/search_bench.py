@@ -317,7 +317,8 @@ def section(results: list[dict[str, Any]]) -> str:
            "query after any change to the store (readq reads its allowed set from SQLite: the "
            "excluded papers when a filter lets most through), *warm* the next keystroke (the "
            "set remembered); FTS5 joins the same library's state with the same SQL condition, "
-           "tantivy gets the same allowed or excluded ids as readq, read the same way.", "", "Wall time:", "", table(results), "",
+           "tantivy gets the same allowed or excluded ids as readq, read the same way.", "",
+           "Wall time:", "", table(results), "",
            "CPU time of the process per query (what each engine computes, without the "
            "waiting for a core that the shared machine adds to wall time):", "",
            table(results, "cpu_"), ""]

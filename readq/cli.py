@@ -321,12 +321,6 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if failed and not args.json:
         for report in failed:
             print(f"readq: {report.failed}", file=sys.stderr)
-    out.flush()
-    library.index.lock_timeout = 1.0  # the papers are searchable: tidy up segments if
-    try:  # they piled up, unless another readq writes (its sync or check merges them)
-        library.merge_index()
-    except IndexBusy:
-        pass
     return 1 if failed else 0
 
 

@@ -84,6 +84,7 @@ _PLAIN_WRITER_ARGS: dict[str, Any] = {"compound": False}
 #: takes minutes and holds the index lock throughout.
 SMALL_SEGMENT_DOCS = 5_000
 MAX_SMALL_SEGMENTS = 8
+MERGE_MAX_DOCS = 20_000  # one merge takes the smallest segments up to this many papers
 
 
 
@@ -427,10 +428,11 @@ class SearchIndex:
         return self.small_segments() > MAX_SMALL_SEGMENTS
 
     def merge_small(self) -> int:
-        """Merge every segment of at most ``SMALL_SEGMENT_DOCS`` documents into one
-        (deleted documents dropped), leaving large segments as they are; return how
-        many segments were merged (0: nothing to do). Slow-ish: run it in the
-        background, never where a user waits."""
+        """Merge the segments of at most ``SMALL_SEGMENT_DOCS`` documents into one,
+        smallest first up to ``MERGE_MAX_DOCS`` documents (deleted ones dropped),
+        leaving large segments as they are; return how many segments were merged
+        (0: nothing to do). Slow-ish (seconds for a few thousand papers): run it in
+        the background, never where a user waits."""
         if self.small_segments() < 2:
             return 0
         merged: list[int] = []
@@ -438,9 +440,15 @@ class SearchIndex:
         def policy(writer: IndexWriter, segments: list[Any]) -> list[Any]:
             from whoosh.reading import SegmentReader
 
-            keep, small = [], []
-            for seg in segments:
-                (small if seg.doc_count_all() <= SMALL_SEGMENT_DOCS else keep).append(seg)
+            keep, small, taken = [], [], 0
+            for seg in sorted(segments, key=lambda seg: seg.doc_count_all()):
+                size = seg.doc_count_all()
+                fits = taken + size <= MERGE_MAX_DOCS or len(small) < 2
+                if size <= SMALL_SEGMENT_DOCS and fits:
+                    small.append(seg)
+                    taken += size
+                else:
+                    keep.append(seg)
             if len(small) < 2:
                 return segments
             for seg in small:

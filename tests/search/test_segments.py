@@ -133,3 +133,20 @@ def test_a_single_dump_is_indexed_while_it_is_stored(tmp_path: Path,
         assert library.check().in_step
         title = library.paper(library.store.all_ids()[0])["title"]
         assert library.search(f'title:"{title}"', limit=5)
+
+
+def test_one_merge_takes_the_smallest_segments_up_to_its_budget(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index_module, "MERGE_MAX_DOCS", 50)
+    index = SearchIndex(tmp_path / "ix")
+    index.open()
+    docs = _docs(100)
+    for start, size in ((0, 40), (40, 30), (70, 10), (80, 10), (90, 10)):
+        index.upsert(docs[start:start + size], merge=False)
+    assert index.merge_small() == 3  # 10 + 10 + 10; adding 30 would pass 50
+    assert sorted(index.segment_sizes()) == [30, 30, 40]
+    assert index.merge_small() == 2  # 30 + 30 → 60: two at least, even past the budget
+    assert sorted(index.segment_sizes()) == [40, 60]
+    assert len(set(index.search(parse_query("learning"), limit=None))) == len(
+        index.search(parse_query("learning"), limit=None))
+    index.close()
