@@ -6,8 +6,14 @@ Builds (once, cached under ``READQ_BENCH_DIR``) readq's index, an FTS5 table
 and a tantivy index of the same papers (``benchmarks.search_corpus``), then
 runs every query of ``QUERIES`` on the three engines, interleaved and shuffled,
 ``--reps`` times after one warm-up pass, limit 200 (the app asks for 1,000).
-State filters take their allowed ids from SQLite in each run (a user_state
-table of the same papers), for all three engines alike. Prints p50/p95 per
+readq runs as the app runs it: ``Library.search_counted`` on a library of the
+same papers (``lib_<size>``, built by ``benchmarks.app_search_bench``; every
+10th paper is marked read, every 3rd of the first 600 rated 4). State filters
+are measured twice: *cold* (the library's remembered allowed set is dropped
+before each query, as after any change to the store: the SQL read is paid)
+and *warm* (the next keystroke). FTS5 joins the same library's ``user_state``
+with the same SQL condition; tantivy gets the same allowed (or excluded) ids,
+read from SQLite by the same function as readq, cold or warm alike. Prints p50/p95 per
 query kind and writes ``search_bench_<size>.json`` beside the corpus; with
 ``--write`` it also replaces the search section of ``benchmarks/RESULTS.md``.
 
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -26,9 +33,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.search_corpus import BENCH_DIR, label, readq_index, records
-from readq.search.index import SearchIndex
+from benchmarks.search_corpus import BENCH_DIR, label, records
+from readq.library import Library
 from readq.search.query import parse_query
+from readq.store.id_sets import IdSet, fetch_id_set
 
 LIMIT = 200
 ROOT = Path(__file__).resolve().parent
@@ -56,9 +64,12 @@ QUERIES: list[tuple[str, str, str | None, Any, Any]] = [
     ("title", "title:diffusion", None, ("title:diffusion", ""), ("parse", "title:diffusion")),
     ("year range", "policy year:[2018 TO 2020]", None,
      ("policy", "AND year BETWEEN 2018 AND 2020"), ("year", ("policy", 2018, 2020))),
-    ("state filter", "exploration status:unread", "unread", ("exploration", ""),
+    ("state filter, cold", "exploration status:unread", "unread", ("exploration", ""),
      ("parse", "exploration")),
-    ("state filter", "rating:>=4 reward", "rated", ("reward", ""), ("parse", "reward")),
+    ("state filter, cold", "rating:>=4 reward", "rated", ("reward", ""), ("parse", "reward")),
+    ("state filter, warm", "exploration status:unread", "unread", ("exploration", ""),
+     ("parse", "exploration")),
+    ("state filter, warm", "rating:>=4 reward", "rated", ("reward", ""), ("parse", "reward")),
     ("fuzzy", "transfomer~", None, None, ("fuzzy", "transfomer")),
     ("fuzzy", "reinforcment~", None, None, ("fuzzy", "reinforcment")),
     ("prefix", "optim*", None, ("optim*", ""), ("prefix", "optim")),
@@ -68,34 +79,30 @@ QUERIES: list[tuple[str, str, str | None, Any, Any]] = [
     ("typeahead", "transfo", None, ("transfo", ""), ("parse", "transfo")),
 ]
 
-STATE_SQL = {
-    "unread": "SELECT group_concat(paper_id) FROM user_state WHERE status = 'unread'",
-    "rated": "SELECT group_concat(paper_id) FROM user_state WHERE rating >= 4",
-}
-STATE_WHERE = {"unread": "s.status = 'unread'", "rated": "s.rating >= 4"}
+READ_EVERY = 10  # every 10th paper of the benchmark library is marked read
 
 
-def state_db(n: int) -> sqlite3.Connection:
-    """User state for the papers: every 3rd of the first 600 rated 4, every 10th read."""
-    path = BENCH_DIR / f"state_{label(n)}.sqlite3"
-    fresh = not path.exists()
-    conn = sqlite3.connect(path)
-    if fresh:
-        conn.execute("CREATE TABLE user_state (paper_id INTEGER PRIMARY KEY, status TEXT, "
-                     "rating INTEGER)")
-        conn.executemany("INSERT INTO user_state VALUES (?, ?, ?)",
-                         ((i, "read" if i % 10 == 0 else "unread",
-                           4 if i <= 600 and i % 3 == 1 else 0) for i in range(1, n + 1)))
-        conn.execute("CREATE INDEX state_status ON user_state(status)")
-        conn.execute("CREATE INDEX state_rating ON user_state(rating)")
-        conn.commit()
-    return conn
+def state_library(n: int) -> Library:
+    """The n-paper library (``lib_<size>``) with its state set for the filters."""
+    from benchmarks.app_search_bench import build_library
+
+    library = Library(build_library(n))
+    if not library.view_count("read"):
+        library.set_status(list(range(READ_EVERY, n + 1, READ_EVERY)), "read")
+    if library.view_count("starred") != len(range(1, 601, 3)):
+        library.set_rating(list(range(1, 601, 3)), 4)
+    return library
+
+
+def key(q: tuple) -> str:
+    """A query's name in the results (a state filter runs cold and warm)."""
+    return f"{q[1]} ({q[0].split(', ')[1]})" if q[2] else q[1]
 
 
 class Fts5:
     """SQLite FTS5 over the same papers, bm25 with readq's field weights."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, store: Path) -> None:
         path = BENCH_DIR / f"fts5_{label(n)}.sqlite3"
         fresh = not path.exists()
         self.conn = sqlite3.connect(path)
@@ -111,16 +118,17 @@ class Fts5:
                   r["year"]) for r in records(n)))
             self.conn.commit()
             self.build_rate = n / (time.perf_counter() - t)
-        self.conn.execute(f"ATTACH DATABASE '{BENCH_DIR / f'state_{label(n)}.sqlite3'}' AS st")
+        self.conn.execute("ATTACH DATABASE ? AS st", (str(store),))
 
-    def search(self, match: str, extra: str, state: str | None) -> list[int]:
-        join = ""
-        if state:  # the state table joined on the id, as readq's store would be
+    def search(self, match: str, extra: str, state: tuple[str, tuple] | None) -> list[int]:
+        join, params = "", ()
+        if state:  # the library's state table joined on the id, readq's own condition
             join = "JOIN st.user_state s ON s.paper_id = fts.rowid"
-            extra += " AND " + STATE_WHERE[state]
+            extra += f" AND ({state[0]})"
+            params = state[1]
         sql = (f"SELECT fts.rowid FROM fts {join} WHERE fts MATCH ? {extra} "
                "ORDER BY bm25(fts, 4.0, 3.0, 1.0, 1.0) LIMIT ?")
-        return [r[0] for r in self.conn.execute(sql, (match, LIMIT))]
+        return [r[0] for r in self.conn.execute(sql, (match, *params, LIMIT))]
 
 
 class Tantivy:
@@ -181,11 +189,12 @@ class Tantivy:
         r = t.Query.range_query(self.schema, "year", t.FieldType.Integer, lo, hi)
         return t.Query.boolean_query([(t.Occur.Must, q), (t.Occur.Must, r)])
 
-    def search(self, q: Any, allowed: list[int] | None) -> list[int]:
+    def search(self, q: Any, allowed: IdSet | None) -> list[int]:
         t = self.t
         if allowed is not None:
-            q = t.Query.boolean_query([(t.Occur.Must, q), (t.Occur.Must,
-                                       t.Query.term_set_query(self.schema, "id", allowed))])
+            ids = t.Query.term_set_query(self.schema, "id", allowed.ids.tolist())
+            q = t.Query.boolean_query([(t.Occur.Must, q), (
+                t.Occur.MustNot if allowed.excluded else t.Occur.Must, ids)])
         res = self.searcher.search(q, limit=LIMIT, count=False)
         return [self.searcher.doc(a)["id"][0] for _s, a in res.hits]
 
@@ -198,39 +207,39 @@ def percentile(values: list[float], p: float) -> float:
     return v[lo] + (v[hi] - v[lo]) * (k - lo)
 
 
-def allowed_ids(conn: sqlite3.Connection, state: str) -> list[int]:
-    joined = conn.execute(STATE_SQL[state]).fetchone()[0]
-    return [int(x) for x in joined.split(",")] if joined else []
-
-
 def bench(n: int, reps: int) -> dict[str, Any]:
-    states = state_db(n)
+    library = state_library(n)
     t = time.perf_counter()
-    index = SearchIndex(readq_index(n))
-    index.open()
-    index.warm()
+    library.warm_index()
     open_s = time.perf_counter() - t
-    fts = Fts5(n)
+    fts = Fts5(n, library.root / Library.DB_NAME)
     tv = Tantivy(n)
     tv_queries = {q[1]: tv.query(q[4]) for q in QUERIES if q[4] is not None}
+    wheres = {q[1]: library._where("all", parse_query(q[1]).conditions) for q in QUERIES if q[2]}
+    tv_sets: dict[str, IdSet] = {}
 
     def run_readq(q: tuple) -> list[int]:
-        parsed = parse_query(q[1])
-        allowed = allowed_ids(states, q[2]) if q[2] else None
-        return index.search_hits(parsed, limit=LIMIT, allowed_ids=allowed).ids
+        if q[2] and "cold" in q[0]:
+            library._allowed_cache.clear()  # as after any change to the store
+        return library.search_counted(q[1], limit=LIMIT)[0]
 
     def run_fts(q: tuple) -> list[int] | None:
-        return None if q[3] is None else fts.search(q[3][0], q[3][1], q[2])
+        return None if q[3] is None else fts.search(q[3][0], q[3][1], wheres.get(q[1]))
 
     def run_tv(q: tuple) -> list[int]:
-        return tv.search(tv_queries[q[1]], allowed_ids(states, q[2]) if q[2] else None)
+        allowed = None
+        if q[2]:
+            allowed = tv_sets.get(q[1]) if "warm" in q[0] else None
+            if allowed is None:
+                allowed = tv_sets[q[1]] = fetch_id_set(library.store.conn, *wheres[q[1]])
+        return tv.search(tv_queries[q[1]], allowed)
 
     engines = {"readq": run_readq, "fts5": run_fts, "tantivy": run_tv}
     counts = {}
     for q in QUERIES:  # warm-up (each engine's first pass reads from disk)
         for name, fn in engines.items():
             out = fn(q)
-            counts.setdefault(q[1], {})[name] = None if out is None else len(out)
+            counts.setdefault(key(q), {})[name] = None if out is None else len(out)
     times: dict[str, dict[str, list[float]]] = {e: {} for e in engines}
     cpu: dict[str, dict[str, list[float]]] = {e: {} for e in engines}
     rng = random.Random(1)
@@ -244,11 +253,12 @@ def bench(n: int, reps: int) -> dict[str, Any]:
             elapsed = (time.perf_counter() - start) * 1000
             used = (time.process_time() - start_cpu) * 1000
             if out is not None:
-                times[name].setdefault(q[1], []).append(elapsed)
-                cpu[name].setdefault(q[1], []).append(used)
-    kinds = {q[1]: q[0] for q in QUERIES}
+                times[name].setdefault(key(q), []).append(elapsed)
+                cpu[name].setdefault(key(q), []).append(used)
+    kinds = {key(q): q[0] for q in QUERIES}
     result: dict[str, Any] = {"papers": n, "reps": reps, "open_s": open_s,
-                              "cache_mb": index.cache.bytes / 1e6, "engines": {},
+                              "load": os.getloadavg()[0],
+                              "cache_mb": library.index.cache.bytes / 1e6, "engines": {},
                               "counts": counts}
     for name in engines:
         every = [x for v in times[name].values() for x in v]
@@ -267,7 +277,7 @@ def bench(n: int, reps: int) -> dict[str, Any]:
             "cpu_by_kind": {k: [percentile(v, 50), percentile(v, 95)]
                             for k, v in cpu_by_kind.items()},
         }
-    index.close()
+    library.close()
     return result
 
 
@@ -298,11 +308,17 @@ def section(results: list[dict[str, Any]]) -> str:
     out = [START, "## Search speed: readq vs SQLite FTS5 vs tantivy", "",
            f"`python -m benchmarks.search_bench {' '.join(str(r['papers']) for r in results)} "
            f"--reps {results[0]['reps']} --write`, {time.strftime('%Y-%m-%d')}, this 2-core "
-           "machine shared with other work (load average 6–12 during the run: compare "
+           f"machine shared with other work (load average {results[-1].get('load', 0):.1f} at "
+           "the end of the run: compare "
            "engines within a column, all measured in one process, interleaved and shuffled). "
            f"Limit {LIMIT}; p50 / p95 in ms per query kind (warm: after one pass of every "
-           "query). FTS5 has no typo search. State filters take their allowed ids from "
-           "SQLite in each query, for every engine.", "", "Wall time:", "", table(results), "",
+           "query). FTS5 has no typo search. readq runs as the app does (`Library.search_counted` "
+           "on a library of the same papers, 10 % read). State filters: *cold* is the first "
+           "query after any change to the store (readq reads its allowed set from SQLite: the "
+           "excluded papers when a filter lets most through), *warm* the next keystroke (the "
+           "set remembered); FTS5 joins the same library's state with the same SQL condition, "
+           "tantivy gets the same allowed or excluded ids as readq, read the same way.", "",
+           "Wall time:", "", table(results), "",
            "CPU time of the process per query (what each engine computes, without the "
            "waiting for a core that the shared machine adds to wall time):", "",
            table(results, "cpu_"), ""]
@@ -313,23 +329,7 @@ def section(results: list[dict[str, Any]]) -> str:
                    f"{r['open_s']:.2f} s; postings cache after the run "
                    f"{r['cache_mb']:.1f} MB (bound 48 MB); {agree} of {len(counts)} queries "
                    "answered by both readq and tantivy.")
-    for n in [r["papers"] for r in results]:
-        path = BENCH_DIR / f"app_search_{label(n)}.json"
-        if path.exists():
-            a = json.loads(path.read_text())
-            out.append(
-                f"- The window at {label(n)} (`benchmarks/app_search_bench.py`, offscreen, "
-                f"inbox view): last keystroke to painted results p50 "
-                f"{a['keystroke_to_paint_ms_p50']:.0f} ms / p95 "
-                f"{a['keystroke_to_paint_ms_p95']:.0f} ms including the 150 ms debounce "
-                f"({a['after_debounce_ms_p50']:.0f} / {a['after_debounce_ms_p95']:.0f} ms after "
-                f"it; the search itself in the background job: p50 "
-                f"{a.get('search_in_job_ms_p50', float('nan')):.1f} ms, p95 "
-                f"{a.get('search_in_job_ms_p95', float('nan')):.1f} ms wall, "
-                f"{a.get('search_in_job_cpu_ms_p95', float('nan')):.1f} ms CPU; the rest is "
-                "listing and painting the rows and the detail pane, and waiting for a core); "
-                f"resident memory {a['start_rss_mb']:.0f} MB at start, "
-                f"{a['rss_after_50_searches_mb']:.0f} MB after {a['searches']} searches.")
+    out.extend(window_lines())  # benchmarks/app_search_bench.py's, kept as they are
     build = BENCH_DIR / "index_build.json"
     if build.exists():
         b = json.loads(build.read_text())
@@ -339,8 +339,49 @@ def section(results: list[dict[str, Any]]) -> str:
             f"before ({b['before_rev']}) {b['before']:.0f} docs/s ({b['now_vs_before']:.0%}), "
             f"a bare Whoosh writer over the old fields {b['bare']:.0f} docs/s "
             f"({b['now_vs_bare']:.0%}).")
+    pipe = BENCH_DIR / "index_pipeline.json"
+    if pipe.exists():
+        p = json.loads(pipe.read_text())
+        out.append(
+            f"- One dump of {p['papers']:,} papers imported until every paper is searchable "
+            f"(`python -m benchmarks.index_build_bench {p['papers']} --pipeline --reps "
+            f"{p['reps']}`, medians of alternating runs, each in a fresh process): "
+            f"`readq import` with the index following the stored chunks {p['pipelined']:.0f} "
+            f"papers/s, stored first and indexed after {p['sequential']:.0f} papers/s; "
+            f"readq's tuned writer alone {p['readq_writer']:.0f} docs/s, a bare Whoosh "
+            f"writer {p['bare']:.0f} docs/s: the import reaches "
+            f"{p['pipelined_vs_bare']:.0%} of the bare writer "
+            f"({p['pipelined_vs_readq_writer']:.0%} of readq's writer alone).")
+    merge = BENCH_DIR / "index_merge.json"
+    if merge.exists():
+        m = json.loads(merge.read_text())
+        before, now = m["merge on commit"], m["unmerged"]
+        out.append(
+            f"- {m['imports']} imports of 100 new papers into the {label(m['papers'])} "
+            f"library (`python -m benchmarks.index_merge_bench`), from stored to searchable "
+            f"(sync and search) median {now['index_s_median']:.2f} s, max "
+            f"{now['index_s_max']:.2f} s with syncs committing unmerged "
+            f"({before['index_s_median']:.2f} s / {before['index_s_max']:.2f} s with Whoosh's "
+            f"merge at each commit; the whole import until searchable "
+            f"{now['searchable_s_median']:.2f} s / {before['searchable_s_median']:.2f} s); "
+            f"search p50 / p95 over {now['segments']} segments "
+            f"{now['search_many_segments']['p50_ms']:.1f} / "
+            f"{now['search_many_segments']['p95_ms']:.1f} ms, after the background merge "
+            f"({now['merge_s']:.1f} s, {now['merged_segments']} small segments into one; the "
+            f"large one untouched) {now['search_after_merge']['p50_ms']:.1f} / "
+            f"{now['search_after_merge']['p95_ms']:.1f} ms.")
     out.append(END)
     return "\n".join(out)
+
+
+def window_lines() -> list[str]:
+    """The "The window at …" lines of the current RESULTS.md section (written from
+    ``benchmarks/app_search_bench.py``'s runs, not this one's)."""
+    current = (ROOT / "RESULTS.md").read_text(encoding="utf-8")
+    if START not in current:
+        return []
+    body = current.split(START, 1)[1].split(END, 1)[0]
+    return [line for line in body.splitlines() if line.startswith("- The window at ")]
 
 
 def write_section(text: str) -> None:

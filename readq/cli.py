@@ -28,7 +28,7 @@ from readq.cli_reading import (
     paper_line,
 )
 from readq.exporting import EXPORTERS, FORMATS
-from readq.indexing import ConcurrentIndexer
+from readq.indexing import ConcurrentIndexer, index_alongside
 from readq.library import FileReport, Library, LibraryError
 from readq.logs import log_file, setup_logging
 from readq.models import DumpError, DumpFormat
@@ -308,8 +308,8 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         return import_stdin(library, args, fmt, out)
     paths = [Path(p) for p in args.paths]
     library.store.write_budget_s = 600.0  # an import waits for its turn as long as it takes
-    if len(paths) > 1 and (os.cpu_count() or 1) > 1:
-        # index the dumps already stored while the next one is stored
+    if index_alongside(paths):
+        # index what is already stored (committed chunks) while the rest is stored
         with ConcurrentIndexer(library.root):
             reports = library.import_paths(paths, format=fmt,
                                            progress=_progress_printer("storing"))

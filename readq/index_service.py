@@ -123,10 +123,11 @@ class IndexOps:
             if progress:
                 progress(offset + done, total)
 
+        # a new segment, no merging (merge_index does that in the background)
         written = self.index.upsert(docs(), bulk=total > 2000, progress=report,
-                                    should_cancel=should_cancel)
+                                    should_cancel=should_cancel, merge=False)
         if gone:
-            self.index.delete(gone)
+            self.index.delete(gone, merge=False)
         if not self.read_only:
             self.store.dequeue_index(handed[:written] + gone)
         return written + len(gone), written == len(handed)
@@ -184,6 +185,23 @@ class IndexOps:
         with busy_as_error(), self.store.transaction():
             self.store.enqueue_index(self.store.all_ids())
         return self.sync_index(progress=progress, should_cancel=should_cancel)
+
+    def index_needs_merge(self) -> bool:
+        """Whether the index's small segments have piled up (see :meth:`merge_index`)."""
+        return self.index.needs_merge()
+
+    def merge_index(self, *, force: bool = False) -> int:
+        """Merge the index's small segments into one (syncs leave one segment each,
+        unmerged, so papers are searchable at once); only when they have piled up,
+        or with ``force`` (after a bulk import) whenever there are two or more.
+        Returns how many segments were merged. Runs where no one waits: the child
+        indexer or the app's write lane."""
+        if not force and not self.index.needs_merge():
+            return 0
+        merged = self.index.merge_small()
+        if merged:
+            log.info("merged %d small index segments", merged)
+        return merged
 
     def terms_for_highlight(self, query: ParsedQuery) -> list[str]:
         """The index terms a query matches, for highlighting."""

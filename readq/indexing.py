@@ -7,7 +7,12 @@ compete with the window for the GIL and take up to 256 MB. So it runs here, as
 - ``sync``: write what is queued, then exit;
 - ``check``: sync, then check store and index and repair (``Library.sync_and_check``);
 - ``follow``: keep syncing whatever gets queued and committed until stdin is
-  closed, then finish what is left (a bulk import stores the next dump meanwhile).
+  closed, then finish what is left (an import stores the rest of its dump, or
+  the next dump, meanwhile: storing and indexing run on both cores). It takes
+  papers in batches of at least ``FOLLOW_BATCH`` while the import runs, so
+  the index is not cut into hundreds of tiny segments;
+- ``merge``: merge the index's small segments (syncs leave them unmerged so
+  new papers are searchable at once; ``Library.merge_index``).
 
 It prints one JSON object per line on stdout — ``{"progress": [done, total]}``,
 ``{"stage": "rebuild"}``, then ``{"result": n}`` — and stops cleanly on SIGINT
@@ -27,12 +32,19 @@ import selectors
 import subprocess
 import sys
 from pathlib import Path
+from collections.abc import Sequence
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from readq.library import Library
 
 IDLE_WAIT_S = 0.2
+FOLLOW_BATCH = 500  # papers a following sync waits for while the import still runs
+PIPELINE_BYTES = 256 * 1024  # a dump this big (~100 papers) is indexed while it is stored
 # The child waits this long for another writer's chunk or index lock.
 CHILD_BUSY_TIMEOUT_MS = 10 * 60 * 1000
-MODES = ("sync", "check", "follow")
+MODES = ("sync", "check", "follow", "merge")
 
 
 def child_command(root: Path, mode: str) -> tuple[list[str], dict[str, str]]:
@@ -57,7 +69,7 @@ def _stdin_closed(selector: selectors.BaseSelector, timeout: float) -> bool:
 def main(argv: list[str]) -> int:
     """Run one mode on a library folder (see the module docstring)."""
     if len(argv) != 2 or argv[1] not in MODES:
-        sys.stderr.write("usage: python -m readq.indexing LIBRARY_DIR sync|check|follow\n")
+        sys.stderr.write("usage: python -m readq.indexing LIBRARY_DIR sync|check|follow|merge\n")
         return 2
     root, mode = Path(argv[0]), argv[1]
     from readq.library import Library
@@ -71,18 +83,14 @@ def main(argv: list[str]) -> int:
                      index_lock_timeout=CHILD_BUSY_TIMEOUT_MS / 1000) as library:
             written = 0
             if mode == "follow":
-                with selectors.DefaultSelector() as selector:
-                    selector.register(sys.stdin, selectors.EVENT_READ)
-                    while True:
-                        done = library.sync_index()
-                        written += done
-                        if not done and _stdin_closed(selector, IDLE_WAIT_S):
-                            written += library.sync_index()
-                            break
+                written = _follow(library)
+            elif mode == "merge":
+                written = library.merge_index(force=True)
             elif mode == "check":
                 report = library.sync_and_check(progress=progress)
                 if not report.in_step:
                     _say(stage="rebuild")
+                library.merge_index()  # segments piled up since the last time
             else:
                 written = library.sync_index(progress=progress)
             _say(result=written)
@@ -92,6 +100,39 @@ def main(argv: list[str]) -> int:
         sys.stderr.write((str(exc).splitlines() or [type(exc).__name__])[0] + "\n")
         return 1
     return 0
+
+
+def _follow(library: Library) -> int:
+    """Sync batches of what the import commits until stdin closes, then the rest."""
+    written = 0
+    finished = False
+    with selectors.DefaultSelector() as selector:
+        selector.register(sys.stdin, selectors.EVENT_READ)
+        while True:
+            if not finished and library.pending_index_count() < FOLLOW_BATCH:
+                finished = _stdin_closed(selector, IDLE_WAIT_S)
+                if not finished:
+                    continue
+            done = library.sync_index()
+            written += done
+            if finished and (not done or not library.pending_index_count()):
+                return written
+
+
+def index_alongside(paths: Sequence[Path]) -> bool:
+    """Whether importing ``paths`` should run the child indexer alongside (several
+    dumps, or one of at least ``PIPELINE_BYTES``, on a machine with a second core)."""
+    if (os.cpu_count() or 1) < 2:
+        return False
+    if len(paths) > 1:
+        return True
+    total = 0
+    for path in paths:
+        try:
+            total += Path(path).stat().st_size
+        except OSError:
+            pass  # the import reports it
+    return total >= PIPELINE_BYTES
 
 
 class ConcurrentIndexer:

@@ -47,6 +47,7 @@ from readq.store.signals import CANDIDATE_WHERE
 
 if TYPE_CHECKING:  # scikit-learn loads only when recommendations are asked for
     from readq.search.index import SearchIndex  # Whoosh: when the index is first used
+    from readq.store.id_sets import IdSet  # numpy: with the first filtered search
     from readq.recommendations import Recommendation, Recommendations
 
 VIEWS = {
@@ -127,7 +128,7 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         if not read_only:
             protect(self.root)  # folder 0700, files 0600
         self._index: SearchIndex | None = None
-        self._allowed_cache: dict[tuple[str, tuple[Any, ...]], tuple[Any, Any]] = {}
+        self._allowed_cache: dict[tuple[str, tuple[Any, ...]], tuple[Any, IdSet]] = {}
         self.index_problem = ""  # damage found (and cleared) when the index was opened
         self._on_open()
 
@@ -260,29 +261,36 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
             hits = guarded(self.index_dir, lambda: self.index.search_hits(parsed, limit=limit))
             return hits.ids, hits.total
         allowed = self._allowed_ids(view, parsed.conditions)
-        hits = guarded(self.index_dir, lambda: self.index.search_hits(
-            parsed, limit=limit, allowed_ids=allowed))
+        if allowed.excluded:
+            hits = guarded(self.index_dir, lambda: self.index.search_hits(
+                parsed, limit=limit, excluded_ids=allowed.ids))
+        else:
+            hits = guarded(self.index_dir, lambda: self.index.search_hits(
+                parsed, limit=limit, allowed_ids=allowed.ids))
         return hits.ids, hits.total
 
-    def _allowed_ids(self, view: str, conditions: Sequence[StateCondition]) -> Any:
-        """Ids of the papers a view and state filters let through (a numpy array),
-        remembered until the store changes: typing in the box asks again and
-        again for the same view."""
+    def _allowed_ids(self, view: str, conditions: Sequence[StateCondition]) -> IdSet:
+        """The papers a view and state filters let through (or, when they let most
+        through, the few they exclude: :mod:`readq.store.id_sets`), remembered until
+        the store changes: typing in the box asks again and again for the same view."""
         where, params = self._where(view, conditions)
         version = (self.store.one("PRAGMA data_version"), self.store.conn.total_changes)
         cache = self._allowed_cache
         hit = cache.get((where, params))
         if hit is not None and hit[0] == version:
             return hit[1]
-        import numpy as np  # loaded by the first filtered search, not by every command
+        hint = None  # the smaller side last time (skips a count), unless it grew
+        if hit is not None:
+            hint = hit[1].excluded != (len(hit[1].ids) * 2 > hit[1].total)
+        from readq.store.id_sets import fetch_id_set  # numpy: not for every command
 
         try:
-            allowed = np.array(self.store.ids_where(where, params), dtype=np.int64)
+            allowed = fetch_id_set(self.store.conn, where, params, excluded_hint=hint)
         except sqlite3.OperationalError as exc:
             if "paper_tags" not in str(exc):
                 raise
             raise QueryError("tag: this library has no tags yet") from None
-        if len(cache) >= 8:
+        if len(cache) >= 8 and (where, params) not in cache:
             cache.clear()
         cache[(where, params)] = (version, allowed)
         return allowed

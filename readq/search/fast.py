@@ -14,8 +14,9 @@ numpy instead of walking them one posting at a time in Python.
   abstract iff it has that pair there); the few candidates left are checked
   with the words' positions unless the pairs already prove the phrase (two
   common words). The score is Whoosh's phrase score (the sum of its words').
-* Year ranges read the year terms' postings; state filters arrive as a mask
-  of allowed paper ids, so a filtered search is one pass.
+* Year ranges read the year terms' postings; state filters arrive as the
+  allowed paper ids, or the excluded ones when a filter lets most papers
+  through (the mask is inverted), so a filtered search is one pass.
 * A prefix or wildcard is scored as Whoosh scores it: BM25F summed over the
   words it finds, or 1 per match where Whoosh preloads the union unscored.
 * Anything else (a phrase with slop, a wildcard on an unusual field…) falls
@@ -408,17 +409,23 @@ class FastSearcher:
 
     # -- ranking -----------------------------------------------------------------
 
-    def allowed_mask(self, allowed_ids: np.ndarray) -> np.ndarray:
-        """Bool array over documents: is the paper's id among ``allowed_ids``."""
-        allowed_ids = np.asarray(allowed_ids, dtype=np.int64)
-        top = int(max(self.ids.max(initial=0), allowed_ids.max(initial=0))) + 1
+    def allowed_mask(self, allowed_ids: np.ndarray, *, excluded: bool = False) -> np.ndarray:
+        """Bool array over documents: is the paper's id among ``allowed_ids`` (or,
+        ``excluded``, not among them)."""
+        ids = np.asarray(allowed_ids, dtype=np.int64)
+        top = int(max(self.ids.max(initial=0), ids.max(initial=0))) + 1
         lookup = np.zeros(top, dtype=bool)
-        lookup[allowed_ids[allowed_ids >= 0]] = True
-        return lookup[np.clip(self.ids, 0, None)] & (self.ids >= 0)
+        lookup[ids[ids >= 0]] = True
+        inside = lookup[np.clip(self.ids, 0, None)]
+        if excluded:
+            np.logical_not(inside, out=inside)
+        return inside & (self.ids >= 0)
 
     def search(self, q: wq.Query, limit: int | None, *,
-               allowed_ids: np.ndarray | None = None) -> Hits:
-        """Best ``limit`` paper ids for ``q`` (ties by index order, as Whoosh)."""
+               allowed_ids: np.ndarray | None = None,
+               excluded_ids: np.ndarray | None = None) -> Hits:
+        """Best ``limit`` paper ids for ``q`` (ties by index order, as Whoosh),
+        among ``allowed_ids`` and not among ``excluded_ids`` when given."""
         r = self.evaluate(q)
         if r is None:
             return Hits([], 0)
@@ -426,6 +433,8 @@ class FastSearcher:
         matched &= self.live
         if allowed_ids is not None:
             matched &= self.allowed_mask(allowed_ids)
+        if excluded_ids is not None and len(excluded_ids):
+            matched &= self.allowed_mask(excluded_ids, excluded=True)
         candidates = np.flatnonzero(matched)
         total = len(candidates)
         if limit is not None and total > limit:

@@ -73,6 +73,21 @@ _MAX_FUZZY_EXPANSIONS = 20
 _BULK_WRITER_ARGS: dict[str, Any] = {"limitmb": 256, "compound": False}
 _PLAIN_WRITER_ARGS: dict[str, Any] = {"compound": False}
 
+#: Segment merging stays off the interactive path: a sync commits its papers
+#: as a new segment without merging any (``merge=False``), so 100 papers added
+#: to a 100,000-paper index are searchable as soon as they are written. Small
+#: segments pile up; once there are more than ``MAX_SMALL_SEGMENTS`` of them
+#: (or after a bulk import), :meth:`SearchIndex.merge_small` — run in the
+#: background (the child indexer or the app's write lane) — merges every
+#: segment of at most ``SMALL_SEGMENT_DOCS`` papers into one. Large segments
+#: are never rewritten there: merging a 100,000-paper index into one segment
+#: takes minutes and holds the index lock throughout.
+SMALL_SEGMENT_DOCS = 5_000
+MAX_SMALL_SEGMENTS = 8
+MERGE_MAX_DOCS = 20_000  # one merge takes the smallest segments up to this many papers
+
+
+
 
 class IndexCorrupt(Exception):
     """The index directory holds something that is not a readable index of the
@@ -243,10 +258,13 @@ class SearchIndex:
         return self.search_hits(query, limit=limit).ids
 
     def search_hits(self, query: ParsedQuery, *, limit: int | None = 200,
-                    allowed_ids: Sequence[int] | Any | None = None) -> Hits:
+                    allowed_ids: Sequence[int] | Any | None = None,
+                    excluded_ids: Sequence[int] | Any | None = None) -> Hits:
         """The best ``limit`` paper ids for the text part of ``query`` and how many
         papers match in all. ``allowed_ids`` (paper ids, e.g. those a state filter
-        lets through) restricts the ranking in the same pass."""
+        lets through) restricts the ranking in the same pass; ``excluded_ids``
+        leaves papers out (a filter that lets most papers through is cheaper
+        given as the few it excludes)."""
         compiled = to_whoosh(query.text)
         if compiled is None:
             return Hits([], 0)
@@ -255,24 +273,33 @@ class SearchIndex:
             if self._fast is None or self._fast.searcher is not searcher:
                 self._fast = FastSearcher(searcher, self.cache)
             allowed = None if allowed_ids is None else np.asarray(allowed_ids, dtype=np.int64)
+            excluded = None if excluded_ids is None else np.asarray(excluded_ids, dtype=np.int64)
             # (an int64 array, as Library passes, is used as it is)
-            return self._fast.search(compiled, limit, allowed_ids=allowed)
+            return self._fast.search(compiled, limit, allowed_ids=allowed, excluded_ids=excluded)
         # Another Whoosh version: its own matchers (slower, same ranking).
-        if allowed_ids is not None:
-            allowed_set = set(int(i) for i in allowed_ids)
+        if allowed_ids is not None or excluded_ids is not None:
+            allowed_set = None if allowed_ids is None else set(int(i) for i in allowed_ids)
+            excluded_set = set() if excluded_ids is None else set(int(i) for i in excluded_ids)
             ranked = [int(hit["id"]) for hit in searcher.search(compiled, limit=None)]
-            ranked = [i for i in ranked if i in allowed_set]
+            ranked = [i for i in ranked if (allowed_set is None or i in allowed_set)
+                      and i not in excluded_set]
             return Hits(ranked[:limit] if limit is not None else ranked, len(ranked))
         results = searcher.search(compiled, limit=limit)
         return Hits([int(hit["id"]) for hit in results], len(results))
 
     def _current_searcher(self) -> Any:
-        """One searcher reused across searches (opening one reads every segment's
-        files); ``refresh()`` returns a new one only when the index has changed."""
-        if self._searcher is None:
-            self._searcher = self._require().searcher()
-        else:
-            self._searcher = self._searcher.refresh()
+        """One searcher reused across searches, replaced by a fresh one when the index
+        has changed. Not Whoosh's ``refresh()``: it reuses the readers of segments
+        whose deletions have changed since (an updated paper then matched twice, old
+        and new version) and keeps the segments a merge replaced. A fresh searcher
+        costs under a millisecond at 100,000 papers; the postings cache, keyed by
+        segment, keeps what was read from segments that did not change."""
+        ix = self._require()
+        old = self._searcher
+        if old is None or old.reader().generation() != ix.latest_generation():
+            self._searcher = ix.searcher()
+            if old is not None:
+                old.close()
         return self._searcher
 
     def warm(self) -> None:
@@ -345,6 +372,7 @@ class SearchIndex:
         bulk: bool = False,
         progress: Callable[[int], None] | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        merge: bool = True,
     ) -> int:
         """Add or replace papers (matched on id); return how many were written.
 
@@ -352,6 +380,8 @@ class SearchIndex:
         rebuild). ``progress(n_done)`` is called every 200 papers and once at
         the end. If ``should_cancel()`` returns True the loop stops and what
         was written so far is committed, so the index is never left broken.
+        ``merge=False`` commits a new segment without merging existing ones
+        (Whoosh's default merges small segments at commit).
         """
         writer = self._writer(bulk)
         # Nothing to replace in an empty index (a rebuild): skip the lookups.
@@ -365,7 +395,7 @@ class SearchIndex:
                 if doc.id in batch_ids:
                     # Replacing only finds committed documents: commit first so
                     # an id repeated within one call still ends up once.
-                    writer.commit()
+                    writer.commit(merge=merge)
                     writer = self._writer(bulk)
                     batch_ids.clear()
                     replace = True
@@ -380,12 +410,63 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=merge)
         if progress is not None and written % _PROGRESS_EVERY:
             progress(written)
         return written
 
-    def delete(self, ids: Iterable[int]) -> None:
+    def segment_sizes(self) -> list[int]:
+        """Documents in each segment of the index (deleted ones included)."""
+        return [int(seg.doc_count_all()) for seg in self._require()._segments()]
+
+    def small_segments(self) -> int:
+        """How many segments a :meth:`merge_small` would merge."""
+        return sum(1 for n in self.segment_sizes() if n <= SMALL_SEGMENT_DOCS)
+
+    def needs_merge(self) -> bool:
+        """Whether small segments have piled up past ``MAX_SMALL_SEGMENTS``."""
+        return self.small_segments() > MAX_SMALL_SEGMENTS
+
+    def merge_small(self) -> int:
+        """Merge the segments of at most ``SMALL_SEGMENT_DOCS`` documents into one,
+        smallest first up to ``MERGE_MAX_DOCS`` documents (deleted ones dropped),
+        leaving large segments as they are; return how many segments were merged
+        (0: nothing to do). Slow-ish (seconds for a few thousand papers): run it in
+        the background, never where a user waits."""
+        if self.small_segments() < 2:
+            return 0
+        merged: list[int] = []
+
+        def policy(writer: IndexWriter, segments: list[Any]) -> list[Any]:
+            from whoosh.reading import SegmentReader
+
+            keep, small, taken = [], [], 0
+            for seg in sorted(segments, key=lambda seg: seg.doc_count_all()):
+                size = seg.doc_count_all()
+                fits = taken + size <= MERGE_MAX_DOCS or len(small) < 2
+                if size <= SMALL_SEGMENT_DOCS and fits:
+                    small.append(seg)
+                    taken += size
+                else:
+                    keep.append(seg)
+            if len(small) < 2:
+                return segments
+            for seg in small:
+                reader = SegmentReader(writer.storage, writer.schema, seg)
+                writer.add_reader(reader)
+                reader.close()
+            merged.append(len(small))
+            return keep
+
+        writer = self._writer(True)
+        try:
+            writer.commit(mergetype=policy)
+        except BaseException:
+            writer.cancel()
+            raise
+        return merged[0] if merged else 0
+
+    def delete(self, ids: Iterable[int], *, merge: bool = True) -> None:
         """Remove papers from the index (unknown ids are ignored)."""
         wanted = [int(i) for i in ids]
         if not wanted:
@@ -397,7 +478,7 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=merge)
 
     # -- internals ---------------------------------------------------------
 

@@ -143,3 +143,34 @@ class SegmentData:
         if len(id_parts) == 1:
             return id_parts[0], weight_parts[0]
         return np.concatenate(id_parts), np.concatenate(weight_parts)
+
+
+def _remember_missing_length_columns() -> None:
+    """Make Whoosh's per-document reader remember that a field has no length column.
+
+    Writing a segment asks for every posting's field length (for the block's
+    maximum), and Whoosh's ``W3PerDocReader._cached_reader`` remembers the
+    length columns it found but not the ones it did not: for each posting of a
+    field without lengths (the word pairs, organisations, category, year, id)
+    it looked for the file on disk again — 180,000 ``stat`` calls, a tenth of
+    the time to index 3,000 papers. A segment's column files are all written
+    before its reader opens, so the answer cannot change for that reader.
+    """
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    original = W3PerDocReader._cached_reader
+
+    def cached_reader(self: Any, fieldname: str, column: Any) -> Any:
+        missing = self.__dict__.setdefault("_readq_missing_columns", set())
+        if fieldname in missing:
+            return None
+        reader = original(self, fieldname, column)
+        if reader is None:
+            missing.add(fieldname)
+        return reader
+
+    W3PerDocReader._cached_reader = cached_reader
+
+
+if supported():
+    _remember_missing_length_columns()

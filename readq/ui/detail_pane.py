@@ -78,6 +78,8 @@ class DetailPane(QWidget):
         super().__init__(parent)
         self._row: dict[str, Any] | None = None
         self._terms: list[str] = []
+        self._shown: tuple[dict[str, Any], tuple[str, ...]] | None = None  # row and terms drawn
+        self._pending: dict[str, Any] | None = None  # to show at the next flush()
 
         self.info = QWidget(self)
         self.info.setObjectName("detailInfo")
@@ -177,14 +179,23 @@ class DetailPane(QWidget):
 
     @property
     def paper_id(self) -> int | None:
-        """The paper shown."""
-        return None if self._row is None else int(self._row["id"])
+        """The paper shown (or about to be: see ``show_paper(later=True)``)."""
+        row = self._pending if self._pending is not None else self._row
+        return None if row is None else int(row["id"])
 
-    def show_paper(self, row: dict[str, Any] | None, placeholder: str = "") -> None:
-        """Show a paper (its note is loaded after the previous one is saved)."""
+    def show_paper(self, row: dict[str, Any] | None, placeholder: str = "", *,
+                   later: bool = False) -> None:
+        """Show a paper (its note is loaded after the previous one is saved).
+        ``later``: only remember it until ``flush()`` — new search results draw the
+        list first and the pane in the next frame."""
+        if later and row is not None:
+            self._pending = row
+            return
+        self._pending = None
         if row is None:
             self.note_editor.set_paper(None, "")
             self._row = None
+            self._shown = None
             self.placeholder.setText(placeholder or "Select a paper to see its details and notes.")
             self.stack.setCurrentWidget(self.placeholder)
             return
@@ -193,16 +204,30 @@ class DetailPane(QWidget):
         if not same:
             self.note_editor.set_paper(int(row["id"]), row.get("note") or "")
             self.scroll.verticalScrollBar().setValue(0)
-        self._render()
+        self._render_if_changed()
         self.stack.setCurrentWidget(self.splitter)
 
-    def set_terms(self, terms: Sequence[str]) -> None:
-        """Words to highlight (from the current search)."""
+    @property
+    def pending(self) -> bool:
+        """A paper waits for ``flush()``."""
+        return self._pending is not None
+
+    def flush(self) -> bool:
+        """Show the paper remembered by ``show_paper(later=True)``; False if none."""
+        if self._pending is None:
+            return False
+        self.show_paper(self._pending)
+        return True
+
+    def set_terms(self, terms: Sequence[str], *, render: bool = True) -> None:
+        """Words to highlight (from the current search). ``render=False`` when the
+        paper shown is about to change too (new search results): it is drawn once,
+        by the next ``show_paper``."""
         terms = list(terms)
         if terms != self._terms:
             self._terms = terms
-            if self._row is not None:
-                self._render()
+            if render and self._row is not None:
+                self._render_if_changed()
 
     def rescale_fonts(self) -> None:
         """Follow a change of the application font (View ▸ Zoom)."""
@@ -222,6 +247,18 @@ class DetailPane(QWidget):
         return latex.markers_to_html(highlight_html(
             text, self._terms, palette.color(QPalette.ColorRole.Highlight).name(),
             palette.color(QPalette.ColorRole.HighlightedText).name()))
+
+    def _render_if_changed(self) -> None:
+        """Draw the paper unless this very row (the same fetched row object, so not a
+        changed one) is already shown with these terms: a search's results select
+        the current paper more than once."""
+        assert self._row is not None
+        shown = (self._row, tuple(self._terms))
+        if self._shown is not None and self._shown[0] is shown[0] \
+                and self._shown[1] == shown[1]:
+            return
+        self._render()
+        self._shown = shown
 
     def _render(self) -> None:
         row = self._row

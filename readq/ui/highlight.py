@@ -9,6 +9,7 @@ prefix ``agent`` marks "agents", case- and accent-insensitively.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -38,7 +39,13 @@ def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def highlight_html(text: str, terms: Sequence[str], background: str, foreground: str) -> str:
-    """``text`` as escaped HTML with matches wrapped in a coloured span."""
+    """``text`` as escaped HTML with matches wrapped in a coloured span (the last
+    few are remembered: the detail pane redraws the same paper after each change)."""
+    return _highlight_html(text, tuple(terms), background, foreground)
+
+
+@functools.lru_cache(maxsize=32)
+def _highlight_html(text: str, terms: tuple[str, ...], background: str, foreground: str) -> str:
     pieces: list[str] = []
     last = 0
     for start, end in match_spans(text, terms):

@@ -4,8 +4,10 @@ One dialog, drop or paste is one *import action* (one backup before it, one
 "New since last import", one undo step). It runs on the write lane of the task
 runner: each file is stored in short transactions of whole records (a rating
 typed meanwhile waits one chunk at most) and announced with a ``stored`` event,
-so new papers show up at once; then the index catches up (``sync_index``) with
-progress. A progress bar
+so new papers show up at once. A big dump is indexed alongside, in the child
+indexer, as its chunks are committed (the second core); then the index catches
+up with the rest (``sync_index``) with progress, and its small segments are
+merged in the background (``merge_segments``). A progress bar
 and a Cancel button live in the status bar; at the end ``finished`` carries the
 reports for the summary dialog.
 """
@@ -13,6 +15,7 @@ reports for the summary dialog.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -20,8 +23,18 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from readq.indexing import ConcurrentIndexer, index_alongside
 from readq.library import FileReport
-from readq.ui.tasks import WRITE, Task, TaskContext, TaskRunner, sync_index
+from readq.ui.tasks import (
+    CHILD_THRESHOLD,
+    WRITE,
+    Task,
+    TaskContext,
+    TaskRunner,
+    child_available,
+    merge_segments,
+    sync_index,
+)
 
 FILE_FILTER = "Listing dumps (*.txt);;All files (*)"
 
@@ -109,7 +122,10 @@ class ImportController(QObject):
 
         def job(ctx: TaskContext) -> list[FileReport]:
             reports: list[FileReport] = []
-            with ctx.library.import_action(kind) as action:
+            alongside = child_available() and index_alongside(paths)
+            # a big dump is indexed in the child indexer as its chunks are stored
+            with (ConcurrentIndexer(ctx.root) if alongside else nullcontext()), \
+                    ctx.library.import_action(kind) as action:
                 for n, path in enumerate(paths, start=1):
                     if ctx.cancelled():
                         break
@@ -189,4 +205,6 @@ def _index(ctx: TaskContext, reports: list[FileReport]) -> list[FileReport]:
     # the before-import backup was copied beside storing and indexing: note it now
     for problem in ctx.library.finish_backups():
         ctx.event("backup failed", problem)
+    if not ctx.cancelled():  # small segments merged in the background, after a big import
+        merge_segments(ctx, force=sum(r.new for r in reports) >= CHILD_THRESHOLD)
     return reports

@@ -20,6 +20,7 @@ from readq.ui.tasks import (
     TaskContext,
     TaskRunner,
     child_available,
+    merge_segments,
     run_index_child,
     sync_index,
 )
@@ -87,6 +88,8 @@ class IndexKeeper(QObject):
             self.schedule_sync()
             return
         self.synced.emit()
+        # each sync leaves its own segment: merge the small ones once they pile up
+        self._runner.submit(merge_segments, lane=WRITE, name="merge-index")
 
     def _on_sync_failed(self, message: str) -> None:
         self._sync_task = None

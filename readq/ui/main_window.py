@@ -305,6 +305,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         self.sidebar.entry_selected.connect(self._on_entry)
         self.sidebar.delete_saved_search.connect(self.delete_saved_search)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.table.painted.connect(self._detail_after_list_paint)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_status())
         self.table.doubleClicked.connect(lambda *_: self.detail.note_editor.focus_editor())
         self.model.reorder_requested.connect(self.triage.reorder)

@@ -9,6 +9,7 @@ the state itself is the window's :class:`~readq.ui.list_state.ListState`.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QInputDialog
 
 from readq.search.query import QueryError, parse_query
@@ -17,9 +18,16 @@ from readq.ui.sidebar import SidebarEntry
 from readq.ui.tasks import READ
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
 
+EXPLAIN_SETTLE_MS = 250  # the current paper's "For you" explanation waits this long
+DETAIL_FALLBACK_MS = 100  # new results draw the detail pane after the list's paint, or now
+
 
 class ViewMixin:
     """Views, search, sort and the sidebar of :class:`MainWindow`."""
+
+    # the query whose results the list shows while the detail pane waits for the
+    # list's paint (None: the pane follows the current paper at once)
+    _detail_after_paint: str | None = None
 
     # --- views -------------------------------------------------------------------------
 
@@ -163,10 +171,29 @@ class ViewMixin:
             self.detail.show_paper(None)
             return
         paper = self.model.paper(row)
-        self.detail.show_paper(paper)
+        self.detail.show_paper(paper, later=self._detail_after_paint is not None)
         if self.for_you_panel.paper_id != paper["id"]:
             self.for_you_panel.clear(int(paper["id"]))
-            self.for_you.explain(int(paper["id"]), self.for_you_panel.show_explanation)
+            self._explain_when_settled()
+
+    def _explain_when_settled(self) -> None:
+        """Ask for the current paper's "why" and similar papers once it has been current
+        for ``EXPLAIN_SETTLE_MS``: typing a query changes the top paper at each result,
+        and an explanation (hundreds of ms of Python at 100,000 papers) started at
+        once would take the GIL from the list while it paints the results."""
+        timer = getattr(self, "_explain_timer", None)
+        if timer is None:
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.setInterval(EXPLAIN_SETTLE_MS)
+            timer.timeout.connect(self._explain_current)
+            self._explain_timer = timer
+        timer.start()
+
+    def _explain_current(self) -> None:
+        paper_id = self.for_you_panel.paper_id
+        if paper_id is not None and self.detail.paper_id == paper_id:
+            self.for_you.explain(paper_id, self.for_you_panel.show_explanation)
 
     def _selection_status(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
@@ -244,8 +271,25 @@ class ViewMixin:
         self.search.clear_error()
         self.workflow.dim_results(False)
         self.search.show_count(len(ids), total)
-        self._set_terms(terms)
+        self._set_terms(terms, render=False)  # the current paper is drawn once, later
+        self._detail_after_paint = query  # the list is painted first, the pane a frame later
         self._show_ids(ids, keep=True)
+        if self.detail.pending and self.center.currentWidget() is self.table:
+            QTimer.singleShot(DETAIL_FALLBACK_MS, self._show_detail_now)  # if no paint comes
+        else:
+            self._show_detail_now()
+
+    def _detail_after_list_paint(self) -> None:
+        """The list has painted new results: draw the current paper once this frame is
+        done (the pane's text layout would otherwise delay the rows by a frame)."""
+        if self._detail_after_paint is not None:
+            QTimer.singleShot(0, self._show_detail_now)
+
+    def _show_detail_now(self) -> None:
+        query, self._detail_after_paint = self._detail_after_paint, None
+        if query is None:
+            return
+        self.detail.flush()
         self.search_done.emit(query)
 
     def _on_search_failed(self, query: str, message: str) -> None:
@@ -255,9 +299,9 @@ class ViewMixin:
         self.workflow.dim_results(True)
         self.search_done.emit(query)
 
-    def _set_terms(self, terms: list[str]) -> None:
+    def _set_terms(self, terms: list[str], render: bool = True) -> None:
         self._terms = list(terms)
-        self.detail.set_terms(self._terms)
+        self.detail.set_terms(self._terms, render=render)
 
     def save_current_search(self) -> None:
         """Name the current query and keep it in the sidebar."""

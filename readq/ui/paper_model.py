@@ -2,7 +2,10 @@
 
 Like Anki's browser table, the model holds the ordered list of paper ids that a
 view (or a search) produced and asks the library for full rows only when the
-view paints them, ``CHUNK`` at a time. Sorting is a new SQL query for the ids
+view paints them, ``CHUNK`` at a time (a 100,000-paper view reads the rows on
+screen, not the list). The text of a row's cells is worked out once per fetched
+row and ``data()``/``flags()`` answer from plain ints, so a repaint costs Qt's
+drawing, not Python per cell. Sorting is a new SQL query for the ids
 (``sort_requested``), never a Python sort of loaded rows. In the queue view
 (natural order, no search) rows can be dragged to reorder the queue.
 """
@@ -27,7 +30,7 @@ from readq import latex
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-CHUNK = 100
+CHUNK = 60  # rows read at a time: a screenful and a bit (about 30 rows show at once)
 CACHE_LIMIT = 3000
 MIME_IDS = "application/x-readq-paper-ids"
 
@@ -48,6 +51,24 @@ TITLE, AUTHORS, DATE, CATEGORY, RATING, READ, CODE, QUEUE, TAGS = range(len(COLU
 IdRole = Qt.ItemDataRole.UserRole + 1
 RatingRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
+
+# roles and alignments as plain ints: data() is called ~1,500 times per repaint, and
+# comparing against Qt's enum members costs more than the rest of the call
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_ID = int(IdRole)
+_RATING = int(RatingRole)
+_ROW = int(RowRole)
+_ANSWERED = frozenset({_DISPLAY, _TOOLTIP, _FONT, _ALIGN, _ACCESSIBLE, _ID, _RATING, _ROW})
+_CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_CENTERED = frozenset({READ, CODE, QUEUE, CATEGORY})
+_ITEM_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+               | Qt.ItemFlag.ItemNeverHasChildren)
+_DRAG_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
 
 RowFetcher = Callable[[Sequence[int]], list[dict[str, Any]]]
 AUTHORS_UNKNOWN = "Authors unknown"  # one wording wherever a dump gave no authors
@@ -85,11 +106,24 @@ class PaperModel(QAbstractTableModel):
         self._fetch_rows = fetch_rows
         self._ids: list[int] = []
         self._rows: dict[int, dict[str, Any]] = {}
+        self._cells: dict[int, tuple[tuple[str, ...], bool]] = {}  # texts, stand-in title
         self._italic = QFont()
         self._italic.setItalic(True)
         self.sort_key = ""
         self.descending = False
-        self.reorderable = False
+        self._reorderable = False
+        self._flags = _ITEM_FLAGS
+        self.rows_fetched = 0  # rows read from the library since the model was made
+
+    @property
+    def reorderable(self) -> bool:
+        """Rows can be dragged to reorder (the queue in its own order)."""
+        return self._reorderable
+
+    @reorderable.setter
+    def reorderable(self, enabled: bool) -> None:
+        self._reorderable = enabled
+        self._flags = _DRAG_FLAGS if enabled else _ITEM_FLAGS
 
     # --- contents --------------------------------------------------------------------
 
@@ -103,12 +137,14 @@ class PaperModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = list(ids)
         self._rows.clear()
+        self._cells.clear()
         self.endResetModel()
 
     def invalidate(self, ids: Sequence[int] | None = None) -> None:
         """Forget cached rows (all, or some) and repaint them."""
         if ids is None:
             self._rows.clear()
+            self._cells.clear()
             if self._ids:
                 self.dataChanged.emit(self.index(0, 0),
                                       self.index(len(self._ids) - 1, len(COLUMNS) - 1))
@@ -116,6 +152,7 @@ class PaperModel(QAbstractTableModel):
         wanted = set(ids)
         for paper_id in wanted:
             self._rows.pop(paper_id, None)
+            self._cells.pop(paper_id, None)
         for row, paper_id in enumerate(self._ids):
             if paper_id in wanted:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -140,8 +177,10 @@ class PaperModel(QAbstractTableModel):
             chunk = self._ids[start : start + CHUNK]
             if len(self._rows) + len(chunk) > CACHE_LIMIT:
                 self._rows.clear()
+                self._cells.clear()
             for item in self._fetch_rows(chunk):
                 self._rows[item["id"]] = item
+            self.rows_fetched += len(chunk)
             cached = self._rows.get(paper_id)
             if cached is None:  # deleted meanwhile (e.g. a confirmed duplicate)
                 cached = {"id": paper_id, "title": "(removed)", "authors": [], "abstract": "",
@@ -169,33 +208,37 @@ class PaperModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        if role not in _ANSWERED:  # most of the roles a view asks for
             return None
+        row_number = index.row()  # -1 for an invalid index
+        if not 0 <= row_number < len(self._ids):
+            return None
+        if role == _ID:
+            return self._ids[row_number]
         column = index.column()
-        if role == IdRole:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                        Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
-                        RatingRole, RowRole, Qt.ItemDataRole.AccessibleTextRole):
-            return None
-        row = self.paper(index.row())
-        if role == RowRole:
+        if role == _ALIGN:
+            return _CENTER if column in _CENTERED else _LEFT
+        if role == _DISPLAY or role == _ACCESSIBLE:
+            return self._row_cells(row_number)[0][column]
+        if role == _FONT:
+            return self._italic if column == TITLE and self._row_cells(row_number)[1] else None
+        row = self.paper(row_number)
+        if role == _ROW:
             return row
-        if role == RatingRole:
+        if role == _RATING:
             return int(row.get("rating") or 0)
-        if role == Qt.ItemDataRole.FontRole:
-            if column == TITLE:
-                title, standin = display_title(row)
-                if standin:
-                    return self._italic
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (READ, CODE, QUEUE, CATEGORY):
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        return self._text(row, column)
+        return self._tooltip(row, column)
+
+    def _row_cells(self, row_number: int) -> tuple[tuple[str, ...], bool]:
+        """A row's cell texts (and whether its title is a stand-in), worked out once."""
+        paper_id = self._ids[row_number]
+        cells = self._cells.get(paper_id)
+        if cells is None:
+            row = self.paper(row_number)
+            cells = (tuple(self._text(row, c) for c in range(len(COLUMNS))),
+                     display_title(row)[1])
+            self._cells[paper_id] = cells
+        return cells
 
     def _text(self, row: dict[str, Any], column: int) -> str:
         if column == TITLE:
@@ -241,13 +284,10 @@ class PaperModel(QAbstractTableModel):
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            if self.reorderable:
+            if self._reorderable:
                 return Qt.ItemFlag.ItemIsDropEnabled
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if self.reorderable:
-            flags |= Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
-        return flags
+        return self._flags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Ask the owner to re-query the ids in SQL (column -1: the view's own order)."""

@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from readq.ui.paper_model import (
@@ -42,6 +50,8 @@ HIDDEN_AT_FIRST = (CATEGORY, CODE)  # the header's menu shows them
 
 class PaperTable(QTableView):
     """The list of papers of the current view or search."""
+
+    painted = Signal()  # the rows on screen were just drawn
 
     def __init__(self, model: PaperModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,6 +203,10 @@ class PaperTable(QTableView):
         self._auto.discard(column)  # the user's width from now on
         if column != TITLE:
             self.keep_title_readable()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted.emit()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

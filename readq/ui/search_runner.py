@@ -3,8 +3,10 @@
 ``run`` cancels the search before it (a search not yet started is skipped) and
 tags each with a generation number: results of anything but the latest run are
 dropped. Each result carries how many papers match in all. A malformed query
-comes back as ``failed`` with ``QueryError``'s one-line message; the caller
-keeps the previous results on screen.
+is reported as ``failed`` with ``QueryError``'s one-line message at once (it is
+parsed on the GUI thread before the search is queued, so the error shows even
+while the read lane is busy with counts); the caller keeps the previous
+results on screen.
 """
 
 from __future__ import annotations
@@ -91,6 +93,11 @@ class SearchRunner(QObject):
         """Search in the background; earlier searches are dropped."""
         self.cancel()
         generation = self._generation
+        try:
+            parse_query(query)  # a fraction of a millisecond
+        except QueryError as exc:  # said at once, even while the read lane is busy
+            self.failed.emit(query, str(exc))
+            return
         task = self._runner.submit(search_job(generation, query, view, sort, descending),
                                    lane=READ, name="search")
         self._task = task

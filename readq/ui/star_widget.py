@@ -6,6 +6,7 @@ placeholder colour so they read well in light and dark themes.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt, Signal
@@ -34,6 +35,12 @@ def star_path(rect: QRectF) -> QPainterPath:
     return path
 
 
+@functools.lru_cache(maxsize=16)
+def _star_of_size(size: float) -> QPainterPath:
+    """A star ``size`` wide at the origin (built once per size, moved to each cell)."""
+    return star_path(QRectF(0, 0, size, size))
+
+
 def paint_stars(painter: QPainter, rect: QRectF, rating: int, palette: QPalette,
                 size: float, hover: int = 0, show_empty: bool = True) -> None:
     """Draw ``MAX_STARS`` stars left-aligned in ``rect``; the first ``rating`` gold."""
@@ -41,9 +48,9 @@ def paint_stars(painter: QPainter, rect: QRectF, rating: int, palette: QPalette,
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     empty = palette.color(QPalette.ColorRole.PlaceholderText)
     top = rect.top() + (rect.height() - size) / 2
+    star = _star_of_size(size)
     for i in range(MAX_STARS):
-        cell = QRectF(rect.left() + i * size * 1.15, top, size, size)
-        path = star_path(cell)
+        path = star.translated(rect.left() + i * size * 1.15, top)
         lit = i < (hover or rating)
         if lit:
             colour = QColor(GOLD)

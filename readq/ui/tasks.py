@@ -349,3 +349,15 @@ def sync_index(ctx: TaskContext, label: str = "Indexing for search…") -> int:
     # papers stay queued, and that process or the next sync writes them
     return ctx.library.sync_index(progress=lambda d, t: ctx.progress(d, t, label),
                                   should_cancel=ctx.cancelled, queue_if_busy=True)
+
+
+def merge_segments(ctx: TaskContext, *, force: bool = False) -> int:
+    """Merge the index's small segments from a write-lane job, after the papers are
+    searchable (``Library.merge_index``: syncs leave their segments unmerged); in
+    the child indexer where there is one, so the window keeps the GIL. Without
+    ``force`` only when they have piled up."""
+    if ctx.cancelled() or not (force or ctx.library.index_needs_merge()):
+        return 0
+    if child_available():
+        return run_index_child(ctx, "merge", "Tidying the search index…")
+    return ctx.library.merge_index(force=force)

@@ -90,10 +90,6 @@ class Workflow(QObject):
 
         # the end of a triage pass starts with a clean status line
         page.finished.connect(window.statusBar().clearMessage)
-        self._dim = QGraphicsOpacityEffect(window.table.viewport())
-        self._dim.setOpacity(0.4)
-        self._dim.setEnabled(False)
-        window.table.viewport().setGraphicsEffect(self._dim)
 
         # right-click menu and copying
         window.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -203,13 +199,24 @@ class Workflow(QObject):
                             lambda _: self.window._rebuild_sidebar(), name="rename import")
 
     def dim_results(self, dim: bool) -> None:
-        """A malformed query dims the previous results (they no longer match the box)."""
-        self._dim.setEnabled(dim)
+        """A malformed query dims the previous results (they no longer match the box).
+        The effect is installed only while dimmed: a list with any graphics effect,
+        even a disabled one, is not opaque, so each repaint of it would repaint
+        everything behind it too (twice the work per frame)."""
+        viewport = self.window.table.viewport()
+        if dim == self.results_dimmed:
+            return
+        if dim:
+            effect = QGraphicsOpacityEffect(viewport)
+            effect.setOpacity(0.4)
+            viewport.setGraphicsEffect(effect)
+        else:
+            viewport.setGraphicsEffect(None)  # Qt deletes the effect
 
     @property
     def results_dimmed(self) -> bool:
         """The list is shown dimmed."""
-        return self._dim.isEnabled()
+        return self.window.table.viewport().graphicsEffect() is not None
 
     # --- context menu and clipboard -------------------------------------------------------
 

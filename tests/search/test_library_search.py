@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from readq.library import Library
-from readq.search.query import QueryError
+from readq.search.query import QueryError, parse_query
 from readq.store.database import now_iso
 from tests.helpers import all_dumps
 
@@ -86,3 +86,69 @@ def test_allowed_ids_follow_changes_from_any_connection(seeded: Library) -> None
         assert seeded.search("learning rating:5", limit=None) == ranked[:3]
     finally:
         seeded.set_rating(ranked[:3], 0)
+
+
+def _sql_ids(library: Library, where: str) -> set[int]:
+    return set(library.store.column(
+        f"SELECT p.id FROM papers p JOIN user_state s ON s.paper_id = p.id WHERE {where}"))
+
+
+@pytest.mark.parametrize("query, where, excluded", [
+    ("learning status:unread", "s.status = 'unread'", True),   # most papers: the complement
+    ("learning status:read", "s.status = 'read'", False),       # a few: the ids themselves
+    ("learning rating:>=4", "s.rating >= 4", False),
+    ("learning -rating:>=4", "NOT (s.rating >= 4)", True),
+    ("model status:unread code:yes", "s.status = 'unread' AND p.has_code = 1", None),
+])
+def test_filtered_search_is_the_unfiltered_search_within_the_sql_set(
+        seeded: Library, query: str, where: str, excluded: bool | None) -> None:
+    word = query.split()[0]
+    ranked = seeded.search(word, limit=None)
+    seeded.set_status(ranked[::3], "read")
+    seeded.set_rating(ranked[1::5], 4)
+    try:
+        allowed = _sql_ids(seeded, where)
+        assert 0 < len(allowed) < seeded.paper_count()
+        id_set = seeded._allowed_ids("all", parse_query(query).conditions)
+        if excluded is not None:
+            assert id_set.excluded is excluded
+        filtered, total = seeded.search_counted(query, limit=None)
+        assert filtered == [i for i in ranked if i in allowed]
+        assert total == len(filtered) > 0
+        top, count = seeded.search_counted(query, limit=4)
+        assert (top, count) == (filtered[:4], total)
+        in_inbox = seeded.search(word + " " + " ".join(query.split()[1:]), limit=None,
+                                 view="inbox")
+        inbox = _sql_ids(seeded, "s.status = 'unread' AND s.dismissed = 0")
+        assert in_inbox == [i for i in filtered if i in inbox]
+    finally:
+        seeded.set_status(ranked[::3], "unread")
+        seeded.set_rating(ranked[1::5], 0)
+
+
+def test_complement_follows_a_change_that_flips_the_smaller_side(seeded: Library) -> None:
+    ranked = seeded.search("learning", limit=None)
+    every = seeded.store.all_ids()
+    assert seeded._allowed_ids("all", parse_query("x status:unread").conditions).excluded
+    seeded.set_status(every, "read")  # now almost nothing is unread
+    seeded.set_status(ranked[:3], "unread")
+    try:
+        assert seeded.search("learning status:unread", limit=None) == ranked[:3]
+        assert seeded.search("learning status:unread", limit=None) == ranked[:3]  # cached
+        seeded.set_rating(ranked[:1], 1)  # the next read takes the smaller side again
+        assert not seeded._allowed_ids("all", parse_query("x status:unread").conditions).excluded
+        assert seeded.search("learning status:unread", limit=None) == ranked[:3]
+        seeded.set_rating(ranked[:1], 0)
+    finally:
+        seeded.set_status(every, "unread")
+    assert seeded.search("learning status:unread", limit=None) == ranked
+
+
+def test_state_only_conditions_skip_the_papers_table() -> None:
+    from readq.store.id_sets import state_only
+
+    assert state_only("s.status = 'unread'") == "s.status = 'unread'"
+    assert state_only("p.id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)") == \
+        "s.paper_id IN (SELECT paper_id FROM paper_tags WHERE tag = ?)"
+    assert state_only("s.rating > 0 AND p.has_code = 1") is None
+    assert state_only("p.added_at >= ?") is None
