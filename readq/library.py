@@ -43,6 +43,7 @@ __all__ = ["Library", "LibraryError", "LibraryBusy", "FileReport", "CheckReport"
            "condition_sql", "VIEWS", "ANALYZE_AFTER", "Progress", "Cancel"]
 
 log = logging.getLogger(__name__)
+from readq.store import signals
 from readq.store.signals import CANDIDATE_WHERE
 
 if TYPE_CHECKING:  # scikit-learn loads only when recommendations are asked for
@@ -372,8 +373,14 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
 
     @writes
     def set_not_this(self, ids: Sequence[int], on: bool = True) -> None:
-        """Say "not this" to papers (a negative decision for recommendations), or undo it."""
-        self.recommendations.set_not_this(ids, on)
+        """Say "not this" to papers (a negative decision for recommendations), or undo it
+        (plain SQL: the recommender itself is not loaded for it)."""
+        with self.store.transaction():
+            signals.set_not_this(self.store.conn, ids, on)
+
+    def not_this_ids(self) -> set[int]:
+        """Papers the user said "not this" to."""
+        return signals.not_this_ids(self.store.conn)
 
     def statistics(self, weeks: int = figures_sql.DEFAULT_WEEKS) -> dict[str, Any]:
         """Every figure of the Statistics page and ``readq stats`` (see ``store/stats.py``)."""

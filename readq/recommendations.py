@@ -98,7 +98,7 @@ class Recommendations:
 
     def needs_full_build(self) -> bool:
         """Whether bringing the features up to date means building them from scratch
-        (the app then builds them in a child process: ``python -m readq.recommendations``)."""
+        (the app asks its recommender process, :mod:`readq.recommend.service`)."""
         if self._features is None:
             cached = cache.load(self.folder)
             if cached is not None:

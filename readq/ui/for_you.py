@@ -1,7 +1,9 @@
 """"For you" in the app: rankings, explanations and similar papers, off the GUI thread.
 
-:class:`ForYou` runs the recommender on a lane of its own (a feature build of a
-big library must never hold up searches or counts): ``rank`` orders papers for
+:class:`ForYou` asks the recommender process (:mod:`readq.recommend.service`, started
+on first use and kept) from a lane of its own, so the features of a big library and
+scikit-learn never sit in the window's memory, and a feature build never holds up
+searches, counts or the window's interpreter lock: ``rank`` orders papers for
 the "For you" view, the Inbox and triage; ``explain`` gives a paper's "why" and
 its similar papers for the card and the detail pane. A newer request of the
 same kind cancels an older one that has not started. :class:`NotThisCommand`
@@ -12,9 +14,6 @@ from __future__ import annotations
 
 import html
 import logging
-import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from readq.library import Library
-from readq.recommend.explain import why
+from readq.recommend.client import RecommenderProcess
 from readq.ui.tasks import READ, Task, TaskContext, TaskRunner
 from readq.ui.operations import Operations
 from readq.ui.undo import Changed
@@ -52,71 +51,37 @@ class Explanation:
     similar: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-CHILD_THRESHOLD = 2000  # papers: a full feature build bigger than this runs in a child
+BUILDING = "Learning what you like…"  # shown while the features are built from scratch
 
 
-def prepare(ctx: TaskContext) -> None:
-    """Bring the features up to date; a big full build runs in a child process (it
-    is CPU-bound Python: in a thread it would hold the GIL the window needs)."""
-    recommendations = ctx.library.recommendations
-    if not recommendations.needs_full_build() or \
-            ctx.library.paper_count() < CHILD_THRESHOLD:
-        return
-    ctx.progress(0, 0, "Learning what you like…")
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen([sys.executable, "-m", "readq.recommendations",
-                                  str(ctx.root)], stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=errors)
-        while True:
-            try:
-                child.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if ctx.cancelled():
-                    child.kill()
-                    child.wait()
-                    return
-        if child.returncode:
-            errors.seek(0)
-            log.warning("feature build failed: %s", errors.read().decode(errors="replace"))
-    recommendations.forget()  # read what the child cached
-
-
-def rank_job(ids: Sequence[int], explain: Sequence[int] = (), explain_top: int = 0
-             ) -> Callable[[TaskContext], Ranking | None]:
-    """A background job ranking ``ids`` with the lane's library (and explaining the
-    papers ``explain`` and the first ``explain_top`` of the ranking)."""
-    wanted = list(ids)
+def rank_job(process: RecommenderProcess, ids: Sequence[int], explain: Sequence[int] = (),
+             explain_top: int = 0) -> Callable[[TaskContext], Ranking | None]:
+    """A background job ranking ``ids`` in the recommender process (and explaining
+    the papers ``explain`` and the first ``explain_top`` of the ranking)."""
+    wanted, explained = [int(i) for i in ids], [int(i) for i in explain]
 
     def job(ctx: TaskContext) -> Ranking | None:
-        prepare(ctx)
-        if ctx.cancelled():  # never build the features in this thread instead
+        answer = process.request("rank", lambda _: ctx.progress(0, 0, BUILDING),
+                                 ids=wanted, explain=explained, explain_top=explain_top)
+        if ctx.cancelled():  # a newer request replaced this one
             return None
-        recommendations = ctx.library.recommendations
-        order = recommendations.rank(wanted)
-        model = recommendations.model()
-        note = "" if model.ready or not order else why(model, order[0])
-        targets = dict.fromkeys([*explain, *order[:explain_top]])
-        return Ranking(order, model.ready, note, {pid: why(model, pid) for pid in targets})
+        return Ranking([int(i) for i in answer["ids"]], bool(answer["ready"]), answer["note"],
+                       {int(pid): text for pid, text in answer["whys"].items()})
 
     return job
 
 
-def explain_job(paper_id: int, similar: int = 5
+def explain_job(process: RecommenderProcess, paper_id: int, similar: int = 5
                 ) -> Callable[[TaskContext], Explanation | None]:
     """A background job explaining one paper (and finding papers like it)."""
 
     def job(ctx: TaskContext) -> Explanation | None:
-        prepare(ctx)
-        if ctx.cancelled():  # a newer request replaced this one (its child was stopped)
+        answer = process.request("explain", lambda _: ctx.progress(0, 0, BUILDING),
+                                 paper_id=int(paper_id), similar=similar)
+        if ctx.cancelled():
             return None
-        library = ctx.library
-        interest, text = library.recommendations.explain(paper_id)
-        found = library.recommendations.similar(paper_id, similar) if similar else []
-        titles = {r["id"]: r["title"] or (r["abstract"] or "")[:80]
-                  for r in library.papers([s.paper_id for s in found])}
-        return Explanation(paper_id, interest, text,
-                           [(s.paper_id, titles.get(s.paper_id, ""), s.why) for s in found])
+        return Explanation(int(answer["paper_id"]), float(answer["interest"]), answer["why"],
+                           [(int(i), title, text) for i, title, text in answer["similar"]])
 
     return job
 
@@ -127,6 +92,7 @@ class ForYou(QObject):
     def __init__(self, root: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner = TaskRunner(root, self)
+        self.process = RecommenderProcess(root)  # started on the first request
         self._latest: dict[str, Task] = {}
         self._list_places: dict[int, int] = {}  # the list's last "For you" order
 
@@ -154,8 +120,9 @@ class ForYou(QObject):
                 self._list_places = {pid: n for n, pid in enumerate(ranking.ids)}
                 done(ranking)
 
-            return self._submit(kind, rank_job(ids), remember)  # type: ignore[arg-type]
-        return self._submit(kind, rank_job(ids, explain, explain_top),
+            return self._submit(kind, rank_job(self.process, ids),
+                                remember)  # type: ignore[arg-type]
+        return self._submit(kind, rank_job(self.process, ids, explain, explain_top),
                             done)  # type: ignore[arg-type]
 
     def arrange(self, ids: Sequence[int]) -> list[int]:
@@ -167,15 +134,19 @@ class ForYou(QObject):
     def explain(self, paper_id: int, done: Callable[[Explanation], None],
                 kind: str = "explain", similar: int = 5) -> Task:
         """Why a paper is where it is, and papers like it."""
-        return self._submit(kind, explain_job(paper_id, similar), done)  # type: ignore[arg-type]
+        return self._submit(kind, explain_job(self.process, paper_id, similar),
+                            done)  # type: ignore[arg-type]
 
     def busy(self) -> bool:
         """Whether a ranking or explanation is being computed."""
         return self.runner.busy()
 
     def shutdown(self) -> None:
-        """Stop the lane (waits for a running step)."""
+        """Stop the recommender process and the lane (a request waiting on the process
+        ends when it stops)."""
+        self.process.stop()
         self.runner.shutdown()
+        self.process.close()
 
 
 class NotThisCommand(QUndoCommand):
@@ -188,7 +159,7 @@ class NotThisCommand(QUndoCommand):
         self._ops = ops
         self._ids = list(ids)
         self._changed = changed
-        already = library.recommendations.not_this()
+        already = library.not_this_ids()
         self._new = [i for i in self._ids if i not in already]
 
     def redo(self) -> None:

@@ -168,23 +168,39 @@ def test_the_inbox_can_be_ordered_for_you(qtbot, tasteful) -> None:
     assert window.model.ids == newest
 
 
-def test_a_full_feature_build_runs_in_a_child_process(qtbot, open_window, seeded_root,
-                                                      settings, monkeypatch) -> None:
-    import readq.ui.for_you as for_you
+def test_the_recommender_runs_in_a_process_of_its_own(qtbot, open_window, seeded_root,
+                                                     settings, monkeypatch) -> None:
+    """The features (100+ MB at 100,000 papers) and scikit-learn never load in the
+    window's process; the process is kept between requests and stopped with the window."""
+    import os
+
+    import readq.recommendations as recommendations
 
     give_taste(seeded_root)
-    monkeypatch.setattr(for_you, "CHILD_THRESHOLD", 1)  # the fixtures are small
-    started = []
-    real = for_you.subprocess.Popen
-    monkeypatch.setattr(for_you.subprocess, "Popen",
-                        lambda *a, **k: started.append(a[0]) or real(*a, **k))
+    built_here = []
+    real_init = recommendations.Recommendations.__init__
+
+    def record(self, *args, **kwargs) -> None:
+        built_here.append(args)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(recommendations.Recommendations, "__init__", record)
     window = open_window(seeded_root, settings)
     assert window.sidebar.select_key("view:for_you")
     idle(qtbot, window)
-    assert started and started[0][1:3] == ["-m", "readq.recommendations"]
+    pid = window.for_you.process.pid
+    assert pid is not None and pid != os.getpid()
     assert (seeded_root / "recommend" / "features.pkl").exists()
+    assert built_here == []  # nothing of the recommender in this process
+    monkeypatch.setattr(recommendations.Recommendations, "__init__", real_init)
     with Library(seeded_root) as library:
         assert window.model.ids == library.recommendations.rank(library.view_ids("for_you"))
+    assert window.sidebar.select_key("view:inbox")
+    window.inbox_for_you.setChecked(True)
+    idle(qtbot, window)
+    assert window.for_you.process.pid == pid  # the same process answered again
+    window.for_you.shutdown()
+    assert window.for_you.process.pid is None
 
 
 def test_triage_can_keep_the_list_order(qtbot, tasteful) -> None:
