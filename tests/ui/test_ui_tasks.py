@@ -101,8 +101,9 @@ def test_big_index_work_runs_in_a_child_process(qtbot, open_window, seeded_root,
     monkeypatch.setattr(index_keeper, "CHILD_THRESHOLD", 1)
     started = []
     real_popen = tasks.subprocess.Popen
-    monkeypatch.setattr(tasks.subprocess, "Popen",
-                        lambda args, **kw: started.append(args[-1]) or real_popen(args, **kw))
+    monkeypatch.setattr(tasks.subprocess, "Popen",  # the child indexer's runs (by mode)
+                        lambda args, **kw: ("readq.indexing" in args and started.append(args[-1]))
+                        or real_popen(args, **kw))
     shutil.rmtree(seeded_root / "index")  # the start-up check must rebuild it
     window = open_window(seeded_root, settings)
     assert started == ["check"]
@@ -121,3 +122,4 @@ def test_big_index_work_runs_in_a_child_process(qtbot, open_window, seeded_root,
     with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
         window.search.set_text("wombat")
     assert window.model.ids == [paper]
+
