@@ -258,10 +258,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("readq: interrupted; what was stored is whole (import again to finish)",
               file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `readq list | head`: the reader has what it wanted
+        quiet_stdout()
+        return 141
     except OSError as exc:
         print(f"readq: {exc.strerror or exc}"
               + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
         return 1
+
+
+def quiet_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush of a closed
+    pipe does not print an error on the way out."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def without_store(root: Path, args: argparse.Namespace, out: TextIO) -> int | None:

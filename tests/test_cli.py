@@ -183,3 +183,28 @@ def test_no_command_without_a_display_is_one_line(tmp_path):
                             capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("readq: no display") and result.stderr.count("\n") == 1
+
+
+def test_a_reader_that_stops_early_gets_no_error_message(tmp_path, capsys, monkeypatch) -> None:
+    """`readq list | head`: the pipe closes; readq stops quietly (status 141, like other
+    tools), never "readq: Broken pipe" or a traceback."""
+    import io
+    import sys
+
+    from readq.cli import main
+    from tests.helpers import all_dumps
+
+    lib = str(tmp_path / "lib")
+    assert main(["import", *map(str, all_dumps(tmp_path / "d")), "--library", lib]) == 0
+    capsys.readouterr()
+
+    class ClosedPipe(io.TextIOBase):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self) -> int:
+            raise io.UnsupportedOperation("no file")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["list", "--library", lib]) == 141
+    assert capsys.readouterr().err == ""
