@@ -2,6 +2,8 @@
 
 ``readq`` alone opens the desktop app. Errors go to stderr as one line with a
 non-zero status; ``--json`` output goes to stdout and nothing else does.
+``readq import`` lives in :mod:`readq.cli_import`, the reading commands (stats,
+recommend, similar, tag, tags) in :mod:`readq.cli_reading`.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from readq.cli_reading import (
     cmd_tags,
     paper_line,
 )
+from readq.cli_import import cmd_import, progress_printer as _progress_printer
 from readq.exporting import EXPORTERS, FORMATS
-from readq.indexing import ConcurrentIndexer, index_alongside
-from readq.library import FileReport, Library, LibraryError
+from readq.library import Library, LibraryError
 from readq.logs import log_file, setup_logging
 from readq.models import DumpError, DumpFormat
 from readq.paths import library_dir
@@ -302,103 +304,6 @@ def _has_display() -> bool:
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _progress_printer(label: str) -> Any:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        print(f"\r{label} {done}/{total}", end="" if done < total else "\n",
-              file=sys.stderr, flush=True)
-
-    return show
-
-
-def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    fmt = None if args.format == "auto" else DumpFormat(args.format)
-    library.index  # noqa: B018 (an index folder readq did not make is refused before storing)
-    if "-" in args.paths:
-        return import_stdin(library, args, fmt, out)
-    paths = [Path(p) for p in args.paths]
-    library.store.write_budget_s = 600.0  # an import waits for its turn as long as it takes
-    if index_alongside(paths):
-        # index what is already stored (committed chunks) while the rest is stored
-        with ConcurrentIndexer(library.root):
-            reports = library.import_paths(paths, format=fmt,
-                                           progress=_progress_printer("storing"))
-    else:
-        reports = library.import_paths(paths, format=fmt, progress=_progress_printer("storing"))
-    library.index_lock_timeout = 600.0  # returns once the papers are searchable
-    if library._index is not None:
-        library._index.lock_timeout = 600.0
-    library.sync_index(progress=_progress_printer("indexing"))
-    for problem in library.finish_backups():  # the copy ran beside storing and indexing
-        print(f"readq: {problem}", file=sys.stderr)
-    if args.json:
-        json.dump({"files": [r.as_json() for r in reports]}, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    else:
-        for report in reports:
-            _print_report(report, out)
-    failed = [r for r in reports if r.failed]
-    if failed and not args.json:
-        for report in failed:
-            print(f"readq: {report.failed}", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def import_stdin(library: Library, args: argparse.Namespace, fmt: DumpFormat | None,
-                 out: TextIO) -> int:
-    """``readq import -``: the dump is read from standard input (e.g. a pipe from the
-    clipboard); year-less dates resolve against today."""
-    if args.paths != ["-"]:
-        raise CliError("`-` (standard input) cannot be combined with files")
-    data = sys.stdin.buffer.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CliError("standard input is not UTF-8 text; nothing was imported") from None
-    report = library.import_text(text, name="stdin", format=fmt)  # backs up first
-    library.sync_index(progress=_progress_printer("indexing"))
-    if args.json:
-        json.dump({"files": [report.as_json()]}, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    else:
-        _print_report(report, out)
-    if report.failed:
-        if not args.json:
-            print(f"readq: {report.failed}", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _print_report(report: FileReport, out: TextIO) -> None:
-    if report.failed:
-        return
-    label = DumpFormat(report.format).label if report.format else "?"
-    out.write(f"{report.path}: {label}, {report.records} records — {report.new} new, "
-              f"{report.merged} merged, {report.unchanged} unchanged, "
-              f"{report.possible_duplicates} possible duplicates")
-    if report.changed_nothing and report.unchanged:
-        out.write(" (already imported: nothing changed)")
-    out.write("\n")
-    if report.unsure:
-        out.write(f"  unsure boundaries: {_unsure_text(report.unsure)}\n")
-    for problem in report.errors:
-        out.write(f"  line {problem.line}: {problem.message}\n")
-
-
-UNSURE_LABELS = {"journal_ref": "journal reference / next abstract",
-                 "title_authors": "title / first author",
-                 "title_abstract": "title / abstract"}
-
-
-def _unsure_text(unsure: dict[str, int]) -> str:
-    """``3 journal reference / next abstract, 1 title / first author``."""
-    return ", ".join(f"{count} {UNSURE_LABELS.get(kind, kind)}"
-                     for kind, count in sorted(unsure.items()))
-
 
 
 def _print_rows(library: Library, ids: list[int], as_json: bool, out: TextIO) -> None:
