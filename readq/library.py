@@ -32,7 +32,7 @@ from readq.models import EXPORT_KEYS
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
 from readq.service import BUSY_MESSAGE, Cancel, LibraryBusy, LibraryError, Progress, writes
 from readq.store.database import BUSY_TIMEOUT_MS, WRITE_BUDGET_S, Store, StoreBusy, is_busy
-from readq.store.health import check_store, describe_error, protect
+from readq.store.health import check_store, describe_error, opened_here, protect
 from readq.store import stats as figures_sql
 from readq.store import user_state as kinds
 from readq.store.user_state import TAG_CONDITION_SQL
@@ -118,6 +118,7 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         try:
             self.store = Store(self.root / self.DB_NAME, busy_timeout_ms=busy_timeout_ms,
                                write_budget_s=write_budget_s, query_only=read_only)
+            opened_here(self.root)  # its header is never read again while it is open
             if short_writes:  # leave WAL checkpoints (and their fsync) to long writers
                 self.store.conn.execute("PRAGMA wal_autocheckpoint = 0")
         except StoreBusy:

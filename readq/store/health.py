@@ -14,7 +14,7 @@ The file itself is read (header) only the first time a process opens a library:
 closing a file descriptor drops every POSIX lock the process holds on that file,
 SQLite's included, so it must not happen while this process has the store open
 (https://www.sqlite.org/howtocorrupt.html, 2.2). Later opens in the same process
-only look at the file's size.
+only look at the file's size, and so does every open of a store this process made.
 
 A damaged store is never written, replaced or deleted: ``StoreDamaged`` says what is
 wrong and names the newest backup that passes its own check. ``restore_over_damaged``
@@ -89,6 +89,20 @@ def find_problem(root: Path, *, quick_check_max: int = QUICK_CHECK_MAX_BYTES) ->
     if problem is None:
         _checked_here.add(key)
     return problem
+
+
+def opened_here(root: Path) -> None:
+    """Note that this process now has the store of ``root`` open: it is never read
+    with ``open()`` again here. ``find_problem`` only remembers the stores it read, and
+    a store that did not exist yet (a new library, created by SQLite) was not read: the
+    next open — a worker thread's connection — read its header and, closing that file,
+    dropped the locks of the connection already open, so another process (the child
+    indexer) took the store for unused and deleted its write-ahead log under this one."""
+    path = store_path(root)
+    try:
+        _checked_here.add((str(path.resolve()), os.stat(path).st_ino))
+    except OSError:
+        pass  # gone again or unreadable: the next open checks it as usual
 
 
 def check_store(root: Path) -> None:

@@ -123,3 +123,48 @@ def test_big_index_work_runs_in_a_child_process(qtbot, open_window, seeded_root,
         window.search.set_text("wombat")
     assert window.model.ids == [paper]
 
+
+
+def test_a_new_library_reads_right_after_the_child_indexer_and_a_note(
+        qtbot, open_window, empty_root, settings, monkeypatch, tmp_path) -> None:
+    """A first import into a new library, indexed by the child, then a note: the window
+    showed an import's file name as a status and its format as a rating (the store's
+    write-ahead log had been deleted under the window by the child indexer)."""
+    from readq.ui import tasks
+    from readq.ui.paper_model import PaperModel
+    from tests.helpers import all_dumps
+
+    if not tasks.child_available():
+        return
+    monkeypatch.setattr(tasks, "CHILD_THRESHOLD", 20)  # the import's 50 go to the child
+    failures: list[str] = []
+    real_data = PaperModel.data
+
+    def data(self, *args):  # an exception raised in data() would end the test process
+        try:
+            return real_data(self, *args)
+        except Exception as exc:
+            failures.append(repr(exc))
+            return None
+
+    monkeypatch.setattr(PaperModel, "data", data)
+    window = open_window(empty_root, settings)
+    with qtbot.waitSignal(window.import_done, timeout=WAIT_MS):
+        window.imports.import_paths(all_dumps(tmp_path / "dumps")[:1])
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=WAIT_MS)
+    ids = window.library.view_ids("all", sort="id")
+    title = window.library.papers(ids[:1])[0]["title"]
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text(f'"{title}"')
+    window.table.select_row(0)
+    window.detail.note_editor.editor.setPlainText("wombat")
+    window.detail.flush_note()
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=WAIT_MS)
+    rows = window.library.papers(ids)
+    assert [r["note"] for r in rows] == ["wombat"] + [""] * (len(ids) - 1)
+    assert {r["status"] for r in rows} == {"unread"}
+    assert {r["rating"] for r in rows} == {0}
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text("wombat")
+    assert window.model.ids == [ids[0]]
+    assert failures == []
