@@ -200,7 +200,7 @@ class ImportController(QObject):
 def _index(ctx: TaskContext, reports: list[FileReport]) -> list[FileReport]:
     """Bring the index up to date after storing (skipped if the user cancelled)."""
     if not ctx.cancelled():
-        sync_index(ctx)
+        sync_index(ctx, after_import=True)
         ctx.event("indexed")
     # the before-import backup was copied beside storing and indexing: note it now
     for problem in ctx.library.finish_backups():

@@ -341,9 +341,18 @@ def run_index_child(ctx: TaskContext, mode: str, label: str) -> int:
     return int(state["written"])
 
 
-def sync_index(ctx: TaskContext, label: str = "Indexing for search…") -> int:
-    """Bring the index up to date from a write-lane job (a child process if it is big)."""
-    if child_available() and ctx.library.pending_index_count() >= CHILD_THRESHOLD:
+IMPORT_CHILD_THRESHOLD = 20  # papers: after an import, index them in the child from here
+
+
+def sync_index(ctx: TaskContext, label: str = "Indexing for search…", *,
+               after_import: bool = False) -> int:
+    """Bring the index up to date from a write-lane job: in a child process if it is
+    big, or after an import of more than a few papers (Whoosh's writing is CPU-bound
+    Python, ~9 ms a paper: in this process it would share the interpreter lock with
+    the window for a second or more, which then pauses and paints late); a handful
+    of papers (a note, a triage decision) in this thread."""
+    threshold = IMPORT_CHILD_THRESHOLD if after_import else CHILD_THRESHOLD
+    if child_available() and ctx.library.pending_index_count() >= threshold:
         return run_index_child(ctx, "sync", label)
     # an index held by another readq (an import in a terminal) is not an error: the
     # papers stay queued, and that process or the next sync writes them

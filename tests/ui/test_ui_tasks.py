@@ -168,3 +168,35 @@ def test_a_new_library_reads_right_after_the_child_indexer_and_a_note(
         window.search.set_text("wombat")
     assert window.model.ids == [ids[0]]
     assert failures == []
+
+
+def test_an_import_is_indexed_in_the_child_process(qtbot, open_window, empty_root, settings,
+                                                   monkeypatch, tmp_path) -> None:
+    """Writing the index for an import's papers is CPU-bound Python: the child does it,
+    so the window keeps its interpreter lock; a single note is indexed in the lane."""
+    from readq.ui import tasks
+    from tests.helpers import all_dumps
+
+    if not tasks.child_available():
+        return
+    started = []
+    real_popen = tasks.subprocess.Popen
+    monkeypatch.setattr(tasks.subprocess, "Popen",
+                        lambda args, **kw: ("readq.indexing" in args and started.append(args[-1]))
+                        or real_popen(args, **kw))
+    window = open_window(empty_root, settings)
+    with qtbot.waitSignal(window.import_done, timeout=WAIT_MS):
+        window.imports.import_paths(all_dumps(tmp_path / "dumps")[:1])
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=WAIT_MS)
+    assert started.count("sync") == 1
+    title = window.library.papers(window.library.view_ids("all", sort="id")[:1])[0]["title"]
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text(f'"{title}"')
+    assert window.model.rowCount() >= 1
+    window.table.select_row(0)
+    window.detail.note_editor.editor.setPlainText("wombat")
+    window.detail.flush_note()
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=WAIT_MS)
+    with qtbot.waitSignal(window.search_done, timeout=WAIT_MS):
+        window.search.set_text("wombat")
+    assert window.model.rowCount() == 1 and started.count("sync") == 1  # the note: in the lane
