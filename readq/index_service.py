@@ -172,6 +172,13 @@ class IndexOps:
             return self.check()
         return self.check(repair=True, progress=progress)
 
+    def release_index(self) -> None:
+        """Close the index (another process is about to write it); the next use opens
+        it afresh. The store stays open, and backups being copied go on."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
     def rebuild_index(self, *, progress: Progress | None = None,
                       should_cancel: Cancel | None = None) -> int:
         """Throw the index away and write it again from the store, in committed chunks

@@ -302,7 +302,9 @@ def run_index_child(ctx: TaskContext, mode: str, label: str) -> int:
     the GUI keeps the GIL. Cancelling the task interrupts the child.
     """
     command, env = child_command(ctx.root, mode)
-    ctx.reset_library()  # the child writes the index: reopen it afterwards
+    # the child writes the index: this lane reopens it afterwards (closing the whole
+    # library here would first wait for a before-import backup being copied)
+    ctx.library.release_index()
     state = {"written": 0, "label": label}
 
     def handle(line: str) -> None:
