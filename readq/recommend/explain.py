@@ -52,16 +52,8 @@ def why(model: TasteModel, paper_id: int) -> str:
         named = " and ".join(f"“{short_title(f.titles[f.row(d.paper_id)])}” ({d.reason})"
                              for d, _ in liked)
         parts.append(f"Like {named}")
-    words, people = [], []
-    for column, _ in model.contributions(row)[:8]:
-        if column < f.text_width:
-            word = f.feature_name(column)
-            if len(words) < 3 and not any(word in w or w in word for w in words):
-                words.append(word)
-        else:
-            name = _display_author(f, row, f.feature_name(column))
-            if name and len(people) < 2:
-                people.append(name)
+    words, people = _words_and_people(
+        f, row, [column for column, _ in model.contributions(row)[:8]], max_words=3)
     followed = [a for a in f.authors[row] if a in model.followed]
     for name in followed[:2]:
         if name not in people:
@@ -86,22 +78,31 @@ def why(model: TasteModel, paper_id: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
+def _words_and_people(f: FeatureSet, row: int, columns: list[int], *, max_words: int,
+                      max_people: int = 2) -> tuple[list[str], list[str]]:
+    """The words (none inside another) and the authors (as the paper writes them)
+    behind feature ``columns``, weightiest first."""
+    words: list[str] = []
+    people: list[str] = []
+    for column in columns:
+        if column < f.text_width:
+            word = f.feature_name(column)
+            if len(words) < max_words and not any(word in w or w in word for w in words):
+                words.append(word)
+        else:
+            name = _display_author(f, row, f.feature_name(column))
+            if name and len(people) < max_people:
+                people.append(name)
+    return words, people
+
+
 def why_similar(features: FeatureSet, source_row: int, row: int) -> str:
     """Why one paper is similar to another: shared weighty words and authors."""
     a, b = features.matrix[source_row], features.matrix[row]
     shared = a.multiply(b).tocsr()
     order = np.argsort(-shared.data)
-    words, people = [], []
-    for i in order:
-        column = int(shared.indices[i])
-        if column < features.text_width:
-            word = features.feature_name(column)
-            if len(words) < 4 and not any(word in w or w in word for w in words):
-                words.append(word)
-        else:
-            name = _display_author(features, row, features.feature_name(column))
-            if name and len(people) < 2:
-                people.append(name)
+    words, people = _words_and_people(
+        features, row, [int(shared.indices[i]) for i in order], max_words=4)
     source = short_title(features.titles[source_row])
     if not words and not people:
         return f"Little in common with “{source}”."

@@ -261,35 +261,22 @@ class Store:
         """Write filled-in metadata fields (names from ``FILLABLE`` only)."""
         if not changes:
             return
-        values: dict[str, Any] = {}
-        for name, value in changes.items():
-            if name not in FILLABLE:
-                raise ValueError(name)
-            if name in ("authors", "orgs"):
-                value = json.dumps(value, ensure_ascii=False)
-            values[name] = value
-        if "authors" in changes:
-            values["first_author"] = changes["authors"][0] if changes["authors"] else ""
-        if "title" in changes:
-            values["title_key"] = title_key(changes["title"])
-        values["updated_at"] = when
-        assignments = ", ".join(f"{name} = ?" for name in values)
-        self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?",
-                          (*values.values(), paper_id))
+        self.restore_fields(paper_id, changes, when)
         self.enqueue_index([paper_id])
 
-    def restore_fields(self, paper_id: int, before: dict[str, Any], when: str) -> None:
-        """Put back metadata fields as they were before an import filled them in."""
+    def restore_fields(self, paper_id: int, fields: dict[str, Any], when: str) -> None:
+        """Write metadata fields (names from ``FILLABLE`` only) with what derives from
+        them: an import filling them in, or its undo putting them back as they were."""
         values: dict[str, Any] = {}
-        for name, value in before.items():
+        for name, value in fields.items():
             if name not in FILLABLE:
                 raise ValueError(name)
             values[name] = json.dumps(value, ensure_ascii=False) if name in ("authors", "orgs") \
                 else value
-        if "authors" in before:
-            values["first_author"] = before["authors"][0] if before["authors"] else ""
-        if "title" in before:
-            values["title_key"] = title_key(before["title"])
+        if "authors" in fields:
+            values["first_author"] = fields["authors"][0] if fields["authors"] else ""
+        if "title" in fields:
+            values["title_key"] = title_key(fields["title"])
         values["updated_at"] = when
         assignments = ", ".join(f"{name} = ?" for name in values)
         self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?",
