@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from benchmarks.search_corpus import BENCH_DIR, label, readq_index, records
+from benchmarks.qt_wait import spin
 
 TYPED = ["reinforcement agent", "language model", "transformer", "exploration",
          "author:tanaka", "optim*", "policy year:[2018 TO 2020]", '"neural network"',
@@ -167,7 +168,7 @@ def probe(root: Path) -> dict:
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
         return None
 
-    QTest.qWait(2500)  # start-up work (view counts, backups) settles
+    spin(2500)  # start-up work (view counts, backups) settles
     start_rss = rss_mb()
     latencies: list[float] = []
     gui_work: list[float] = []  # the results handled + the rows painted, GUI thread only
@@ -185,12 +186,12 @@ def probe(root: Path) -> dict:
     def type_query(text: str, timed: bool) -> None:
         nonlocal searches
         window.search.set_text("", notify=True)
-        QTest.qWait(50)
+        spin(50)
         line = window.search.line
         line.setFocus()
         for ch in text[:-1]:
             QTest.keyClicks(line, ch)
-            QTest.qWait(60)  # a quick typist: the debounce never fires mid-word
+            spin(60)  # a quick typist: the debounce never fires mid-word
         t0 = time.perf_counter()
         QTest.keyClicks(line, text[-1])
         ok = wait(window.search_done, lambda q: q == text.strip())  # the detail pane too
@@ -201,7 +202,7 @@ def probe(root: Path) -> dict:
             gui_work.append(slot["took"] + (paint[1] - paint[0]) * 1000)
             list_paints.append((paint[1] - paint[0]) * 1000)
         paints.clear()
-        QTest.qWait(300)  # the current paper's "For you" explanation runs, as it would
+        spin(300)  # the current paper's "For you" explanation runs, as it would
         if timed:
             idle_repaint()
 
@@ -213,7 +214,7 @@ def probe(root: Path) -> dict:
             type_query(text, timed=True)
     while searches < 50:
         type_query(EXTRA[searches % len(EXTRA)], timed=False)
-    QTest.qWait(500)
+    spin(500)
     after = [x - DEBOUNCE_MS for x in latencies]
     walls = [t for t, _c in job_times]
     result = {

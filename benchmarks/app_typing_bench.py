@@ -31,6 +31,7 @@ from pathlib import Path
 
 from benchmarks.app_search_bench import TYPED, build_library, pct
 from benchmarks.search_corpus import BENCH_DIR, label
+from benchmarks.qt_wait import spin
 
 TYPISTS = {"fast (120 ms/key)": 120, "steady (180 ms/key)": 180, "slow (300 ms/key)": 300}
 
@@ -83,14 +84,14 @@ def probe(root: Path, debounce: int) -> dict:
     window.resize(1280, 800)
     window.show()
     window.search._timer.setInterval(debounce)
-    QTest.qWait(2500)
+    spin(2500)
 
     def first_after(times: list[float], moment: float) -> float | None:
         return next((t for t in times if t >= moment), None)
 
     def type_on_clock(text: str, key_gaps: list[float]) -> tuple[list[float], float | None, int]:
         window.search.set_text("", notify=True)
-        QTest.qWait(400)
+        spin(400)
         line = window.search.line
         line.setFocus()
         runs["n"] = 0
@@ -124,7 +125,7 @@ def probe(root: Path, debounce: int) -> dict:
         QTimer.singleShot(30_000, loop.quit)
         loop.exec()
         window.search_done.disconnect(on_done)
-        QTest.qWait(100)  # the last paints land
+        spin(100)  # the last paints land
         lags = []
         for when, delivered in fired:
             echoed = first_after(line_paints, delivered)
@@ -133,7 +134,7 @@ def probe(root: Path, debounce: int) -> dict:
         painted = first_after(table_paints, done["at"]) if done["at"] else None
         last_due = fired[-1][0] if fired else start
         result_ms = (painted - last_due) * 1000 if painted else None
-        QTest.qWait(300)  # let the current paper's explanation run, as between queries
+        spin(300)  # let the current paper's explanation run, as between queries
         return lags, result_ms, runs["n"]
 
     out: dict[str, dict] = {}

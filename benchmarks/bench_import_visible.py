@@ -39,6 +39,7 @@ from typing import Any
 
 from benchmarks.bench_write_path import big_library, dump
 from benchmarks.generate import Generator
+from benchmarks.qt_wait import spin, spin_until
 
 
 def prepare(work: Path, library: Path | None, papers: int) -> Path:
@@ -76,7 +77,6 @@ def anchors(root: Path) -> dict[str, float]:
 def measure(root: Path, work: Path) -> dict[str, Any]:
     """Open the window on ``root`` and time the two imports."""
     from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from readq.library import Library
@@ -106,20 +106,14 @@ def measure(root: Path, work: Path) -> dict[str, Any]:
     watch_external_changes(window)
     window.show()
 
-    def wait(condition: Any, timeout: float) -> bool:
-        deadline = time.perf_counter() + timeout
-        while not condition():
-            if time.perf_counter() > deadline:
-                return False
-            QTest.qWait(5)
-        return True
+    wait = spin_until  # never QTest.qWait: it stops the window's worker threads
 
     def idle() -> bool:
         return not window.runner.busy() and not window.for_you.busy()
 
     def settle() -> None:  # start-up work done: index check, "For you" features built
         wait(idle, 900)
-        QTest.qWait(1500)
+        spin(1500)
         wait(idle, 900)
 
     settle()
@@ -161,7 +155,6 @@ def measure(root: Path, work: Path) -> dict[str, Any]:
     ticker.start()
     stalls: dict[str, Any] = {"longest": 0.0, "where": ""}
     watching = threading.Event()
-    main_thread = threading.main_thread().ident
 
     def sample_stalls() -> None:
         """Where the GUI thread is when it has not ticked for a while (diagnostics)."""
@@ -222,7 +215,7 @@ def measure(root: Path, work: Path) -> dict[str, Any]:
     wait(lambda: first_paint(started, query) is not None, 300)
     searchable = first_paint(started, query)
     wait(idle, 300)
-    QTest.qWait(1000)  # anything the window still does after the import counts too
+    spin(1000)  # anything the window still does after the import counts too
     pause = max((g for when, g in gaps if when > started), default=0.0)
     app_stall = stalls["where"]
     stalls.update(longest=0.0, where="")
@@ -260,7 +253,7 @@ def measure(root: Path, work: Path) -> dict[str, Any]:
     seen = first_paint(started)
     wait(lambda: cli.poll() is not None, 300)  # never block the window's thread on it
     cli_s = time.perf_counter() - started
-    QTest.qWait(1500)
+    spin(1500)
     pause = max((g for when, g in gaps if when > started), default=0.0)
     result.update({
         "cli_import_visible_in_app_s": round(seen, 3) if seen is not None else None,

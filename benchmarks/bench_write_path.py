@@ -25,6 +25,7 @@ from pathlib import Path
 
 from benchmarks.generate import Generator, render
 from readq.library import Library, LibraryBusy
+from benchmarks.qt_wait import spin_until
 
 
 def dump(work: Path, name: str, n: int, seed: int, kind: str = "profile") -> Path:
@@ -151,12 +152,7 @@ def bench_app(work: Path, library_papers: int, import_papers: int) -> dict[str, 
     result: dict[str, float] = {"library_papers": library_papers}
 
     def wait(condition, timeout: float) -> bool:
-        deadline = time.perf_counter() + timeout
-        while not condition():
-            if time.perf_counter() > deadline:
-                return False
-            QTest.qWait(2)
-        return True
+        return spin_until(condition, timeout, step_ms=2)
 
     wait(lambda: not window.runner.busy(), 600)
     window.show_view("all")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QEventLoop, QTimer
 
 from readq.library import Library
 from readq.ui.main_window import MainWindow
@@ -36,12 +36,21 @@ def focus_list(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: window.table.hasFocus(), timeout=WAIT_MS)
 
 
+def spin(ms: int) -> None:
+    """Process events for ``ms`` milliseconds with the interpreter lock released while
+    idle, as the app's loop does (``QTest.qWait`` keeps it: the window's worker
+    threads would stand still meanwhile)."""
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def written(window: MainWindow, timeout_ms: int = WAIT_MS) -> None:
     """Wait until the window's changes are written (they run off the GUI thread)."""
     deadline = time.monotonic() + timeout_ms / 1000
     while window.ops.busy:
         assert time.monotonic() < deadline, "the window's changes were not written in time"
-        QTest.qWait(5)
+        spin(5)
 
 
 def state(window: MainWindow, paper_id: int) -> dict[str, Any]:
@@ -58,5 +67,5 @@ def apply(window: MainWindow, change: Any) -> Any:
     results: list[Any] = []
     window.ops.run(change, results.append)
     written(window)
-    QTest.qWait(5)  # let the committed signal reach the window
+    spin(5)  # let the committed signal reach the window
     return results[0] if results else None
