@@ -84,3 +84,36 @@ def test_deleted_documents_are_reported(tmp_path: Path) -> None:
         deleted = SegmentData(segment_reader).deleted()
         assert np.flatnonzero(deleted).tolist() == [2, 9]
     index.close()
+
+
+def _segment_files(folder: Path) -> list[tuple[str, bytes]]:
+    """A segment's files by kind (segment names are random), the table of contents aside."""
+    return sorted((f.name.split(".", 1)[1], f.read_bytes())
+                  for f in folder.iterdir() if f.name.startswith("MAIN_") and "." in f.name)
+
+
+def test_segments_written_with_lengths_read_once_are_whooshs_own(tmp_path: Path,
+                                                                 monkeypatch) -> None:
+    """Reading a new segment's field lengths once per field (not once per posting)
+    writes the very same bytes as Whoosh's own writer, for commits and merges."""
+    from whoosh.codec.base import FieldWriter
+
+    docs = _docs(300)
+
+    def build(folder: Path) -> list[tuple[str, bytes]]:
+        index = SearchIndex(folder)
+        index.open()
+        index.upsert(docs[:180], merge=False)
+        index.upsert(docs[120:], merge=False)  # replaces 60: deleted documents to merge away
+        assert index.merge_small() == 2
+        index.close()
+        return _segment_files(folder)
+
+    ours = build(tmp_path / "ours")
+    assert FieldWriter.add_postings.__wrapped__ is not None  # the faster path is installed
+    monkeypatch.setattr(FieldWriter, "add_postings", FieldWriter.add_postings.__wrapped__)
+    whooshs = build(tmp_path / "whoosh")
+    assert [kind for kind, _ in ours] == [kind for kind, _ in whooshs]
+    assert len(ours) >= 5  # postings, terms, stored fields, length columns
+    for (kind, mine), (_, theirs) in zip(ours, whooshs):
+        assert mine == theirs, f"the segment's {kind} differs from Whoosh's own"
