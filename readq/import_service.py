@@ -251,14 +251,17 @@ class ImportOps:
         return action_sql.latest_action(self.store.conn)
 
     @writes
-    def undo_import(self, action_id: int, *, keep_touched: bool = False) -> UndoneImport:
+    def undo_import(self, action_id: int, *, keep_touched: bool = False,
+                    progress: Progress | None = None) -> UndoneImport:
         """Remove the papers and sightings an import action added and put back what it
         filled in on papers that were there before (never the user's state on those).
 
         Refused with a message if papers it added got user state since, unless
-        ``keep_touched`` (those papers then stay)."""
+        ``keep_touched`` (those papers then stay). ``progress(done, total)`` follows
+        the papers removed."""
         try:
-            return undo_action(self.store, action_id, keep_touched=keep_touched)
+            return undo_action(self.store, action_id, keep_touched=keep_touched,
+                               progress=progress)
         except LookupError:
             raise LibraryError("that import was already undone") from None
         except PermissionError as exc:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from readq.merge import abstract_bands
@@ -52,7 +52,8 @@ class UndoneImport:
     chunk_times: list[float] = field(default_factory=list)  # write-lock holds (benchmarks)
 
 
-def undo_action(store: Store, action_id: int, *, keep_touched: bool) -> UndoneImport:
+def undo_action(store: Store, action_id: int, *, keep_touched: bool,
+                progress: Callable[[int, int], None] | None = None) -> UndoneImport:
     """Remove what an import action added, in chunks of bounded write-lock time.
 
     Papers it added that the user has since rated, read, noted, queued, dismissed
@@ -60,6 +61,7 @@ def undo_action(store: Store, action_id: int, *, keep_touched: bool) -> UndoneIm
     ``keep_touched``: then they stay, with the sightings that brought them. An
     unknown or undone action is a ``LookupError``. An undo that was cut short is
     finished by calling this again (its first choice about touched papers holds).
+    ``progress(done, total)`` follows the papers removed, after each chunk.
     """
     conn = store.conn
     row = conn.execute("SELECT undone_at, undo_started_at, undo_keeps_touched "
@@ -78,17 +80,18 @@ def undo_action(store: Store, action_id: int, *, keep_touched: bool) -> UndoneIm
             raise LookupError(action_id)
         actions.start_undo(conn, action_id, now_iso(), keep_touched)
     with ChunkedCheckpoints(conn) as checkpoints:
-        _Chunks(store, done, checkpoints).run(action_id,
-                                              [i for i in added if i not in set(touched)])
+        _Chunks(store, done, checkpoints, progress).run(
+            action_id, [i for i in added if i not in set(touched)])
     return done
 
 
 class _Chunks:
     """The chunked steps 3–5 of one undo."""
 
-    def __init__(self, store: Store, done: UndoneImport,
-                 checkpoints: ChunkedCheckpoints) -> None:
+    def __init__(self, store: Store, done: UndoneImport, checkpoints: ChunkedCheckpoints,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         self.store = store
+        self.progress = progress
         self.done = done
         self.checkpoints = checkpoints
         self.when = now_iso()
@@ -98,6 +101,8 @@ class _Chunks:
         pending = list(gone)
         while pending:
             self._chunk(lambda: self._delete_papers(action_id, pending))
+            if self.progress is not None:
+                self.progress(len(gone) - len(pending), len(gone))
         while self._chunk(lambda: self._restore_fills(action_id)):
             pass
         kept = actions.added_papers(self.store.conn, action_id)

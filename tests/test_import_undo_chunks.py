@@ -84,6 +84,19 @@ def test_undo_runs_in_many_short_transactions(tmp_path: Path, small_chunks: None
         assert not is_being_undone(lib.store.conn, action)
 
 
+def test_undo_reports_the_papers_removed_after_each_chunk(tmp_path: Path,
+                                                          small_chunks: None) -> None:
+    lib, before, action = _library_with_two_imports(tmp_path)
+    reports: list[tuple[int, int]] = []
+    with lib:
+        lib.undo_import(action, progress=lambda done, total: reports.append((done, total)))
+        assert _state(lib) == before
+    assert len(reports) == 21  # 41 papers, two a chunk
+    assert reports[-1] == (41, 41)
+    assert all(total == 41 for _, total in reports)
+    assert [done for done, _ in reports] == sorted({done for done, _ in reports})
+
+
 @pytest.mark.parametrize("chunks", [1, 7, 21, 23, 25])  # of 26: papers, fills, sightings
 def test_an_undo_cut_short_is_finished_by_the_next_one(
         tmp_path: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch,

@@ -73,9 +73,17 @@ class ImportMixin:
         files = [Path(r.path).name for r in reports if not r.failed or r.records]
         text = f"Import {files[0]}" if len(files) == 1 else f"Import {len(files)} files"
         self.undo_stack.push(ImportCommand(self.ops, action, text, self._after_import_undo,
-                                           self._import_undo_refused, self._keep_touched))
+                                           self._import_undo_refused, self._keep_touched,
+                                           self._import_undo_progress))
+
+    def _import_undo_progress(self, done: int, total: int) -> None:
+        """The status bar while an import is being undone (papers removed so far)."""
+        label = f"Undoing the import: {done:,} of {total:,} papers removed…" if total \
+            else "Undoing the import…"
+        self.progress.show_progress(label, done, total, cancellable=False)
 
     def _after_import_undo(self) -> None:
+        self.progress.hide()
         self.model.invalidate(self.model.ids)
         self._rebuild_sidebar()
         self.load(keep=True)
@@ -83,10 +91,12 @@ class ImportMixin:
         self.statusBar().showMessage("The import was undone.", 6000)
 
     def _import_undo_refused(self, message: str) -> None:
+        self.progress.hide()
         self.undo_stack.redo()  # the import stays: so does its undo step
         self.statusBar().showMessage(f"The import was not undone: {message}", 10000)
 
     def _keep_touched(self, message: str) -> bool:
+        self.progress.hide()  # nothing is being undone while the question is open
         return self.ask("Undo import", f"{message[:1].upper()}{message[1:]}.\n\nUndo the "
                         "import but keep those papers?")
 

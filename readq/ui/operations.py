@@ -35,9 +35,19 @@ class Operations(QObject):
         self._runner = runner
 
     def run(self, fn: Operation, done: Callable[[Any], None] | None = None, *,
-            name: str = "change", failed: Callable[[str], None] | None = None) -> Task:
-        """Queue ``fn(library)``; ``done(result)`` / ``failed(message)`` on the GUI thread."""
-        task = self._runner.submit(lambda ctx: fn(ctx.library), lane=USER, name=name)
+            name: str = "change", failed: Callable[[str], None] | None = None,
+            progressed: Callable[[int, int], None] | None = None) -> Task:
+        """Queue ``fn(library)``; ``done(result)`` / ``failed(message)`` on the GUI thread.
+
+        With ``progressed``, a long change is called as ``fn(library, report)`` and
+        each ``report(done, total)`` reaches ``progressed`` on the GUI thread."""
+        if progressed is None:
+            task = self._runner.submit(lambda ctx: fn(ctx.library), lane=USER, name=name)
+        else:
+            task = self._runner.submit(
+                lambda ctx: fn(ctx.library, lambda d, t: ctx.progress(d, t, name)),  # type: ignore[call-arg]
+                lane=USER, name=name)
+            task.progressed.connect(lambda d, t, _label: progressed(d, t))
         task.finished.connect(lambda result: self._finished(result, done))
         task.failed.connect(lambda message: self._failed(name, message, failed))
         return task

@@ -104,13 +104,15 @@ class ImportCommand(QUndoCommand):
 
     def __init__(self, ops: Operations, action_id: int, text: str,
                  changed: Callable[[], None], refused: Callable[[str], None],
-                 keep_touched: Callable[[str], bool]) -> None:
+                 keep_touched: Callable[[str], bool],
+                 progressed: Callable[[int, int], None] | None = None) -> None:
         super().__init__(text)
         self._ops = ops
         self.action_id = action_id
         self._changed = changed
         self._refused = refused
         self._keep_touched = keep_touched
+        self._progressed = progressed or (lambda _done, _total: None)
         self.undone = False
 
     def redo(self) -> None:
@@ -118,8 +120,9 @@ class ImportCommand(QUndoCommand):
             self.setObsolete(True)
 
     def undo(self) -> None:
-        def remove(library: Library) -> object:
-            return library.undo_import(self.action_id)
+        def remove(keep_touched: bool) -> Callable[[Library, Callable[[int, int], None]], object]:
+            return lambda library, report: library.undo_import(
+                self.action_id, keep_touched=keep_touched, progress=report)
 
         def removed(_: object) -> None:
             self.undone = True
@@ -127,9 +130,12 @@ class ImportCommand(QUndoCommand):
 
         def refused(message: str) -> None:
             if "undoing the import would lose them" in message and self._keep_touched(message):
-                self._ops.run(lambda lib: lib.undo_import(self.action_id, keep_touched=True),
-                              removed, name="undo import", failed=self._refused)
+                self._progressed(0, 0)
+                self._ops.run(remove(True), removed, name="undo import",  # type: ignore[arg-type]
+                              failed=self._refused, progressed=self._progressed)
             else:
                 self._refused(message)  # the window puts the command back (redo)
 
-        self._ops.run(remove, removed, name="undo import", failed=refused)
+        self._progressed(0, 0)  # under way: shown at once, however long the first chunk
+        self._ops.run(remove(False), removed, name="undo import",  # type: ignore[arg-type]
+                      failed=refused, progressed=self._progressed)

@@ -111,8 +111,14 @@ def test_undo_import_removes_what_it_added(qtbot, window, tmp_path) -> None:
     assert window.actions["undo"].text() == "&Undo Import fresh.txt"
     window.last_summary.close()
     window.undo_stack.undo()
+    # the status bar says so while it runs (a big import takes a while to undo)
+    assert window.progress.isVisible()
+    assert window.progress.label.text().startswith("Undoing the import")
+    assert not window.progress.cancel_button.isVisible()
     wait_counts(qtbot, window, all=161)
     written(window)
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=WAIT_MS)
+    assert window.statusBar().currentMessage() == "The import was undone."
     with Library(window.root) as library:
         assert library.export_rows(library.view_ids("all", sort="id")) == before
 
