@@ -142,9 +142,14 @@ def test_backdated_history_makes_weeks_and_every_bar_lists_its_papers(library: L
     library.store.set_setting("history_since", stats.iso(now - timedelta(weeks=8)))
     added = now - timedelta(weeks=6)
     library.store.conn.execute("UPDATE papers SET added_at = ?", (stats.iso(added),))
-    for n, paper in enumerate(ids[:12]):  # read over the last weeks
+    # read over the last weeks, a little before this moment of each week (never across
+    # a Monday: just after midnight on a Monday, an hour earlier is last week)
+    into_week = now - datetime.combine(stats.week_start(now.date()), datetime.min.time(),
+                                       tzinfo=timezone.utc)
+    earlier = min(timedelta(hours=1), into_week / 2)
+    for n, paper in enumerate(ids[:12]):
         library.set_status([paper], "read")
-        backdate(library, paper, now - timedelta(weeks=n % 4, hours=1))
+        backdate(library, paper, now - timedelta(weeks=n % 4) - earlier)
     library.set_dismissed(ids[12:15])
     for paper in ids[12:15]:
         backdate(library, paper, added + timedelta(hours=3))
