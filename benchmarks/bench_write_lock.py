@@ -103,6 +103,7 @@ def child(work: Path, n: int, dumps: list[Path], label: str) -> dict[str, Any]:
     cli_argv = [sys.executable, "-m", "readq", "rate", str(paper), "3", "--library", str(root)]
 
     errors: list[str] = []
+    busy_messages: list[str] = []
 
     def cli_once() -> tuple[float, str]:
         started = time.perf_counter()
@@ -112,6 +113,7 @@ def child(work: Path, n: int, dumps: list[Path], label: str) -> dict[str, Any]:
         elif "Traceback" not in done.stderr and done.stderr.count("\n") == 1 \
                 and "busy" in done.stderr:
             status = "busy"  # the one-line LibraryBusy message
+            busy_messages.append(done.stderr.strip()[-300:])
         else:
             status = "error"
             errors.append(done.stderr[-600:])
@@ -198,6 +200,7 @@ def child(work: Path, n: int, dumps: list[Path], label: str) -> dict[str, Any]:
         "cli_status_import": _statuses(during(cli, started, imported)),
         "cli_status_undo": _statuses(during(cli, undo_started, undo_done)),
         "cli_errors": errors[:3],
+        "cli_busy_messages": busy_messages[:3],
         "undo_s": round(undo_done - undo_started, 2),
         "undo_removed": len(undone.removed) if undone else 0,
         "undo_holds": _figures([h[1] for h in undo_holds]),
