@@ -31,6 +31,7 @@ from readq.service import Cancel, LibraryError, Progress, busy_as_error, writes
 from readq.store import actions as action_sql
 from readq.store import imports as store_imports
 from readq.store.backup import BackupError, SnapshotBackup, record_action_backup
+from readq.store.checkpoints import ChunkedCheckpoints
 from readq.store.database import Store, now_iso
 
 log = logging.getLogger("readq.library")
@@ -80,14 +81,17 @@ class ImportOps:
         action = ImportAction(action_id, kind, None)
         if copy is not None:
             self.pending_backups.append((action, copy))
-        try:
-            yield action
-        finally:
+        # no commit of the action (naming an import, finishing it) copies the write-ahead
+        # log back inside its transaction: passive checkpoints between chunks, one at the end
+        with ChunkedCheckpoints(self.store.conn):
             try:
-                with busy_as_error(), self.store.transaction():
-                    action_sql.finish_action(self.store.conn, action_id, now_iso())
-            except LibraryError:
-                log.warning("could not mark import action %s finished", action_id)
+                yield action
+            finally:
+                try:
+                    with busy_as_error(), self.store.transaction():
+                        action_sql.finish_action(self.store.conn, action_id, now_iso())
+                except LibraryError:
+                    log.warning("could not mark import action %s finished", action_id)
 
     def _begin_backup(self) -> SnapshotBackup:
         try:

@@ -221,3 +221,25 @@ def test_one_import_command_is_one_backup_and_one_action(tmp_path: Path) -> None
         actions = lib.import_actions()
         assert len(actions) == 2 and len(actions[0]["imports"]) == 3
         assert lib.view_count("new") == 70 + 41
+
+
+def test_no_commit_of_an_import_copies_the_log_back_inside_its_transaction(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Automatic WAL checkpoints run inside the commit that triggers them (holding the
+    write lock: 70-100 ms at 100,000 papers). An import action keeps them off for all
+    its commits — chunks, naming each import, finishing the action — and copies the
+    log back between chunks and once at the end instead; then the setting is back."""
+    from readq.store import imports as store_imports
+
+    seen: list[int] = []
+    original = store_imports.set_name
+
+    def set_name(conn, import_id: int, name: str) -> None:
+        seen.append(int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]))
+        original(conn, import_id, name)
+
+    monkeypatch.setattr(store_imports, "set_name", set_name)
+    with Library(tmp_path / "lib") as lib:
+        lib.import_paths([dump_copy(PROFILE, tmp_path), dump_copy(ARXIV, tmp_path)])
+        assert seen == [0, 0]  # each file's import was named with them off
+        assert lib.store.one("PRAGMA wal_autocheckpoint") == 1000
