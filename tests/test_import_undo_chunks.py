@@ -172,3 +172,25 @@ def test_a_not_this_decision_is_user_state_an_undo_keeps(tmp_path: Path) -> None
         assert not is_being_undone(lib.store.conn, action)  # refused: nothing changed
         undone = lib.undo_import(action, keep_touched=True)
         assert undone.kept == [paper] and lib.paper_count() == 121
+
+
+def test_no_commit_of_an_undo_copies_the_log_back_inside_its_transaction(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its first commit (marking the action "being undone") included: automatic WAL
+    checkpoints run inside the commit that triggers them, holding the write lock."""
+    from readq.store import actions
+
+    lib, before, action = _library_with_two_imports(tmp_path)
+    seen: list[int] = []
+    original = actions.start_undo
+
+    def start_undo(conn, *args: Any) -> None:
+        seen.append(int(conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]))
+        original(conn, *args)
+
+    monkeypatch.setattr(actions, "start_undo", start_undo)
+    with lib:
+        lib.undo_import(action)
+        assert seen == [0]
+        assert lib.store.one("PRAGMA wal_autocheckpoint") == 1000
+        assert _state(lib) == before
