@@ -160,11 +160,22 @@ def watch_external_changes(window: MainWindow) -> ExternalChanges:
     def refresh() -> None:
         window.detail.flush_note()
         window._rebuild_sidebar()  # an import from the command line adds an entry (and counts)
-        window.load(keep=True)
+        window.load_in_background(keep=True)
 
     watcher = ExternalChanges(window.library.data_version, busy, parent=window)
     window.installEventFilter(watcher)  # stops polling when the window closes
     watcher.changed.connect(refresh)
     window.ops.committed.connect(watcher.acknowledge)
-    window.runner.activity.connect(lambda: None if own_work() else watcher.acknowledge())
+    writing = [own_work()]
+
+    def own_work_ended() -> None:
+        # only the end of the window's own writing is taken as seen: a read (a search,
+        # the counts, a view read in the background) ending says nothing of a
+        # terminal's commits meanwhile, which must still be shown
+        busy_now = own_work()
+        if writing[0] and not busy_now:
+            watcher.acknowledge()
+        writing[0] = busy_now
+
+    window.runner.activity.connect(own_work_ended)
     return watcher

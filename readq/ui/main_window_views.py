@@ -28,6 +28,7 @@ class ViewMixin:
     # the query whose results the list shows while the detail pane waits for the
     # list's paint (None: the pane follows the current paper at once)
     _detail_after_paint: str | None = None
+    _view_reads = 0  # counts view loads: a background read answers only if still the last
 
     # --- views -------------------------------------------------------------------------
 
@@ -60,6 +61,7 @@ class ViewMixin:
 
     def load(self, keep: bool = True) -> None:
         """List the current view (a search runs in the background)."""
+        self._view_reads += 1  # a reload still reading in the background is stale now
         self.search.setVisible(self.list_state.view != "stats")
         if self.list_state.view == "stats":
             self._show_statistics_page()
@@ -73,7 +75,35 @@ class ViewMixin:
             return
         self.searches.cancel()  # results of a search still running are stale now
         self._set_terms([])
-        ids = self.list_state.view_ids(self.library)
+        self._show_view_ids(self.list_state.view_ids(self.library), keep)
+
+    def load_in_background(self, keep: bool = True) -> None:
+        """``load`` after another program changed the library (a terminal's import or
+        rating): the view's ids are read on the read lane, not the GUI thread (61 ms
+        for 100,000 papers, each time the other program's commits pause); the list
+        keeps showing the old ones meanwhile. Searches, statistics and the duplicates
+        view already run in the background: they reload as ``load`` does."""
+        state = self.list_state
+        if state.query or state.view in ("stats", "duplicates"):
+            self.load(keep)
+            return
+        self._view_reads += 1
+        read, view = self._view_reads, state.view
+        sort, descending = state.sort_key or "added", state.descending
+        task = self.runner.submit(
+            lambda ctx: ctx.library.view_ids(view, sort=sort, descending=descending),
+            lane=READ, name="view")
+
+        def arrived(ids: object) -> None:
+            state = self.list_state  # nothing newer asked for, and the list still shows it
+            if read == self._view_reads and isinstance(ids, list) and state.view == view \
+                    and not state.query and not self.triage_active:
+                self._show_view_ids(ids, keep)
+
+        task.finished.connect(arrived)
+        task.failed.connect(lambda _msg: read == self._view_reads and self.load(keep))
+
+    def _show_view_ids(self, ids: list[int], keep: bool) -> None:
         for_you = self.list_state.for_you_order(self.inbox_for_you.isChecked())
         self._show_ids(self.for_you.arrange(ids) if for_you else ids, keep)
         if for_you:

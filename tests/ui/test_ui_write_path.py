@@ -187,3 +187,47 @@ def test_own_changes_are_not_outside_changes(qtbot, window) -> None:
         other.set_rating([first], 2)
     qtbot.waitUntil(lambda: outside == [1], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.detail.stars.rating() == 2, timeout=WAIT_MS)
+
+
+def test_a_terminal_change_is_shown_though_a_read_ended_meanwhile(qtbot, window) -> None:
+    """A background read of the window (a search, the counts, a view) that ends just
+    after a terminal's commit does not make the window take that commit as seen."""
+    import threading
+
+    from readq.ui.app import watch_external_changes
+    from readq.ui.tasks import READ
+
+    watcher = watch_external_changes(window)
+    outside: list[int] = []
+    watcher.changed.connect(lambda: outside.append(1))
+    focus_list(qtbot, window)
+    first = window.table.current_id()
+    release = threading.Event()
+    reading = window.runner.submit(lambda ctx: release.wait(10), lane=READ, name="slow read")
+    with qtbot.waitSignal(reading.finished, timeout=WAIT_MS):
+        with Library(window.root) as other:  # `readq rate` in a terminal
+            other.set_rating([first], 2)
+        release.set()  # the read ends before the watcher's next poll
+    qtbot.waitUntil(lambda: outside == [1], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.detail.stars.rating() == 2, timeout=WAIT_MS)
+
+
+def test_a_terminal_import_is_listed_without_reading_the_view_on_the_gui_thread(
+        qtbot, window, tmp_path, monkeypatch) -> None:
+    from readq.ui.app import watch_external_changes
+
+    watch_external_changes(window)
+    window.show_view("all")
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=WAIT_MS)
+    on_gui_thread: list[str] = []
+    real = window.library.view_ids
+    monkeypatch.setattr(window.library, "view_ids",
+                        lambda view, **kw: on_gui_thread.append(view) or real(view, **kw))
+    dump = tmp_path / "terminal.txt"
+    dump.write_text(render(list(Generator(91).papers(5)), "profile"), encoding="utf-8")
+    with Library(window.root) as other:  # `readq import` in a terminal
+        other.import_paths([dump])
+        new = set(other.view_ids("all")) - set(window.model.ids)
+    assert len(new) == 5
+    qtbot.waitUntil(lambda: new <= set(window.model.ids), timeout=WAIT_MS)
+    assert on_gui_thread == []
