@@ -246,6 +246,7 @@ def measure(root: Path, work: Path) -> dict[str, Any]:
     started = time.perf_counter()
     last[0] = started
     gaps.clear()
+    stalls.update(longest=0.0, where="")  # not the window's settling before this import
     cli = subprocess.Popen([sys.executable, "-m", "readq", "import", str(cli_dump),
                             "--library", str(root)], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -159,8 +159,8 @@ def watch_external_changes(window: MainWindow) -> ExternalChanges:
 
     def refresh() -> None:
         window.detail.flush_note()
+        window.load_in_background(keep=True)  # first: its read goes ahead of the counts
         window._rebuild_sidebar()  # an import from the command line adds an entry (and counts)
-        window.load_in_background(keep=True)
 
     watcher = ExternalChanges(window.library.data_version, busy, parent=window)
     window.installEventFilter(watcher)  # stops polling when the window closes
