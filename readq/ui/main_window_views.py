@@ -96,9 +96,13 @@ class ViewMixin:
 
         def arrived(ids: object) -> None:
             state = self.list_state  # nothing newer asked for, and the list still shows it
-            if read == self._view_reads and isinstance(ids, list) and state.view == view \
-                    and not state.query and not self.triage_active:
-                self._show_view_ids(ids, keep)
+            if read != self._view_reads or not isinstance(ids, list) or state.view != view \
+                    or state.query:
+                return
+            if self.triage_active:  # the list is hidden: reloaded when triage ends
+                self._list_stale = True
+                return
+            self._show_view_ids(ids, keep)
 
         task.finished.connect(arrived)
         task.failed.connect(lambda _msg: read == self._view_reads and self.load(keep))
