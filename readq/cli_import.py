@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from readq.cli_reading import CliError
-from readq.indexing import ConcurrentIndexer, index_alongside
+from readq.indexing import ConcurrentIndexer, index_alongside, merge_in_background
 from readq.library import FileReport, Library
 from readq.models import DumpFormat
 
@@ -50,6 +50,7 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if library._index is not None:
         library._index.lock_timeout = 600.0
     library.sync_index(progress=progress_printer("indexing"))
+    _tidy_index_later(library)
     for problem in library.finish_backups():  # the copy ran beside storing and indexing
         print(f"readq: {problem}", file=sys.stderr)
     if args.json:
@@ -65,6 +66,14 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return 1 if failed else 0
 
 
+def _tidy_index_later(library: Library) -> None:
+    """Each import leaves its papers in an index segment of their own (searchable at
+    once); once small segments have piled up they are merged by a detached child
+    indexer, after this command returns (the app does the same in the background)."""
+    if library.index_needs_merge():
+        merge_in_background(library.root)
+
+
 def import_stdin(library: Library, args: argparse.Namespace, fmt: DumpFormat | None,
                  out: TextIO) -> int:
     """``readq import -``: the dump is read from standard input (e.g. a pipe from the
@@ -78,6 +87,7 @@ def import_stdin(library: Library, args: argparse.Namespace, fmt: DumpFormat | N
         raise CliError("standard input is not UTF-8 text; nothing was imported") from None
     report = library.import_text(text, name="stdin", format=fmt)  # backs up first
     library.sync_index(progress=progress_printer("indexing"))
+    _tidy_index_later(library)
     if args.json:
         json.dump({"files": [report.as_json()]}, out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -22,6 +22,8 @@ cancelled or killed run simply resumes next time.
     with ConcurrentIndexer(root):      # the command line's multi-file import
         library.import_paths(paths)
     library.sync_index()               # whatever the child had not reached
+    if library.index_needs_merge():    # small segments piled up: tidy them after
+        merge_in_background(root)
 """
 
 from __future__ import annotations
@@ -117,6 +119,21 @@ def _follow(library: Library) -> int:
             written += done
             if finished and (not done or not library.pending_index_count()):
                 return written
+
+
+_DETACH = ("import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True, "
+           "stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)")
+
+
+def merge_in_background(root: Path) -> None:
+    """Start the child indexer's ``merge`` on its own, detached (through a launcher
+    that exits at once, so no process of ours is left to wait for it): the command
+    that started it returns now and the merge goes on after it. The index stays
+    searchable meanwhile; another writer waits for the index lock or queues its work."""
+    command, env = child_command(Path(root), "merge")
+    subprocess.run([sys.executable, "-c", _DETACH, *command], env=env, check=False,
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
 
 
 def index_alongside(paths: Sequence[Path]) -> bool:

@@ -208,3 +208,33 @@ def test_a_reader_that_stops_early_gets_no_error_message(tmp_path, capsys, monke
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     assert main(["list", "--library", lib]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_imports_from_the_command_line_have_their_index_segments_merged_after(
+        lib, tmp_path, capsys):
+    """Each import leaves an index segment; once small ones pile up (more than
+    MAX_SMALL_SEGMENTS), `readq import` returns and a detached child merges them."""
+    import time
+    from pathlib import Path
+
+    from benchmarks.generate import Generator, render
+    from readq.library import Library
+    from readq.search.index import MAX_SMALL_SEGMENTS
+
+    papers = list(Generator(17).papers(3 * (MAX_SMALL_SEGMENTS + 1)))
+    for n in range(MAX_SMALL_SEGMENTS + 1):
+        dump = tmp_path / f"small-{n}.txt"
+        dump.write_text(render(papers[3 * n:3 * n + 3], "profile"), encoding="utf-8")
+        code, _out, err = run(capsys, "import", str(dump), "--library", lib)
+        assert code == 0, err
+    deadline = time.monotonic() + 60
+    while True:
+        with Library(Path(lib)) as library:
+            segments = library.index.segment_sizes()
+            if len(segments) == 1:
+                break
+        assert time.monotonic() < deadline, f"the segments were not merged: {segments}"
+        time.sleep(0.2)
+    with Library(Path(lib)) as library:
+        assert segments == [len(papers)]
+        assert library.search(f'"{papers[0].title}"', limit=3)
