@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import IndexWriter
@@ -35,7 +34,7 @@ from whoosh.writing import IndexWriter
 from readq.search import whoosh_storage
 from readq.search.fast import DEFAULT_CACHE_BYTES, FastSearcher, Hits, PostingsCache
 from readq.search.query import ParsedQuery
-from readq.search.whoosh_query import StemVariants, to_whoosh
+from readq.search.whoosh_query import highlight_terms, to_whoosh
 from readq.search.schema import (
     PAIR_FIELD,
     TEXT_FIELDS,
@@ -45,7 +44,6 @@ from readq.search.schema import (
     common_pairs,
     words_of,
 )
-from readq.text import fold
 
 __all__ = ["Hits", "IndexDoc", "SearchIndex", "IndexCorrupt", "IndexBusy", "SCHEMA_VERSION"]
 
@@ -320,48 +318,11 @@ class SearchIndex:
         """
         if query.text is None:
             return []
-        out: list[str] = []
-        seen: set[str] = set()
-
-        def add(term: str) -> None:
-            term = fold(term).strip()
-            if term and term not in seen:
-                seen.add(term)
-                out.append(term)
-
-        def walk(q: wq.Query, reader: Any) -> None:
-            if isinstance(q, wq.Not):
-                return
-            if isinstance(q, wq.AndNot):
-                walk(q.a, reader)
-                return
-            if q.is_leaf():
-                field = getattr(q, "fieldname", None)
-                if field not in TEXT_FIELDS:
-                    return
-                if isinstance(q, wq.Phrase):
-                    add(" ".join(q.words))
-                elif isinstance(q, wq.FuzzyTerm | StemVariants):
-                    expanded = 0
-                    for fname, btext in q.expanded_terms(reader):
-                        if fname == field and expanded < _MAX_FUZZY_EXPANSIONS:
-                            add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
-                            expanded += 1
-                elif isinstance(q, wq.Prefix):
-                    add(q.text)
-                elif isinstance(q, wq.Wildcard):
-                    add(q.text.split("*")[0])
-                elif isinstance(q, wq.Term):
-                    add(str(q.text))
-                return
-            for child in q.children():
-                walk(child, reader)
-
         compiled = to_whoosh(query.text)
         if compiled is None:
             return []
-        walk(compiled, self._current_searcher().reader())
-        return out
+        return highlight_terms(compiled, self._current_searcher().reader(), TEXT_FIELDS,
+                               _MAX_FUZZY_EXPANSIONS)
 
     # -- writing -----------------------------------------------------------
 

@@ -4,7 +4,7 @@ Shared by :mod:`readq.search.index` (writing documents) and the Whoosh
 backend of the query (:mod:`readq.search.whoosh_query`), so both sides
 analyse text the same way: words are folded with :func:`readq.text.fold`
 ("Küttler" and "kuttler" are the same word). Stemming ("transformer" also finds "Transformers") is
-done at query time (see :class:`readq.search.query.StemVariants`), which keeps
+done at query time (see :class:`readq.search.whoosh_query.StemVariants`), which keeps
 indexing about twice as fast as indexing stemmed copies of the text.
 
 Only ``id`` is stored; everything else is indexed but not kept, which keeps the

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Collection
 from typing import Any
 
 from whoosh import query as wq
@@ -184,3 +185,50 @@ def to_whoosh(node: q.QueryNode | None) -> wq.Query | None:
     if compiled is wq.NullQuery or isinstance(compiled, type(wq.NullQuery)):
         return None
     return compiled
+
+
+def highlight_terms(compiled: wq.Query, reader: Any, text_fields: Collection[str],
+                    max_expansions: int) -> list[str]:
+    """The words, phrases and prefixes a compiled query looks for in ``text_fields``,
+    folded, in query order, without duplicates: negated parts left out, prefixes
+    without the ``*``, a fuzzy word (or a stem's variants) as the indexed words it
+    matches in ``reader`` (at most ``max_expansions`` each)."""
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def add(term: str) -> None:
+        term = fold(term).strip()
+        if term and term not in seen:
+            seen.add(term)
+            out.append(term)
+
+    def walk(node: wq.Query, reader: Any) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a, reader)
+            return
+        if node.is_leaf():
+            field = getattr(node, "fieldname", None)
+            if field not in text_fields:
+                return
+            if isinstance(node, wq.Phrase):
+                add(" ".join(node.words))
+            elif isinstance(node, wq.FuzzyTerm | StemVariants):
+                expanded = 0
+                for fname, btext in node.expanded_terms(reader):
+                    if fname == field and expanded < max_expansions:
+                        add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
+                        expanded += 1
+            elif isinstance(node, wq.Prefix):
+                add(node.text)
+            elif isinstance(node, wq.Wildcard):
+                add(node.text.split("*")[0])
+            elif isinstance(node, wq.Term):
+                add(str(node.text))
+            return
+        for child in node.children():
+            walk(child, reader)
+
+    walk(compiled, reader)
+    return out
