@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from readq.library import Library
 
 IDLE_WAIT_S = 0.2
+FIRST_WAIT_S = 0.02  # how often the follower looks for the import's first chunk
 FOLLOW_BATCH = 500  # papers a following sync waits for while the import still runs
 PIPELINE_BYTES = 256 * 1024  # a dump this big (~100 papers) is indexed while it is stored
 # The child waits this long for another writer's chunk or index lock.
@@ -105,16 +106,22 @@ def main(argv: list[str]) -> int:
 
 
 def _follow(library: Library) -> int:
-    """Sync batches of what the import commits until stdin closes, then the rest."""
+    """Sync batches of what the import commits until stdin closes, then the rest.
+    The first batch starts with whatever is committed once this process is ready
+    (it started while the import began: waiting for a full batch left the second
+    core idle for the first ``FOLLOW_BATCH`` papers)."""
     written = 0
     finished = False
+    batch = 1
+    library.index  # noqa: B018 (opened, Whoosh loaded, while the first chunk is stored)
     with selectors.DefaultSelector() as selector:
         selector.register(sys.stdin, selectors.EVENT_READ)
         while True:
-            if not finished and library.pending_index_count() < FOLLOW_BATCH:
-                finished = _stdin_closed(selector, IDLE_WAIT_S)
+            if not finished and library.pending_index_count() < batch:
+                finished = _stdin_closed(selector, FIRST_WAIT_S if batch == 1 else IDLE_WAIT_S)
                 if not finished:
                     continue
+            batch = FOLLOW_BATCH
             done = library.sync_index()
             written += done
             if finished and (not done or not library.pending_index_count()):

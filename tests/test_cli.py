@@ -238,3 +238,27 @@ def test_imports_from_the_command_line_have_their_index_segments_merged_after(
     with Library(Path(lib)) as library:
         assert segments == [len(papers)]
         assert library.search(f'"{papers[0].title}"', limit=3)
+
+
+def test_a_big_dump_is_indexed_alongside_and_searchable_when_the_command_returns(
+        lib, tmp_path, capsys):
+    """One dump over PIPELINE_BYTES is indexed by the child indexer following the
+    stored chunks (its first batch as soon as it is ready); when `readq import`
+    returns, every paper is in the index."""
+    from pathlib import Path
+
+    from benchmarks.generate import Generator, render
+    from readq.indexing import PIPELINE_BYTES, index_alongside
+    from readq.library import Library
+
+    papers = list(Generator(23).papers(400))
+    dump = tmp_path / "big.txt"
+    dump.write_text(render(papers, "profile"), encoding="utf-8")
+    assert dump.stat().st_size >= PIPELINE_BYTES and index_alongside([dump])
+    code, _out, err = run(capsys, "import", str(dump), "--library", lib)
+    assert code == 0, err
+    with Library(Path(lib)) as library:
+        assert library.pending_index_count() == 0
+        report = library.check()
+        assert report.in_step and report.indexed == library.paper_count() >= 390
+        assert library.search(f'"{papers[-1].title}"', limit=3)
