@@ -243,3 +243,40 @@ def test_no_commit_of_an_import_copies_the_log_back_inside_its_transaction(
         lib.import_paths([dump_copy(PROFILE, tmp_path), dump_copy(ARXIV, tmp_path)])
         assert seen == [0, 0]  # each file's import was named with them off
         assert lib.store.one("PRAGMA wal_autocheckpoint") == 1000
+
+
+def test_a_cli_write_waits_out_a_lock_held_for_a_moment(seeded_root: Path, capsys) -> None:
+    """A read of `readq rate` that finds the store locked for 0.2 s (another
+    connection restarting or copying back its log) waits, instead of saying busy."""
+    import sqlite3
+    import threading
+
+    from readq.cli import main
+
+    with Library(seeded_root) as library:
+        paper = library.view_ids("all", sort="id")[0]
+    held = threading.Event()
+
+    def hold_for_a_moment() -> None:
+        conn = sqlite3.connect(seeded_root / "library.sqlite3", isolation_level=None)
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")  # readers are shut out too
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("UPDATE settings SET value = value")
+        conn.execute("COMMIT")
+        held.set()
+        time.sleep(0.2)
+        conn.execute("PRAGMA locking_mode = NORMAL")
+        conn.execute("SELECT 1 FROM settings LIMIT 1").fetchall()  # lets the lock go
+        conn.close()
+
+    holder = threading.Thread(target=hold_for_a_moment)
+    holder.start()
+    held.wait(10)
+    try:
+        code = main(["rate", str(paper), "4", "--library", str(seeded_root)])
+    finally:
+        holder.join()
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    with Library(seeded_root) as library:
+        assert library.paper(paper)["rating"] == 4
