@@ -94,20 +94,7 @@ with Library(Path(lib)) as library:  # searchable: every paper indexed
 print(papers / seconds)
 """
 
-READQ_WRITER = r"""
-import json, sys, time, tempfile
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-from readq.search.index import IndexDoc, SearchIndex
-docs = [IndexDoc(**d) for d in json.load(open(sys.argv[2]))]
-with tempfile.TemporaryDirectory() as tmp:
-    index = SearchIndex(Path(tmp) / "ix")
-    index.open()
-    t = time.perf_counter()
-    index.upsert(docs, bulk=True)
-    print(len(docs) / (time.perf_counter() - t))
-    index.close()
-"""
+READQ_WRITER = CHILD  # readq's tuned writer alone, on the same records
 
 
 def pipeline(papers: int, reps: int) -> dict:

@@ -202,11 +202,11 @@ def highlight_terms(compiled: wq.Query, reader: Any, text_fields: Collection[str
             seen.add(term)
             out.append(term)
 
-    def walk(node: wq.Query, reader: Any) -> None:
+    def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
             return
         if isinstance(node, wq.AndNot):
-            walk(node.a, reader)
+            walk(node.a)
             return
         if node.is_leaf():
             field = getattr(node, "fieldname", None)
@@ -228,7 +228,7 @@ def highlight_terms(compiled: wq.Query, reader: Any, text_fields: Collection[str
                 add(str(node.text))
             return
         for child in node.children():
-            walk(child, reader)
+            walk(child)
 
-    walk(compiled, reader)
+    walk(compiled)
     return out

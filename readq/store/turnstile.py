@@ -40,15 +40,21 @@ def acquire(conn: sqlite3.Connection, db_path: Path, budget_s: float,
     previous = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
     conn.execute("PRAGMA busy_timeout = 0")  # poll ourselves, every millisecond
     try:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            return True
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc):
-                raise
-        return _wait_turn(conn, db_path, time.monotonic() + budget_s, is_busy)
+        return _begin_now(conn, is_busy) or \
+            _wait_turn(conn, db_path, time.monotonic() + budget_s, is_busy)
     finally:
         conn.execute(f"PRAGMA busy_timeout = {previous}")
+
+
+def _begin_now(conn: sqlite3.Connection, is_busy: Callable[[BaseException], bool]) -> bool:
+    """One try at ``BEGIN IMMEDIATE``: False if another writer holds the lock."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        return False
+    return True
 
 
 def _wait_turn(conn: sqlite3.Connection, db_path: Path, deadline: float,
@@ -61,16 +67,11 @@ def _wait_turn(conn: sqlite3.Connection, db_path: Path, deadline: float,
     except OSError:
         mark = None
     try:
-        while True:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                return True
-            except sqlite3.OperationalError as exc:
-                if not is_busy(exc):
-                    raise
+        while not _begin_now(conn, is_busy):
             if time.monotonic() >= deadline:
                 return False
             time.sleep(POLL_S)
+        return True
     finally:
         if mark is not None:
             try:

@@ -120,22 +120,20 @@ class ImportCommand(QUndoCommand):
             self.setObsolete(True)
 
     def undo(self) -> None:
-        def remove(keep_touched: bool) -> Callable[[Library, Callable[[int, int], None]], object]:
-            return lambda library, report: library.undo_import(
-                self.action_id, keep_touched=keep_touched, progress=report)
-
         def removed(_: object) -> None:
             self.undone = True
             self._changed()
 
+        def start(keep_touched: bool, failed: Callable[[str], None]) -> None:
+            self._progressed(0, 0)  # under way: shown at once, however long the first chunk
+            self._ops.run(lambda library, report: library.undo_import(  # type: ignore[arg-type]
+                self.action_id, keep_touched=keep_touched, progress=report),
+                removed, name="undo import", failed=failed, progressed=self._progressed)
+
         def refused(message: str) -> None:
             if "undoing the import would lose them" in message and self._keep_touched(message):
-                self._progressed(0, 0)
-                self._ops.run(remove(True), removed, name="undo import",  # type: ignore[arg-type]
-                              failed=self._refused, progressed=self._progressed)
+                start(True, self._refused)
             else:
                 self._refused(message)  # the window puts the command back (redo)
 
-        self._progressed(0, 0)  # under way: shown at once, however long the first chunk
-        self._ops.run(remove(False), removed, name="undo import",  # type: ignore[arg-type]
-                      failed=refused, progressed=self._progressed)
+        start(False, refused)
