@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -82,8 +83,9 @@ def undo_action(store: Store, action_id: int, *, keep_touched: bool,
                             (action_id,)).fetchone() is None:
                 raise LookupError(action_id)
             actions.start_undo(conn, action_id, now_iso(), keep_touched)
+        kept = set(touched)
         _Chunks(store, done, checkpoints, progress).run(
-            action_id, [i for i in added if i not in set(touched)])
+            action_id, [i for i in added if i not in kept])
     return done
 
 
@@ -98,9 +100,10 @@ class _Chunks:
         self.checkpoints = checkpoints
         self.when = now_iso()
         self.commit_estimate = 0.002
+        self.state_condition = actions.user_state_condition(store.conn)
 
     def run(self, action_id: int, gone: list[int]) -> None:
-        pending = list(gone)
+        pending = deque(gone)  # taken from the front, a few at a time
         while pending:
             self._chunk(lambda: self._delete_papers(action_id, pending))
             if self.progress is not None:
@@ -131,11 +134,12 @@ class _Chunks:
         self.checkpoints.between_chunks()
         return more
 
-    def _delete_papers(self, action_id: int, pending: list[int]) -> bool:
-        part, pending[:] = pending[:STEP], pending[STEP:]
+    def _delete_papers(self, action_id: int, pending: deque[int]) -> bool:
+        part = [pending.popleft() for _ in range(min(STEP, len(pending)))]
         conn = self.store.conn
         still = actions.only_sighted_by(conn, action_id, part)
-        touched = set(actions.with_user_state(conn, still))  # given state meanwhile: kept
+        # given state meanwhile: kept
+        touched = set(actions.with_user_state(conn, still, self.state_condition))
         self.done.kept.extend(sorted(touched))
         gone = [i for i in still if i not in touched]
         if gone:

@@ -50,12 +50,18 @@ CHILD_BUSY_TIMEOUT_MS = 10 * 60 * 1000
 MODES = ("sync", "check", "follow", "merge")
 
 
-def child_command(root: Path, mode: str) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment that start the child indexer."""
+def child_env() -> dict[str, str]:
+    """The environment of a readq child process (the indexer, the recommender): this
+    one, with the folder holding the ``readq`` package first on ``PYTHONPATH``."""
     package_parent = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "readq.indexing", str(root), mode], env
+    return env
+
+
+def child_command(root: Path, mode: str) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that start the child indexer."""
+    return [sys.executable, "-m", "readq.indexing", str(root), mode], child_env()
 
 
 def _say(**message: object) -> None:

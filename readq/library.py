@@ -33,6 +33,7 @@ from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_qu
 from readq.service import BUSY_MESSAGE, Cancel, LibraryBusy, LibraryError, Progress, writes
 from readq.store.database import BUSY_TIMEOUT_MS, WRITE_BUDGET_S, Store, StoreBusy, is_busy
 from readq.store.health import check_store, describe_error, opened_here, protect
+from readq.store import schema as schema_sql
 from readq.store import stats as figures_sql
 from readq.store import user_state as kinds
 from readq.store.user_state import TAG_CONDITION_SQL
@@ -366,6 +367,12 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
             if not tagged:
                 raise LibraryError(f"no papers are tagged {tag!r}")
         return self.recommendations.recommend(limit, tag=tag, tagged=tagged)
+
+    @staticmethod
+    def needs_upgrade(root: Path) -> bool:
+        """Whether the library in ``root`` was written by an older readq (its store is
+        upgraded when it is next opened: seconds on a big library)."""
+        return schema_sql.written_by_older_readq(Path(root) / Library.DB_NAME)
 
     def similar(self, paper_id: int, limit: int = 5) -> list[Recommendation]:
         """The papers most like one paper, most similar first."""

@@ -185,15 +185,6 @@ class Recommendations:
                                why_similar(features, row, int(i)))
                 for i in order if sims[i] > 0]
 
-    def set_not_this(self, ids: Sequence[int], on: bool = True) -> None:
-        """Say "not this" to papers (a negative decision), or take it back."""
-        with self.store.transaction():
-            signals.set_not_this(self.store.conn, ids, on)
-
-    def not_this(self) -> set[int]:
-        """Papers marked "not this"."""
-        return signals.not_this_ids(self.store.conn)
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m readq.recommendations LIBRARY``: bring the cached features up to date

@@ -24,9 +24,9 @@ def test_merge_keeps_not_this_and_undo_puts_it_back(tmp_path: Path) -> None:
         pair = lib.possible_duplicates()[0]["id"]
         undo = lib.merge_duplicate(pair)
         assert undo.kept == kept
-        assert lib.recommendations.not_this() == {kept}  # the one paper left carries the user's "not this"
+        assert lib.not_this_ids() == {kept}  # the one paper left carries the user's "not this"
         lib.undo_merge(undo)
-        assert lib.recommendations.not_this() == {gone}  # exactly as before the merge
+        assert lib.not_this_ids() == {gone}  # exactly as before the merge
         assert lib.snapshot([gone])[gone]["not_this"] is True
 
 
@@ -39,7 +39,7 @@ def test_not_this_is_undone_with_the_rest_of_the_state(tmp_path: Path) -> None:
         lib.set_not_this([paper])
         lib.set_rating([paper], 2)
         lib.restore(snap)
-        assert paper not in lib.recommendations.not_this() and lib.paper(paper)["rating"] == 0
+        assert paper not in lib.not_this_ids() and lib.paper(paper)["rating"] == 0
 
 
 def test_export_keys_stay_the_contract(tmp_path: Path) -> None:

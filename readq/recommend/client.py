@@ -11,13 +11,14 @@ SciPy, scikit-learn stay out of the app's process).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
+
+from readq.indexing import child_env
 
 
 class RecommenderError(RuntimeError):
@@ -44,15 +45,11 @@ class RecommenderProcess:
         if child is not None and child.poll() is None:
             return child
         self.close()
-        package_parent = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH"))
-                                            if p)
         self._errors = tempfile.TemporaryFile()
         self._child = subprocess.Popen(
             [sys.executable, "-m", "readq.recommend.service", str(self.root)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
-            text=True, encoding="utf-8", bufsize=1, env=env)
+            text=True, encoding="utf-8", bufsize=1, env=child_env())
         return self._child
 
     def request(self, op: str, status: Callable[[str], None] | None = None,

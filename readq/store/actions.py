@@ -20,6 +20,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from readq.store.reading import chunks, placeholders
+
 DEFAULT_STATE_SQL = ("s.status != 'unread' OR s.rating != 0 OR s.note != '' "
                      "OR s.queue_position IS NOT NULL OR s.dismissed != 0")
 
@@ -125,27 +127,27 @@ def added_papers(conn: sqlite3.Connection, action_id: int) -> list[int]:
         (action_id, action_id))]
 
 
-def with_user_state(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
-    """Which of these papers the user has rated, read, noted, queued, dismissed, tagged
-    or said "not this" to."""
-    found: list[int] = []
+def user_state_condition(conn: sqlite3.Connection) -> str:
+    """The SQL condition on ``user_state s`` that a paper has user state: rated, read,
+    noted, queued, dismissed, tagged or said "not this" to (tables as this store has)."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                          "AND name IN ('paper_tags', 'not_this')")}
-    tag_sql = "".join(f" OR EXISTS (SELECT 1 FROM {table} t WHERE t.paper_id = s.paper_id)"
-                      for table in sorted(tables))
-    for start in range(0, len(ids), 900):
-        part = ids[start:start + 900]
-        marks = ", ".join("?" * len(part))
+    return DEFAULT_STATE_SQL + "".join(
+        f" OR EXISTS (SELECT 1 FROM {table} t WHERE t.paper_id = s.paper_id)"
+        for table in sorted(tables))
+
+
+def with_user_state(conn: sqlite3.Connection, ids: list[int],
+                    condition: str | None = None) -> list[int]:
+    """Which of these papers have user state (``condition``: from
+    :func:`user_state_condition`, read once by a caller that asks often)."""
+    condition = condition or user_state_condition(conn)
+    found: list[int] = []
+    for part in chunks(ids):
         found += [int(r[0]) for r in conn.execute(
-            f"SELECT s.paper_id FROM user_state s WHERE s.paper_id IN ({marks}) "
-            f"AND ({DEFAULT_STATE_SQL}{tag_sql})", tuple(part))]
+            f"SELECT s.paper_id FROM user_state s WHERE s.paper_id IN "
+            f"({placeholders(len(part))}) AND ({condition})", tuple(part))]
     return found
-
-
-def fills(conn: sqlite3.Connection, action_id: int) -> dict[int, dict[str, Any]]:
-    """The fields this action filled in on existing papers, as they were before."""
-    return {int(r[0]): json.loads(r[1]) for r in conn.execute(
-        "SELECT paper_id, before FROM import_fills WHERE action_id = ?", (action_id,))}
 
 
 def start_undo(conn: sqlite3.Connection, action_id: int, when: str,
@@ -161,9 +163,8 @@ def only_sighted_by(conn: sqlite3.Connection, action_id: int, ids: list[int]) ->
     """Those of ``ids`` that still exist and were sighted by this action only."""
     if not ids:
         return []
-    marks = ", ".join("?" * len(ids))
     return [int(r[0]) for r in conn.execute(
-        f"SELECT p.id FROM papers p WHERE p.id IN ({marks}) AND NOT EXISTS ("
+        f"SELECT p.id FROM papers p WHERE p.id IN ({placeholders(len(ids))}) AND NOT EXISTS ("
         "SELECT 1 FROM sightings o LEFT JOIN imports oi ON oi.id = o.import_id "
         "WHERE o.paper_id = p.id AND (oi.action_id IS NULL OR oi.action_id != ?)) "
         "ORDER BY p.id", (*ids, action_id))]

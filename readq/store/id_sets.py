@@ -38,16 +38,6 @@ class IdSet:
     excluded: bool = False
     total: int = 0  # papers in the library when it was read
 
-    @property
-    def allowed_count(self) -> int:
-        """How many papers the set lets through."""
-        return self.total - len(self.ids) if self.excluded else len(self.ids)
-
-    def contains(self, paper_id: int) -> bool:
-        """Whether the set lets ``paper_id`` through (for tests and small checks)."""
-        inside = bool(np.any(self.ids == paper_id))
-        return not inside if self.excluded else inside
-
 
 def state_only(where: str) -> str | None:
     """``where`` over ``user_state s`` alone, or None if it needs a column of ``papers``

@@ -8,6 +8,7 @@ position. Each migration runs in one transaction together with the version bump.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from readq.store.upkeep import refresh_title_keys
 
@@ -366,6 +367,22 @@ class SchemaTooNew(RuntimeError):
 def schema_version(conn: sqlite3.Connection) -> int:
     """The library's schema version (``PRAGMA user_version``)."""
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def written_by_older_readq(path: Path) -> bool:
+    """Whether the store at ``path`` has an older schema (a read-only look; a missing
+    or unreadable store is not: opening it says what is wrong)."""
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = schema_version(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return 0 < version < SCHEMA_VERSION
 
 
 def sql_statements(script: str) -> list[str]:

@@ -10,7 +10,6 @@ would from the window itself.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -19,25 +18,13 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QProgressDialog
 
 from readq.library import Library
-from readq.store.schema import SCHEMA_VERSION
 
 SHOW_AFTER_MS = 300  # a quick upgrade shows no window at all
 
 
 def needs_upgrade(root: Path) -> bool:
     """Whether the library's store was written by an older readq (read-only look)."""
-    path = Path(root) / Library.DB_NAME
-    if not path.is_file():
-        return False
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False  # opening the library says what is wrong with it
-    return 0 < version < SCHEMA_VERSION
+    return Library.needs_upgrade(root)
 
 
 def upgrade_library(root: Path) -> bool:

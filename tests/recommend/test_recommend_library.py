@@ -173,9 +173,9 @@ def test_cli_recommend_and_similar(library, capsys):
      "from 1 to 100000, not 'x' (see `readq similar --help`)\n"),
 ])
 def test_cli_bad_input_is_one_line(library, capsys, argv, code, message):
-    before = library.recommendations.not_this(), library.snapshot(library.view_ids("all"))
+    before = library.not_this_ids(), library.snapshot(library.view_ids("all"))
     assert run(capsys, *argv, "--library", str(library.root)) == (code, "", message)
-    assert (library.recommendations.not_this(),
+    assert (library.not_this_ids(),
             library.snapshot(library.view_ids("all"))) == before
 
 

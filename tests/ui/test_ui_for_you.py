@@ -126,13 +126,13 @@ def test_not_this_on_the_card_is_a_negative_decision_and_undoes(qtbot, tasteful)
     idle(qtbot, window)
     assert page.session.current != target
     with Library(window.root) as library:
-        assert target in library.recommendations.not_this()
+        assert target in library.not_this_ids()
         assert library.recommendations.rank(library.view_ids("for_you"))[0] != target
     press(qtbot, Qt.Key.Key_Z)
     idle(qtbot, window)
     assert page.session.current == target
     with Library(window.root) as library:
-        assert target not in library.recommendations.not_this()
+        assert target not in library.not_this_ids()
 
 
 def test_before_enough_decisions_triage_is_newest_first_and_the_card_says_so(
