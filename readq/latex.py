@@ -35,11 +35,15 @@ ITALIC_ON, ITALIC_OFF, BOLD_ON, BOLD_OFF = "\x02", "\x03", "\x04", "\x05"
 # a link is LINK_ON url LINK_TEXT text LINK_OFF
 LINK_ON, LINK_TEXT, LINK_OFF = "\x0e", "\x0f", "\x10"
 MARKERS = ITALIC_ON + ITALIC_OFF + BOLD_ON + BOLD_OFF + LINK_ON + LINK_TEXT + LINK_OFF
-_STRIP_MARKERS = str.maketrans("", "", MARKERS)
+_STRIP_MARKERS = str.maketrans("", "", MARKERS + "\x11")
 
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\[%&$#_{}\"'^`~=.]|\{\\")
 # "$x$", or "$97.6\%$" (a backslash, ^ or _ inside): math. "$5 and $10" is money.
-_MATH = re.compile(r"\$(?:(?![\d\s])[^$]*(?<!\s)|[^$]*[\\^_][^$]*)\$")
+MATH = re.compile(r"\$(?:(?![\d\s])[^$]*(?<!\s)|[^$]*[\\^_][^$]*)\$")
+# A dollar sign that opens an amount, not math: "$5 and", "$10:", "$1.5M per run".
+# "$30 \times 30$", "$2^{10}$" and "$97.6\%$" stay math.
+MONEY = re.compile(r"\$(?=\d[\d,.]*(?:[kKMB]|bn)?(?:[.;:!?)](?:\s|$)|,\s+[A-Za-z]|\s+[A-Za-z]|$))")
+_MONEY_MARK = "\x11"
 # {\em x}  {\it x}  \emph{x}  \textit{x}  (no nested braces inside)
 _ITALIC = re.compile(r"\{\\(?:em|it|itshape|sl)\s+([^{}]*)\}|\\(?:emph|textit|textsl)\{([^{}]*)\}")
 _BOLD = re.compile(r"\{\\(?:bf|bfseries)\s+([^{}]*)\}|\\textbf\{([^{}]*)\}")
@@ -82,6 +86,14 @@ _SUPERSCRIPT_SYMBOL = {"*": "*", r"\ast": "*", r"\star": "*", r"\prime": "′", 
 _SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\\[A-Za-z]+|[^\s\\{}$]))")
 
 
+def is_known_macro(name: str) -> bool:
+    """Whether ``\\name`` is LaTeX that a document knows (pylatexenc's LaTeX and common
+    packages, the old font switches), not an author's own macro."""
+    return (name in _LAYOUT or name in _NAMED or name in _SHOW_ARGUMENT or name in _CITE
+            or _walker_context().get_macro_spec(name) is not None
+            or _text_context_db().get_macro_spec(name) is not _text_context_db().unknown_macro_spec)
+
+
 def _argument_text(node: Any, l2tobj: LatexNodes2Text) -> str:
     args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
     return "".join(l2tobj.nodelist_to_text([a]) for a in args)
@@ -122,7 +134,8 @@ def _walker_context() -> Any:
     return context
 
 
-def _text_context() -> Any:
+@lru_cache(maxsize=1)
+def _text_context_db() -> Any:
     context = get_default_latex_context_db()
     specs = [MacroTextSpec(name, simplify_repl=_argument_text) for name in _SHOW_ARGUMENT]
     specs += [MacroTextSpec(name, simplify_repl=lambda n, l2tobj: f"[{_verbatim_argument(n)}]")
@@ -142,14 +155,14 @@ def _text_context() -> Any:
 @lru_cache(maxsize=1)
 def _converter() -> LatexNodes2Text:
     """Built on first use (it takes tens of milliseconds: not at start-up)."""
-    return LatexNodes2Text(latex_context=_text_context(), math_mode="text",
+    return LatexNodes2Text(latex_context=_text_context_db(), math_mode="text",
                            strict_latex_spaces=False)
 
 
 def looks_like_latex(text: str) -> bool:
     """Whether ``text`` holds LaTeX markup worth converting."""
     return (("\\" in text and bool(_COMMAND.search(text)))
-            or ("$" in text and bool(_MATH.search(text)))
+            or ("$" in text and bool(MATH.search(text)))
             or (("`" in text or "-" in text or "~" in text) and bool(_TYPOGRAPHY.search(text))))
 
 
@@ -214,6 +227,8 @@ def marked(text: str) -> str:
     if not text or not looks_like_latex(text):
         return text
     source = text.translate(_STRIP_MARKERS)
+    if "$" in source:
+        source = MONEY.sub(_MONEY_MARK, source)
     if "\\" in source:
         source = _LINK.sub(_link_marker, source)
     source = _ITALIC.sub(lambda m: ITALIC_ON + (m.group(1) or m.group(2) or "") + ITALIC_OFF,
@@ -223,7 +238,7 @@ def marked(text: str) -> str:
     pieces = _URL_HEAD.split(source)
     converted = "".join(piece if i % 2 else _convert_text(piece)
                         for i, piece in enumerate(pieces))
-    converted = " ".join(converted.split())
+    converted = " ".join(converted.split()).replace(_MONEY_MARK, "$")
     for on, off in ((ITALIC_ON, ITALIC_OFF), (BOLD_ON, BOLD_OFF)):
         if converted.count(on) != converted.count(off):
             converted = converted.replace(on, "").replace(off, "")

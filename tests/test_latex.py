@@ -58,6 +58,8 @@ def test_href_and_url_are_links_with_their_text() -> None:
 def test_scripts_citations_and_typography_read_as_printed() -> None:
     assert plain(r"$A^*$ search finds $V^{\star}$ in $10^6$ steps, $x_1^{-2}$, $x_t$") == \
         "A* search finds V* in 10⁶ steps, x₁⁻², x_t"
+    assert plain(r"it saves $10: {\sc Director} beats $A^*$, $1.5M per run") == \
+        "it saves $10: Director beats A*, $1.5M per run"
     assert plain(r"as shown by \citet{smith2020}, cf.~\cite[p.~3]{a,b}") == \
         "as shown by [smith2020], cf. [a,b]"
     assert plain("negative data -- examples; 10B--40B; a---b; to ``sharpen'' it; "
