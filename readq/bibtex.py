@@ -34,8 +34,7 @@ _TEXT_SPECIAL = str.maketrans({"{": r"\{", "}": r"\}", "\\": r"\textbackslash{}"
                                "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_",
                                "^": r"\^{}", "~": r"\textasciitilde{}"})
 # what may follow a backslash in LaTeX as a control symbol (\% \{ \, \' …)
-_CONTROL_SYMBOLS = set("%&$#_{}\"'^`~=.,;:! /-@|\\>")
-_TIE = re.compile(r"(?<=[A-Za-z0-9.,])~(?=[A-Za-z0-9(\\$])")
+_CONTROL_SYMBOLS = set("%&$#_{}\"'^`~=.,;:! /-@\\>")
 
 
 @lru_cache(maxsize=1)
@@ -44,13 +43,29 @@ def _encoder() -> UnicodeToLatexEncoder:
                                  unknown_char_policy="keep", unknown_char_warning=False)
 
 
-def _non_ascii_to_latex(text: str) -> str:
-    return text if text.isascii() else _encoder().unicode_to_latex(text)
+# Accented Latin letters, dashes, quotes and the like have LaTeX names every document
+# knows; so do Greek letters and mathematical symbols, in math. Other scripts (Cyrillic,
+# CJK…) are kept as written: their LaTeX names need font packages, and a document that
+# typesets them (XeLaTeX, LuaLaTeX, CJK) reads them best as they are.
+_LATIN = re.compile(r"[\u0080-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
+_LATIN_OR_MATH = re.compile(r"[\u0080-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf"
+                            r"\u0370-\u03ff\u2100-\u22ff\u2190-\u21ff]")
+
+
+@lru_cache(maxsize=4096)
+def _char_to_latex(char: str) -> str:
+    return str(_encoder().unicode_to_latex(char))
+
+
+def _non_ascii_to_latex(text: str, convertible: re.Pattern[str] = _LATIN_OR_MATH) -> str:
+    if text.isascii():
+        return text
+    return convertible.sub(lambda m: _char_to_latex(m.group(0)), text)
 
 
 def text_value(text: str) -> str:
     """Plain text (a name, a tag) as a BibTeX value's contents: every special escaped."""
-    return _non_ascii_to_latex(" ".join(str(text).split()).translate(_TEXT_SPECIAL))
+    return _non_ascii_to_latex(" ".join(str(text).split()).translate(_TEXT_SPECIAL), _LATIN)
 
 
 def _math_spans(text: str) -> list[tuple[int, int]]:
@@ -60,23 +75,43 @@ def _math_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in latex.MATH.finditer(latex.MONEY.sub("\x11", text))]
 
 
+_BRACE = re.compile(r"[{}]")
+# the only characters latex_value looks at; the text between them is copied as it is
+_SPECIAL = re.compile(r"[\\{}%&#_^$~]")
+
+
 def _unbalanced_braces(text: str) -> set[int]:
     """Positions of braces BibTeX could not pair (it counts ``\\{`` as a brace too)."""
     opened: list[int] = []
     lonely: set[int] = set()
-    for i, ch in enumerate(text):
-        if ch == "{":
-            opened.append(i)
-        elif ch == "}":
-            if opened:
-                opened.pop()
-            else:
-                lonely.add(i)
+    for brace in _BRACE.finditer(text):
+        if brace.group(0) == "{":
+            opened.append(brace.start())
+        elif opened:
+            opened.pop()
+        else:
+            lonely.add(brace.start())
     return lonely | set(opened)
 
 
 _COMMAND_NAME = re.compile(r"[A-Za-z]+")
 _PLAIN_SUPERSCRIPT = re.compile(r"\{([A-Za-z0-9+*-]{1,8})\}|\d+|[A-Za-z*+-]")
+_ENDS_WITH_COMMAND = re.compile(r"\\[A-Za-z]+$")
+# Commands LaTeX accepts only in math, and what they take: braced arguments, or for an
+# accent the one letter or command after it (\bar D).
+_MATH_WITH_ARGUMENT = frozenset((
+    "bar hat tilde vec dot ddot overline underline widehat widetilde mathbb mathcal mathrm "
+    "mathbf mathit mathsf mathfrak boldsymbol sqrt frac").split())
+_MATH_ONLY = frozenset((
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu "
+    "nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma "
+    "Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega to rightarrow leftarrow "
+    "leftrightarrow Rightarrow Leftarrow Leftrightarrow mapsto times cdot cdots pm mp le leq "
+    "ge geq ne neq sim simeq approx equiv propto lesssim gtrsim ll gg infty partial nabla "
+    "sum prod int oint in notin subset subseteq supset cup cap emptyset forall exists ell "
+    "hbar prime circ star ast oplus otimes langle rangle mid log exp sin cos tan ln min max "
+    "sup inf lim det dim").split()) | _MATH_WITH_ARGUMENT
+_MATH_ARGUMENT = re.compile(r"(?:\s*\{(?:[^{}]|\{[^{}]*\})*\})+|\s*(?:\\[A-Za-z]+|[A-Za-z0-9])")
 _URL_BREAKERS = re.compile(r"(?<!\\)([%#])")
 
 
@@ -89,6 +124,13 @@ def latex_value(text: str) -> str:
     out: list[str] = []
     i, span = 0, 0
     while i < len(text):
+        special = _SPECIAL.search(text, i)
+        if special is None:
+            out.append(text[i:])
+            break
+        if special.start() > i:
+            out.append(text[i:special.start()])
+        i = special.start()
         while span < len(math) and math[span][1] <= i:
             span += 1
         in_math = span < len(math) and math[span][0] <= i < math[span][1]
@@ -105,9 +147,17 @@ def latex_value(text: str) -> str:
                     out.append(text[i:end] + _URL_BREAKERS.sub(r"\\\1", text[end:close + 1]))
                     i = close + 1
                     continue
-                if latex.is_known_macro(name.group(0)):
+                if name.group(0) in _MATH_ONLY and not in_math:
+                    # "Z^0 \to 2\gamma" written without dollars: math where LaTeX needs it
+                    argument = _MATH_ARGUMENT.match(text, end) \
+                        if name.group(0) in _MATH_WITH_ARGUMENT else None
+                    end = argument.end() if argument else end
+                    out.append(r"\ensuremath{" + text[i:end].rstrip() + "}")
+                elif latex.is_known_macro(name.group(0)):
                     out.append(text[i:end])
                 else:  # the authors' own macro: its name, without its "{}"
+                    if out and _ENDS_WITH_COMMAND.search(out[-1]):
+                        out.append(" ")  # "\to\pip" must not become "\topip"
                     out.append(name.group(0))
                     if text.startswith("{}", end):
                         end += 2
@@ -138,7 +188,7 @@ def latex_value(text: str) -> str:
             out.append(r"\textasciicircum{}")
         elif ch == "$" and not (in_math and i in (math[span][0], math[span][1] - 1)):
             out.append(r"\$")
-        elif ch == "~" and not in_math and not _TIE.match(text, i):
+        elif ch == "~" and not in_math and not latex.TIE.match(text, i):
             out.append(r"$\sim$")
         else:
             out.append(ch)
@@ -202,13 +252,16 @@ def protect_capitals(value: str) -> str:
 
 # --- entry types -----------------------------------------------------------------------
 
+# "Journal of Physics: Conference Series" and "J. Phys.: Conf. Ser." are journals
 _MEETING = re.compile(r"\b(?:Conference|Conf\b\.?|Workshops?|Symposium|Symp\b\.?|Congress"
-                      r"|Colloquium|Meeting|Summit|Findings\s+of)(?!\.?\s*(?:Series|Ser\b))", re.IGNORECASE)
+                      r"|Colloquium|Meeting|Summit|Findings\s+of)(?!\.?\s*(?:Series|Ser\b))",
+                      re.IGNORECASE)
 _PROCEEDINGS = re.compile(r"\b(?:Proceedings?|Proc\b\.?)", re.IGNORECASE)
 # journals named "Proceedings of …" (PNAS, Proc. R. Soc., Proc. Amer. Math. Soc., Proc. IEEE)
 _PROCEEDINGS_JOURNAL = re.compile(
-    r"\b(?:Proceedings|Proc\b\.?)\s+(?:of\s+(?:the\s+)?)?(?:Natl\b|National\s+Acad|Acad|Royal|R\.|Roy\b"
-    r"|Amer|American\s+Math|London|Edinburgh|Cambridge|Japan|Indian|IEEE\s*(?:$|[,;(\d]))",
+    r"\b(?:Proceedings|Proc\b\.?)\s+(?:of\s+(?:the\s+)?)?(?:Natl\b|National\s+Acad|Acad"
+    r"|Royal|R\.|Roy\b|Amer|American\s+Math|London|Edinburgh|Cambridge|Japan|Indian"
+    r"|IEEE\s*(?:$|[,;(\d]))",
     re.IGNORECASE)
 _CONFERENCE_ACRONYMS = (
     "NeurIPS|NIPS|ICML|ICLR|ACL|EMNLP|NAACL|EACL|AACL|COLING|CoNLL|LREC|CVPR|ICCV|ECCV|WACV|"
@@ -222,7 +275,8 @@ _JOURNAL_ACRONYMS = {"JHEP", "JCAP", "JMLR", "TMLR", "TACL", "PRL", "PRD", "PRB"
                      "RAA", "ISSN", "ISBN", "DOI", "ID"}
 _KNOWN_CONFERENCE = re.compile(rf"\b(?:{_CONFERENCE_ACRONYMS})\b")
 # any acronym with a year, glued or not: "CSIT 2019", "ICRC2017", "CoRL'22", "ABC-2021"
-_ACRONYM_YEAR = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*)(?:\s?-?\s?(?:19|20)\d\d|['’]\d\d)\b")
+_ACRONYM_YEAR = re.compile(
+    r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*)(?:\s?-?\s?(?:19|20)\d\d|['’]\d\d)\b")
 _ROMAN = re.compile(r"[IVXLC]+")
 _JOURNAL = re.compile(r"\b(?:Journal|J\.|Transactions|Trans\.|Letters|Lett\.|Review|Rev\.)",
                       re.IGNORECASE)
@@ -247,8 +301,8 @@ def is_proceedings(journal_ref: str) -> bool:
 # --- entries ---------------------------------------------------------------------------
 
 _SUFFIX = re.compile(r"^(.+?)\s+(\S+?),?\s+(Jr\.?|Sr\.?|II|III|IV)$")
-_ORGANISATION = re.compile(r"\b(?:and|Collaboration|Consortium|Team|Group|Project|Institute"
-                           r"|University|Laborator(?:y|ies)|Labs?|Inc\.?|Ltd\.?)$|\band\b",
+_ORGANISATION = re.compile(r"\band\b|\b(?:Collaboration|Consortium|Team|Group|Project"
+                           r"|Institute|University|Laborator(?:y|ies)|Labs?|Inc\.?|Ltd\.?)$",
                            re.IGNORECASE)
 
 
@@ -293,8 +347,10 @@ def entry(row: dict[str, Any], taken: set[str]) -> str:
         if row["authors_truncated"]:
             names.append("others")
         fields.append(("author", " and ".join(names)))
-    elif row["title"]:  # what sorts the entry where an author's name would
-        fields.append(("key", text_value(latex.plain(row["title"]))))
+    else:  # what sorts the entry where an author's name would
+        sort_by = latex.plain(row["title"] or "") or " ".join(
+            latex.plain(row["abstract"] or "").split()[:12]) or row["arxiv_id"] or str(row["id"])
+        fields.append(("key", text_value(sort_by)))
     year = (row["published"] or "")[:4]
     if year:
         fields.append(("year", year))

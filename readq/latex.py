@@ -59,7 +59,7 @@ _URL_HEAD = re.compile(f"({LINK_ON}[^{LINK_TEXT}]*{LINK_TEXT})")
 _QUOTES = re.compile(r"``([^`']*?)''")
 _EM_DASH = re.compile(r"(?<=[\w\s])---(?=[\w\s])")
 _EN_DASH = re.compile(r"(?<=\w)--(?=\w)|(?<=\s)--(?=\s)")
-_TIE = re.compile(r"(?<=[A-Za-z0-9.,])~(?=[A-Za-z0-9(\\$])")
+TIE = re.compile(r"(?<=[A-Za-z0-9.,])~(?=[A-Za-z0-9(\\$])")
 _TYPOGRAPHY = re.compile(r"``[^`']*?''|(?<=[\w\s])--|(?<=[A-Za-z0-9.,])~(?=[A-Za-z0-9(\\$])")
 
 # Macros the converter knows how to parse but not how to show: they format their
@@ -82,7 +82,8 @@ _SUPERSCRIPT = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻�
 _SUBSCRIPT = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"))
 # A* (the search algorithm, an optimum), V^\star, x^\prime, M^\top: written as read
 _SUPERSCRIPT_SYMBOL = {"*": "*", r"\ast": "*", r"\star": "*", r"\prime": "′", "'": "′",
-                       r"\dagger": "†", r"\circ": "°", r"\top": "ᵀ", r"\intercal": "ᵀ", "T": "ᵀ"}
+                       r"\dagger": "†", r"\circ": "°", r"\top": "ᵀ", r"\intercal": "ᵀ",
+                       "T": "ᵀ"}
 _SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\\[A-Za-z]+|[^\s\\{}$]))")
 
 
@@ -212,7 +213,7 @@ def _typography(text: str) -> str:
     text = _QUOTES.sub("“\\1”", text)
     text = _EM_DASH.sub("—", text)
     text = _EN_DASH.sub("–", text)
-    return _TIE.sub(" ", text)
+    return TIE.sub(" ", text)
 
 
 def _convert_text(text: str) -> str:

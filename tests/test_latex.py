@@ -64,4 +64,5 @@ def test_scripts_citations_and_typography_read_as_printed() -> None:
         "as shown by [smith2020], cf. [a,b]"
     assert plain("negative data -- examples; 10B--40B; a---b; to ``sharpen'' it; "
                  "Fig.~3 gains ~40% over --flag") == \
-        "negative data – examples; 10B–40B; a—b; to “sharpen” it; Fig. 3 gains ~40% over --flag"
+        ("negative data – examples; 10B–40B; a—b; to “sharpen” it; Fig. 3 gains ~40% "
+         "over --flag")
