@@ -72,6 +72,7 @@ def _math_spans(text: str) -> list[tuple[int, int]]:
     """Where ``$…$`` is math (the display's rule: "$5 and $10" is money)."""
     if "$" not in text:
         return []
+    # an amount's "$" is masked (same length, so the positions hold) before pairing
     return [m.span() for m in latex.MATH.finditer(latex.MONEY.sub("\x11", text))]
 
 

@@ -28,8 +28,8 @@ from functools import lru_cache
 from typing import Any
 
 from pylatexenc import latexwalker
-from pylatexenc.macrospec import MacroSpec
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.macrospec import MacroSpec
 
 ITALIC_ON, ITALIC_OFF, BOLD_ON, BOLD_OFF = "\x02", "\x03", "\x04", "\x05"
 # a link is LINK_ON url LINK_TEXT text LINK_OFF
@@ -60,7 +60,6 @@ _QUOTES = re.compile(r"``([^`']*?)''")
 _EM_DASH = re.compile(r"(?<=[\w\s])---(?=[\w\s])")
 _EN_DASH = re.compile(r"(?<=\w)--(?=\w)|(?<=\s)--(?=\s)")
 TIE = re.compile(r"(?<=[A-Za-z0-9.,])~(?=[A-Za-z0-9(\\$])")
-_TYPOGRAPHY = re.compile(r"``[^`']*?''|(?<=[\w\s])--|(?<=[A-Za-z0-9.,])~(?=[A-Za-z0-9(\\$])")
 
 # Macros the converter knows how to parse but not how to show: they format their
 # argument, which is what is read (\texttt{x} → x).
@@ -107,9 +106,9 @@ def _verbatim_argument(node: Any) -> str:
 
 
 def _unknown_macro(node: Any, l2tobj: LatexNodes2Text) -> str:
-    """A macro the converter has no text for: a known formatting command shows its
-    argument; the authors' own macro (``\\searchformer``) shows its name, with a space
-    before a braced argument that follows it, so the argument does not run into it."""
+    """A macro the converter has no text for: LaTeX's own layout commands show nothing;
+    the authors' own macro (``\\searchformer``) shows its name, with a space before a
+    braced argument that follows it, so the argument does not run into it."""
     if _walker_context().get_macro_spec(node.macroname) is not None:
         return ""  # known layout-only LaTeX (\label, \color, \hphantom…): nothing to read
     source = node.parsing_state.s
@@ -162,9 +161,12 @@ def _converter() -> LatexNodes2Text:
 
 def looks_like_latex(text: str) -> bool:
     """Whether ``text`` holds LaTeX markup worth converting."""
+    # substring tests first: a regex scan of every abstract would cost more than the rest
     return (("\\" in text and bool(_COMMAND.search(text)))
             or ("$" in text and bool(MATH.search(text)))
-            or (("`" in text or "-" in text or "~" in text) and bool(_TYPOGRAPHY.search(text))))
+            or ("``" in text and bool(_QUOTES.search(text)))
+            or ("--" in text and bool(_EN_DASH.search(text) or _EM_DASH.search(text)))
+            or ("~" in text and bool(TIE.search(text))))
 
 
 # The LaTeX pieces of a text: math, a command with its braced arguments, an escaped or
@@ -210,10 +212,11 @@ def _link_marker(match: re.Match[str]) -> str:
 
 
 def _typography(text: str) -> str:
-    text = _QUOTES.sub("“\\1”", text)
-    text = _EM_DASH.sub("—", text)
-    text = _EN_DASH.sub("–", text)
-    return TIE.sub(" ", text)
+    if "``" in text:
+        text = _QUOTES.sub("“\\1”", text)
+    if "--" in text:
+        text = _EN_DASH.sub("–", _EM_DASH.sub("—", text))
+    return TIE.sub(" ", text) if "~" in text else text
 
 
 def _convert_text(text: str) -> str:
