@@ -29,13 +29,14 @@ from readq.cli_reading import (
     cmd_tags,
     paper_line,
 )
+from readq.cli_disk_full import index_stored_change, is_disk_full
 from readq.cli_import import cmd_import, progress_printer as _progress_printer
 from readq.exporting import EXPORTERS, FORMATS
 from readq.library import Library, LibraryError
 from readq.logs import log_file, setup_logging
 from readq.models import DumpError, DumpFormat
 from readq.paths import library_dir
-from readq.safe_io import FileRefused, read_regular_text, write_atomic
+from readq.safe_io import FileRefused, not_a_regular_file, read_regular_text, write_atomic
 from readq.search.query import QueryError, parse_query
 from readq.store.health import (
     StoreDamaged,
@@ -43,6 +44,7 @@ from readq.store.health import (
     describe_error,
     find_problem,
     newest_good_backup,
+    one_line,
     restore_over_damaged,
 )
 from readq.store.backup import backup_reason
@@ -119,18 +121,40 @@ def whole_number(low: int, high: int) -> Any:
     return parse
 
 
+def library_arg(text: str) -> str:
+    """A ``--library`` argument: an empty one is a mistake, not "the default library"."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder name, not an empty one")
+    return text
+
+
+def regular_file_arg(what: str) -> Any:
+    """An argparse type: a path to a regular file (a FIFO or device is refused before
+    the library is opened, without opening it)."""
+
+    def parse(text: str) -> Path:
+        problem = not_a_regular_file(Path(text), what=what)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return Path(text)
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     library_help = "library folder (default: $READQ_LIBRARY or the user data folder)"
     # --library is accepted before or after the command; SUPPRESS keeps a command's
     # parser from resetting a value given before it.
     common = OneLineParser(add_help=False)
-    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, help=library_help)
+    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, type=library_arg,
+                        help=library_help)
     parser = OneLineParser(
         prog="readq",
         description="A reading queue for research papers. Without a command, opens the app.",
     )
-    parser.add_argument("--library", metavar="DIR", default=None, help=library_help)
+    parser.add_argument("--library", metavar="DIR", default=None, type=library_arg,
+                        help=library_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     p = sub.add_parser("import", parents=[common], help="import listing dumps")
@@ -196,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
     p = sub.add_parser("restore", parents=[common], help="replace the library with a backup")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=regular_file_arg("backup file"))
 
     p = sub.add_parser("check", parents=[common], help="verify that store and index agree")
     p.add_argument("--repair", action="store_true", help="rebuild the index if they do not")
@@ -268,6 +292,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet_stdout()
         return 141
     except OSError as exc:
+        if is_disk_full(exc):
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            print(f"readq: the disk holding the library {root} is full{where} — free some "
+                  "space and try again", file=sys.stderr)
+            return 1
         print(f"readq: {exc.strerror or exc}"
               + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
         return 1
@@ -299,7 +328,8 @@ def without_store(root: Path, args: argparse.Namespace, out: TextIO) -> int | No
     aside = restore_over_damaged(root, args.file)
     with Library(root) as library:
         library.rebuild_index(progress=_progress_printer("reindexing"))
-    out.write(f"restored {args.file}; the damaged store ({problem}) was kept in {aside}\n")
+    out.write(f"restored {args.file}; the damaged store ({one_line(problem)}) was kept "
+              f"in {aside}\n")
     return 0
 
 
@@ -409,7 +439,10 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     else:
         text = args.text
     library.set_note(paper_id, text)
-    library.sync_index(queue_if_busy=True)
+    behind = index_stored_change(library, f"the note of paper {paper_id} is saved",
+                                 queue_if_busy=True)
+    if behind:
+        raise CliError(behind)
     out.write(f"{paper_id}: note saved ({len(text)} characters)\n")
     return 0
 
