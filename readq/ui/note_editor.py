@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from readq.ui.links import open_url
 from readq.ui.preview_limits import bounded_markdown
-from readq.ui.safe_document import ResourceFreeDocument, images_as_text
+from readq.ui.safe_document import ResourceFreeDocument, images_as_text, plain_tooltip
 
 AUTOSAVE_MS = 700
 
@@ -167,7 +167,7 @@ class NoteEditor(QWidget):
             self._save(self._paper_id, text)
         except Exception as exc:  # shown, kept dirty, retried on the next change or flush
             self.status.setText("Not saved!")
-            self.status.setToolTip(str(exc))
+            self.status.setToolTip(plain_tooltip(str(exc)))
             self.save_failed.emit(str(exc))
             return False
         self._saved_text = text
@@ -182,7 +182,7 @@ class NoteEditor(QWidget):
         if paper_id == self._paper_id and self._saved_text == text:
             self._saved_text = None  # type: ignore[assignment]  # dirty again
             self.status.setText("Not saved!")
-            self.status.setToolTip(message)
+            self.status.setToolTip(plain_tooltip(message))
         self.save_failed.emit(message)
 
     def focus_editor(self) -> None:

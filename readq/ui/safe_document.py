@@ -14,8 +14,8 @@ document to that file fallback. So rendering is guarded at two depths:
   placeholder naming it, anything else with empty text — so a form the rewrite
   does not know still never reaches Qt's fallback.
 
-``escape_rich`` makes user text safe for a rich-text label or a tooltip (Qt guesses
-that a tooltip starting with a tag is HTML and would load its images).
+``plain_tooltip`` makes user text safe for a tooltip (Qt guesses that a tooltip
+starting with a tag is HTML and would load its images the same way).
 """
 
 from __future__ import annotations
@@ -146,9 +146,15 @@ def _src(tag: str) -> str:
         else ""
 
 
-def escape_rich(text: str) -> str:
-    """User text for a rich-text label or tooltip: shown as written, never interpreted."""
-    return html.escape(text, quote=False)
+def plain_tooltip(text: str) -> str:
+    """``text`` for ``setToolTip`` or a model's tooltip role, shown as written.
+
+    Qt guesses that a tooltip whose first line holds a tag is HTML, so a paper titled
+    ``<img src="/dev/zero">`` would make the tooltip read that file. Text that could be
+    taken for HTML is escaped (inside HTML that keeps its line breaks)."""
+    if "<" not in text and "&" not in text:
+        return text
+    return f'<p style="white-space:pre-wrap">{html.escape(text, quote=False)}</p>'
 
 
 def placeholder_image(name: str) -> QImage:

@@ -15,12 +15,14 @@ import sys
 import textwrap
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
+from PySide6 import QtGui
 from PySide6.QtGui import QColor, QImage, QTextDocument, QTextImageFormat
 
 from readq.ui.detail_pane import DetailPane
 from readq.ui.note_editor import NoteEditor
-from readq.ui.safe_document import images_as_text
+from readq.ui.paper_model import AUTHORS, TAGS, TITLE, PaperModel
+from readq.ui.safe_document import images_as_text, plain_tooltip
 
 CHILD_SECONDS = 60
 CHILD_ADDRESS_SPACE = 4 * 1024**3  # far above the app's need, far below /dev/zero's
@@ -166,3 +168,34 @@ def test_detail_pane_preview_keeps_its_safe_document(qtbot, tmp_path: Path):
     pane.show_paper({"id": 2, "title": "Two", "note": f"![]({png})"})
     assert pane.note_editor.preview.toPlainText() == f"[image: {png}]"
     assert _images(pane.note_editor.preview.document()) == []
+
+
+def _as_qt_shows_a_tooltip(text: str) -> QTextDocument:
+    """The document Qt lays out for a tooltip: HTML when Qt guesses it is, else plain."""
+    document = QTextDocument()
+    if QtGui.Qt.mightBeRichText(text):  # Qt's own guess (QtGui's Qt namespace)
+        document.setHtml(text)
+    else:
+        document.setPlainText(text)
+    return document
+
+
+def test_imported_titles_authors_and_tags_in_tooltips_are_text(qtbot, tmp_path: Path):
+    png = tmp_path / "t.png"
+    _red_png(png)
+    tag = f'<img src="{png}">'
+    row = {"id": 1, "title": f"{tag} A title", "authors": [f"{tag} Ada"],
+           "tags": [f"{tag}x"], "published": "2024-01-01"}
+    model = PaperModel(lambda ids: [dict(row, id=i) for i in ids])
+    model.set_ids([1])
+    for column in (TITLE, AUTHORS, TAGS):
+        tip = model.index(0, column).data(Qt.ItemDataRole.ToolTipRole)
+        document = _as_qt_shows_a_tooltip(tip)
+        assert _images(document) == [], column
+        assert tag in document.toPlainText()  # shown as written
+
+
+def test_plain_tooltip_keeps_ordinary_text_and_line_breaks():
+    assert plain_tooltip("Rate this paper") == "Rate this paper"
+    shown = _as_qt_shows_a_tooltip(plain_tooltip("• a < b\n• <b>c</b> & d"))
+    assert shown.toPlainText() == "• a < b\n• <b>c</b> & d"
