@@ -77,10 +77,15 @@ def terms(features: FeatureSet, row: int, weights: np.ndarray, text: PaperText |
     return chosen
 
 
-def support(features: FeatureSet, decisions: list[Decision], positive: bool) -> np.ndarray:
-    """Per column, in how many of the wanted (or turned-down) papers it is."""
-    rows = features.rows(d.paper_id for d in decisions if d.positive == positive)
-    return np.bincount(features.matrix[rows].indices, minlength=features.matrix.shape[1])
+def support(model: TasteModel, positive: bool) -> np.ndarray:
+    """Per column, in how many of the wanted (or turned-down) papers it is (kept on the
+    model: every "why" of one ranking asks)."""
+    kept = model.__dict__.setdefault("_support", {})
+    if positive not in kept:
+        f = model.features
+        rows = f.rows(d.paper_id for d in model.decisions if d.positive == positive)
+        kept[positive] = np.bincount(f.matrix[rows].indices, minlength=f.matrix.shape[1])
+    return kept[positive]
 
 
 def _phrases(features: FeatureSet, text: str, part: dict[int, float]
@@ -166,7 +171,7 @@ def _lowered(model: TasteModel, row: int, text: PaperText | None) -> str:
         return ""
     close = neighbours(f, row, model.decisions, positive=False, limit=50)
     topic = terms(f, row, model.turned_down, text, limit=2,
-                  support=support(f, model.decisions, positive=False))
+                  support=support(model, positive=False))
     if not close:
         return ""
     what = f"on {', '.join(topic)}, a topic you turned down" if topic else \

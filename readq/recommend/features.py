@@ -238,14 +238,14 @@ def _latent_basis(text: sparse.csr_matrix) -> np.ndarray:
     dims = min(LATENT_DIMS, n // 2, width - 1)
     if dims < 2:
         return np.zeros((0, width), dtype=np.float32)
-    from sklearn.decomposition import TruncatedSVD
+    # scikit-learn's TruncatedSVD does this; its module alone takes a second to import
+    from sklearn.utils.extmath import randomized_svd
 
     sample = text
     if n > LATENT_SAMPLE:
         sample = text[np.sort(np.random.default_rng(0).choice(n, LATENT_SAMPLE, replace=False))]
-    svd = TruncatedSVD(n_components=dims, algorithm="randomized", n_iter=4, random_state=0)
-    svd.fit(sample)
-    return svd.components_.astype(np.float32)
+    _, _, components = randomized_svd(sample, dims, n_iter=4, random_state=0)
+    return components.astype(np.float32)
 
 
 def _latent_rows(text: sparse.csr_matrix, basis: np.ndarray) -> np.ndarray:
