@@ -19,7 +19,7 @@ from readq.recommend.model import TasteModel
 
 WINDOW = 60  # papers of the best-first order that may change places
 PLACED = 20  # cards placed by the trade-off; the rest of the window keeps its order
-WEIGHT = 0.15  # how much closeness to cards already placed costs (score units)
+WEIGHT = 0.05  # closeness to cards already placed costs this (score units); 0.1 lowered the wanted share
 
 
 def diversify(model: TasteModel, ordered: Sequence[int], *, window: int = WINDOW,
