@@ -22,7 +22,7 @@ from readq.store.signals import PaperText
 from readq.text import fold
 
 RESEMBLES_AT = 0.05  # cosine similarity worth naming
-SAME_SUBJECT_AT = 0.5  # cosine in latent topics worth naming
+SAME_SUBJECT_AT = 0.2  # cosine in latent topics worth naming
 LOWERED_AT = 0.02  # a turned-down topic's pull on a paper worth naming (score units)
 COMMON_SHARE = 0.05  # terms in more of the library's papers than this are never named
 MAX_TITLE = 60
@@ -54,13 +54,16 @@ def terms(features: FeatureSet, row: int, weights: np.ndarray, text: PaperText |
     counts, times how rare the term is in the library, biggest first), phrases where
     two such terms stand side by side in the paper; none of the library's common
     words, none inside another. With ``support`` (per column: in how many of the
-    decided papers it is), only terms that at least two of them share."""
+    decided papers it is), only terms that at least two of them share or that the
+    paper's own title holds (a word of one abstract alone is chance)."""
     x = features.matrix[row]
     share = features.doc_share()
+    title = {features.column(m.group())
+             for m in _TOKEN.finditer(fold(features.titles[row]).lower())}
     part = {int(c): float(v) * float(weights[c]) * -np.log(share[c])
             for c, v in zip(x.indices, x.data)
             if c < features.text_width and share[c] <= COMMON_SHARE and weights[c] > 0
-            and (support is None or support[c] >= 2)}
+            and (support is None or support[c] >= 2 or c in title)}
     candidates: list[tuple[float, str, tuple[int, ...]]] = [
         (v, features.feature_name(c), (c,)) for c, v in part.items()]
     if text is not None:
@@ -125,7 +128,8 @@ def why(model: TasteModel, paper_id: int, text: PaperText | None = None) -> str:
         named = " and ".join(f"“{short_title(f.titles[f.row(d.paper_id)])}” ({d.reason})"
                              for d, _ in liked)
         parts.append(f"Like {named}")
-    words = terms(f, row, model.coef, text) if model.coef is not None else []
+    words = terms(f, row, model.coef, text, support=support(model, positive=True)) \
+        if model.coef is not None else []
     people = _people(f, row, model)
     if words:
         parts.append("for " + ", ".join(words))
@@ -154,6 +158,8 @@ def _same_subject(model: TasteModel, row: int) -> tuple[Decision, float] | None:
     wanted = [d for d in model.decisions if d.positive and d.paper_id != f.ids[row]]
     rows = f.rows(d.paper_id for d in wanted)
     if not len(rows):
+        return None
+    if float(f.latent[row] @ model.latent_coef) <= 0:  # the topics do not raise it
         return None
     sims = f.latent[rows] @ f.latent[row]
     best = int(np.argmax(sims))
