@@ -84,7 +84,9 @@ def test_arxiv_id_as_plain_word_and_field(shared_index: SearchIndex) -> None:
 def test_phrases(shared_index: SearchIndex) -> None:
     assert idset(shared_index, '"intrinsic reward"') == {2}
     assert idset(shared_index, '"reward intrinsic"') == set()
-    assert idset(shared_index, '"language modeling"') == {5}
+    # a phrase's words match their other forms, as plain words do: 8 has "language models"
+    assert idset(shared_index, '"language modeling"') == {5, 8}
+    assert idset(shared_index, '="language modeling"') == {5}  # ="…": exactly these forms
     assert idset(shared_index, '"sequence modeling" "decision transformer"') == {6}
 
 
@@ -108,11 +110,12 @@ def test_author_accent_folding(shared_index: SearchIndex) -> None:
 
 def test_title_field_only_searches_titles(shared_index: SearchIndex) -> None:
     assert idset(shared_index, "title:environment") == {2, 3}  # 2: "Environments"
-    assert idset(shared_index, 'title:"environment"') == {3}  # quoted: exactly this form
+    assert idset(shared_index, 'title:"environment"') == {2, 3}  # quoted: forms too
+    assert idset(shared_index, 'title:="environment"') == {3}  # ="…": exactly this form
     assert idset(shared_index, "title:exploration") == {2}
     assert idset(shared_index, "exploration") == {2, 3}
     assert idset(shared_index, "title:transformer") == {1, 6}  # other forms too
-    assert idset(shared_index, 'title:"transformer"') == {6}  # quoted: exactly this form
+    assert idset(shared_index, 'title:="transformer"') == {6}  # ="…": exactly this form
     assert idset(shared_index, "title:(noise OR rainbow)") == {7, 8}
 
 
@@ -235,7 +238,7 @@ def test_upsert_replaces_by_id(fresh_index: SearchIndex, papers: list[IndexDoc])
     assert fresh_index.upsert([changed]) == 1
     assert idset(fresh_index, "note:reread") == {7}
     assert idset(fresh_index, "note:ablations") == {2, 7}  # 7: "ablation"
-    assert idset(fresh_index, 'note:"ablations"') == {2}
+    assert idset(fresh_index, 'note:="ablations"') == {2}
     assert fresh_index.doc_count() == 8
     assert fresh_index.indexed_ids() == ALL
     assert ids(fresh_index, "exploration").count(2) == 1
