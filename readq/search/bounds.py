@@ -17,8 +17,9 @@ search starts; what they allow answers within the search budget:
 * a phrase has at most ``MAX_PHRASE_WORDS`` words, and the whole query at most
   ``MAX_WORDS`` words (phrases included);
 * a typo or pattern word may stand for at most ``MAX_EXPANSIONS`` different
-  indexed words in a field (checked when it is expanded, against the index:
-  ``a*`` in a large library is refused, ``optim*`` is not).
+  indexed words in a field, found at most ``MAX_EXPANSION_POSTINGS`` times in
+  all (checked when it is expanded, against the index: ``a*`` in a large library
+  is refused, ``optim*`` is not).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_PHRASE_WORDS",
     "MAX_WORDS",
     "MAX_EXPANSIONS",
+    "MAX_EXPANSION_POSTINGS",
     "check_typo_word",
     "check_pattern_word",
     "check_counts",
@@ -52,7 +54,11 @@ MAX_PHRASE_WORDS = 32
 #: Most words in one query, phrases included.
 MAX_WORDS = 256
 #: Most indexed words one typo or pattern word may stand for, per field.
-MAX_EXPANSIONS = 1000
+MAX_EXPANSIONS = 500
+#: Most postings (papers having the word, summed over the words found) one typo or
+#: pattern word may read, per field: scoring reads them all, about a microsecond
+#: each when first read, so this keeps a cold pattern word near 0.2 s at worst.
+MAX_EXPANSION_POSTINGS = 250_000
 
 
 def _letters(text: str) -> int:
@@ -129,8 +135,13 @@ def check_work(tree: object) -> None:
     check_counts(expanding, words, longest)
 
 
-def too_many_expansions(shown: str, count: int) -> QueryError:
-    """The error for a typo or pattern word that matches too many indexed words."""
+def too_many_expansions(shown: str, count: int, postings: int) -> QueryError:
+    """The error for a typo or pattern word that matches too many indexed words,
+    or words found too often in all (``postings``: papers summed over the words)."""
+    if count > MAX_EXPANSIONS:
+        return QueryError(
+            f"{_snippet(shown, 24)} matches more than {MAX_EXPANSIONS:,} different words "
+            f"({count:,}): add letters to narrow it")
     return QueryError(
-        f"{_snippet(shown, 24)} matches more than {MAX_EXPANSIONS:,} different words "
-        f"({count:,}): add letters to narrow it")
+        f"{_snippet(shown, 24)} matches words found {postings:,} times in all (at most "
+        f"{MAX_EXPANSION_POSTINGS:,} are scored quickly): add letters to narrow it")

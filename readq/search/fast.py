@@ -31,6 +31,7 @@ from collections import OrderedDict
 from typing import Any
 
 import numpy as np
+import numpy.ma  # noqa: F401  np.unique imports it at its first call: here, not in a search
 from whoosh import query as wq
 
 from readq.search import phrases

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from readq.search.bounds import MAX_EXPANSIONS, too_many_expansions
+from readq.search.bounds import MAX_EXPANSION_POSTINGS, MAX_EXPANSIONS, too_many_expansions
 from readq.search.whoosh_query import stem
 
 __all__ = ["FieldTerms", "expand_prefix", "expand_wildcard", "expand_typo",
@@ -40,25 +40,32 @@ _WILDCARD_CHARS = frozenset("*?[")
 
 
 class FieldTerms:
-    """One segment's indexed words of one field: sorted, with their lengths."""
+    """One segment's indexed words of one field: sorted, with their lengths and how
+    many documents each is in."""
 
-    __slots__ = ("words", "lengths")
+    __slots__ = ("words", "lengths", "_counts")
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], doc_counts: Iterable[int] = ()) -> None:
         self.words: list[str] = list(words)  # sorted: Whoosh's byte order is code point order
         self.lengths = np.fromiter((len(w) for w in self.words), dtype=np.int32,
                                    count=len(self.words))
+        counts = np.fromiter(doc_counts, dtype=np.int64)
+        if len(counts) != len(self.words):
+            counts = np.zeros(len(self.words), dtype=np.int64)
+        self._counts = np.concatenate(([0], np.cumsum(counts)))  # running totals
 
     @classmethod
     def read(cls, reader: object, field: str) -> FieldTerms:
         """The words of ``field`` in one Whoosh segment reader."""
         if field not in reader.indexed_field_names():  # type: ignore[attr-defined]
             return cls([])
-        return cls(b.decode("utf-8") for b in reader.lexicon(field))  # type: ignore[attr-defined]
+        pairs = [(b.decode("utf-8"), info.doc_frequency())
+                 for b, info in reader.iter_field(field)]  # type: ignore[attr-defined]
+        return cls((w for w, _n in pairs), (n for _w, n in pairs))
 
     def nbytes(self) -> int:
-        """Rough memory held (the strings and their lengths)."""
-        return sum(len(w) + 50 for w in self.words) + self.lengths.nbytes
+        """Rough memory held (the strings, their lengths and document counts)."""
+        return sum(len(w) + 50 for w in self.words) + self.lengths.nbytes + self._counts.nbytes
 
     def span(self, prefix: str) -> tuple[int, int]:
         """Index range of the words starting with ``prefix``."""
@@ -67,22 +74,45 @@ class FieldTerms:
             return lo, len(self.words)
         return lo, bisect_left(self.words, prefix + "\U0010ffff", lo)
 
+    def postings(self, lo: int, hi: int) -> int:
+        """How many postings the words ``lo:hi`` have (documents summed over words)."""
+        return int(self._counts[hi] - self._counts[lo])
 
-def _capped(found: set[str], shown: str) -> list[str]:
-    if len(found) > MAX_EXPANSIONS:
-        raise too_many_expansions(shown, len(found))
-    return sorted(found)
+    def postings_of(self, indices: np.ndarray) -> int:
+        """How many postings the words at ``indices`` have."""
+        return int((self._counts[indices + 1] - self._counts[indices]).sum())
+
+
+class _Found:
+    """Words found across segments, refused once they are too many to score quickly."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.words: set[str] = set()
+        self.postings = 0
+
+    def add(self, words: Iterable[str], postings: int) -> None:
+        self.words.update(words)
+        self.postings += postings
+        self.check()
+
+    def check(self) -> None:
+        if len(self.words) > MAX_EXPANSIONS or self.postings > MAX_EXPANSION_POSTINGS:
+            raise too_many_expansions(self.shown, len(self.words), self.postings)
+
+    def sorted(self) -> list[str]:
+        return sorted(self.words)
 
 
 def expand_prefix(lists: list[FieldTerms], prefix: str) -> list[str]:
     """Every word starting with ``prefix`` in any of the segments' lists."""
-    found: set[str] = set()
+    found = _Found(prefix + "*")
     for terms in lists:
         lo, hi = terms.span(prefix)
         if hi - lo > MAX_EXPANSIONS:
-            raise too_many_expansions(prefix + "*", hi - lo)
-        found.update(terms.words[lo:hi])
-    return _capped(found, prefix + "*")
+            raise too_many_expansions(found.shown, hi - lo, terms.postings(lo, hi))
+        found.add(terms.words[lo:hi], terms.postings(lo, hi))
+    return found.sorted()
 
 
 def expand_wildcard(lists: list[FieldTerms], pattern: str) -> list[str]:
@@ -93,13 +123,12 @@ def expand_wildcard(lists: list[FieldTerms], pattern: str) -> list[str]:
             literal = pattern[:i]
             break
     match = re.compile(fnmatch.translate(pattern)).match
-    found: set[str] = set()
+    found = _Found(pattern)
     for terms in lists:
         lo, hi = terms.span(literal)
-        found.update(w for w in terms.words[lo:hi] if match(w))
-        if len(found) > MAX_EXPANSIONS:
-            raise too_many_expansions(pattern, len(found))
-    return _capped(found, pattern)
+        hits = np.array([k for k in range(lo, hi) if match(terms.words[k])], dtype=np.int64)
+        found.add((terms.words[k] for k in hits.tolist()), terms.postings_of(hits))
+    return found.sorted()
 
 
 def expand_forms(lists: list[FieldTerms], word: str) -> list[str]:
@@ -119,7 +148,7 @@ def expand_typo(lists: list[FieldTerms], word: str, maxdist: int,
                 prefixlength: int) -> list[str]:
     """Every word within ``maxdist`` Damerau-Levenshtein edits of ``word`` that
     shares its first ``prefixlength`` letters."""
-    found: set[str] = set()
+    found = _Found(f"{word}~{maxdist}")
     for terms in lists:
         lo, hi = terms.span(word[:prefixlength])
         if lo == hi:
@@ -128,9 +157,9 @@ def expand_typo(lists: list[FieldTerms], word: str, maxdist: int,
         if not len(near):
             continue
         candidates = [terms.words[k] for k in near.tolist()]
-        distances = typo_distances(word, candidates)
-        found.update(c for c, d in zip(candidates, distances.tolist()) if d <= maxdist)
-    return _capped(found, f"{word}~{maxdist}")
+        close = near[typo_distances(word, candidates) <= maxdist]
+        found.add((terms.words[k] for k in close.tolist()), terms.postings_of(close))
+    return found.sorted()
 
 
 def typo_distances(word: str, candidates: list[str]) -> np.ndarray:
