@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice, product
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -220,6 +221,20 @@ def to_whoosh(node: q.QueryNode | None) -> wq.Query | None:
     return compiled
 
 
+def _forms(word: wq.Query, reader: Any,
+           expand: Callable[[wq.Query], list[bytes]] | None) -> list[str]:
+    """A phrase word's forms: the typed one, then the other forms in the index."""
+    out: list[str] = []
+    for leaf in word.subqueries if isinstance(word, wq.Or) else [word]:
+        if isinstance(leaf, StemVariants):
+            found = (expand(leaf) if expand is not None
+                     else [b for _f, b in leaf.expanded_terms(reader)])
+            out.extend(b.decode("utf-8") if isinstance(b, bytes) else str(b) for b in found)
+        elif isinstance(leaf, wq.Term):
+            out.append(str(leaf.text))
+    return list(dict.fromkeys(out))
+
+
 def highlight_terms(compiled: wq.Query, reader: Any, text_fields: Collection[str],
                     max_expansions: int,
                     expand: Callable[[wq.Query], list[bytes]] | None = None) -> list[str]:
@@ -241,11 +256,14 @@ def highlight_terms(compiled: wq.Query, reader: Any, text_fields: Collection[str
         if isinstance(node, wq.Not):
             return
         if isinstance(node, FormsPhrase):
-            first = [leaf for child in node.subqueries
-                     for leaf in (child.subqueries if isinstance(child, wq.Or) else [child])
-                     if isinstance(leaf, wq.Term)]
-            if first and first[0].fieldname in text_fields:
-                add(" ".join(str(t.text) for t in first))
+            first = node.subqueries[0]
+            leaf = first.subqueries[0] if isinstance(first, wq.Or) else first
+            if getattr(leaf, "fieldname", None) not in text_fields:
+                return
+            # the phrase in each combination of its words' forms, typed forms first
+            forms = [_forms(child, reader, expand) for child in node.subqueries]
+            for combination in islice(product(*forms), max_expansions):
+                add(" ".join(combination))
             return
         if isinstance(node, wq.AndNot):
             walk(node.a)
