@@ -27,6 +27,7 @@ bytes (``cache_bytes``), so memory stays flat however many searches run.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -213,6 +214,28 @@ class FastSearcher:
         """Read the word lists of ``fields`` ahead of the first pattern query."""
         for field in fields:
             self.field_terms(field)
+
+    def prefill(self, fields: tuple[str, ...], budget_bytes: int, seconds: float) -> int:
+        """Read the postings of the words found in most papers of ``fields`` into the
+        cache, most frequent first, until ``budget_bytes`` or ``seconds`` are spent;
+        return how many words. The first search with a common word ("model",
+        "learning") then scores from memory instead of decoding its postings."""
+        deadline = time.monotonic() + seconds
+        counts: dict[tuple[str, str], int] = {}
+        for field in fields:
+            for terms in self.field_terms(field):
+                top = np.argsort(terms.doc_counts())[::-1][:200]
+                for k, n in zip(top.tolist(), terms.doc_counts()[top].tolist()):
+                    key = (field, terms.words[k])
+                    counts[key] = counts.get(key, 0) + n
+        spent = read = 0
+        for (field, word), n in sorted(counts.items(), key=lambda item: -item[1]):
+            if spent + n * 16 > budget_bytes or time.monotonic() > deadline:
+                break
+            self.postings(field, word.encode("utf-8"))
+            spent += n * 16  # int64 document numbers and float64 weights
+            read += 1
+        return read
 
     def expand(self, q: wq.MultiTerm) -> list[bytes]:
         """The indexed words a prefix, wildcard, typo or other-forms query stands

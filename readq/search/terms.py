@@ -74,6 +74,10 @@ class FieldTerms:
             return lo, len(self.words)
         return lo, bisect_left(self.words, prefix + "\U0010ffff", lo)
 
+    def doc_counts(self) -> np.ndarray:
+        """How many documents each word is in (in word order)."""
+        return np.diff(self._counts)
+
     def postings(self, lo: int, hi: int) -> int:
         """How many postings the words ``lo:hi`` have (documents summed over words)."""
         return int(self._counts[hi] - self._counts[lo])
