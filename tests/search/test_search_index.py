@@ -482,3 +482,14 @@ def test_writer_in_another_process_makes_index_busy(
             holder.stdout.close()
     fresh_index.upsert([papers[0]])
     assert fresh_index.doc_count() == 8
+
+
+def test_warm_reads_the_most_frequent_words_postings(shared_index: SearchIndex) -> None:
+    shared_index.close()
+    shared_index.open()
+    assert not shared_index.cache.bytes
+    shared_index.warm()
+    held = {(field, btext) for (_seg, field, btext) in
+            (k for k in shared_index.cache._items if len(k) == 3)}
+    assert ("abstract", b"the") in held and ("title", b"learning") in held
+    assert shared_index.search(parse_query("the"))  # and searches still answer
