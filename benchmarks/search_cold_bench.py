@@ -31,6 +31,7 @@ from benchmarks.search_bench import Fts5, percentile, state_library
 from benchmarks.search_corpus import BENCH_DIR, label
 from readq.library import Library
 from readq.search.query import QueryError
+from readq.search.schema import COMMON_WORDS
 
 LIMIT = 200
 
@@ -58,6 +59,7 @@ HOSTILE: list[tuple[str, str]] = [
     ("*e*", "*e*"),
     ("250-word phrase", '"' + " ".join(["reinforcement learning agent policy reward"] * 50) + '"'),
     ("a* (too many words)", "a*"),
+    ("250 common words", " ".join(sorted(COMMON_WORDS)[:250])),
 ]
 
 
