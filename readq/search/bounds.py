@@ -51,8 +51,9 @@ LETTERS_PER_TYPO = 3
 MAX_EXPANDING_WORDS = 8
 #: Most words in one phrase (long titles have about 25).
 MAX_PHRASE_WORDS = 32
-#: Most words in one query, phrases included.
-MAX_WORDS = 256
+#: Most words in one query, phrases included (a long title has about 25; each
+#: common word reads long posting lists in every text field).
+MAX_WORDS = 40
 #: Most indexed words one typo or pattern word may stand for, per field.
 MAX_EXPANSIONS = 500
 #: Most postings (papers having the word, summed over the words found) one typo or

@@ -19,6 +19,7 @@ from readq.search.bounds import (
     MAX_EXPANSIONS,
     MAX_PATTERN_LETTERS,
     MAX_PHRASE_WORDS,
+    MAX_WORDS,
 )
 from readq.search.index import IndexDoc, SearchIndex
 from readq.search.query import QueryError, parse_query
@@ -84,6 +85,15 @@ def test_long_phrase_is_refused(capsys: Any, library: Path) -> None:
              f"at most {MAX_PHRASE_WORDS} words (this one has 250)")
     title = "Meta-Rewarding Language Models: Self-Improving Alignment with LLM-as-a-Meta-Judge"
     assert title in _answers(capsys, library, f'"{title}"')  # a title, quoted whole
+
+
+def test_too_many_words_are_refused(capsys: Any, library: Path) -> None:
+    words = "the model learns a policy from data with a reward and a language model".split()
+    _refused(capsys, library, " ".join(words * 4), f"The query has 56 words; at most {MAX_WORDS}")
+    _refused(capsys, library, " ".join(words) + ' "' + " ".join(words * 2) + '"',
+             f"The query has 42 words; at most {MAX_WORDS}")  # phrases count too
+    title = "Meta-Rewarding Language Models: Self-Improving Alignment with LLM-as-a-Meta-Judge"
+    assert title in _answers(capsys, library, title)  # a title, unquoted
 
 
 def test_pattern_matching_too_many_words_is_refused(tmp_path: Path) -> None:
