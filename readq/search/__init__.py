@@ -10,6 +10,10 @@
 * :mod:`readq.search.fast` scores Whoosh's BM25F with numpy, from the posting
   blocks :mod:`readq.search.whoosh_storage` reads (the one module that knows
   Whoosh's storage format).
+* :mod:`readq.search.bounds` refuses queries that would make the index work too
+  long; :mod:`readq.search.terms` expands prefix, wildcard, typo and other-forms
+  words from sorted word lists; :mod:`readq.search.phrases` matches phrases
+  (their words in any form, or exactly) with word pairs and positions.
 * :mod:`readq.search.highlight` finds the searched terms in a paper's text.
 * :mod:`readq.search.schema` holds the index schema; :mod:`readq.search.normalize`
   the canonical forms of org slugs and arXiv ids.

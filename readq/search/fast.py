@@ -9,11 +9,10 @@ it finds a single word, as Whoosh does — but sums whole posting lists in
 numpy instead of walking them one posting at a time in Python.
 
 * Terms, ORs and ANDs are dense score arrays over the snapshot's documents.
-* A phrase: the papers with all its words, narrowed by the word-pair field
-  (``pairs``, pairs of common words: a paper has "language model" in its
-  abstract iff it has that pair there); the few candidates left are checked
-  with the words' positions unless the pairs already prove the phrase (two
-  common words). The score is Whoosh's phrase score (the sum of its words').
+* A phrase (its words in any of their forms, or exactly: :mod:`readq.search.phrases`):
+  the papers with all its words, narrowed by the word-pair field, checked
+  with positions where the pairs do not prove it. The score is Whoosh's
+  phrase score (the sum of its words').
 * Year ranges read the year terms' postings; state filters arrive as the
   allowed paper ids, or the excluded ones when a filter lets most papers
   through (the mask is inverted), so a filtered search is one pass.
@@ -28,13 +27,17 @@ bytes (``cache_bytes``), so memory stays flat however many searches run.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from typing import Any
 
 import numpy as np
+import numpy.ma  # noqa: F401  np.unique imports it at its first call: here, not in a search
 from whoosh import query as wq
 
-from readq.search.schema import COMMON_WORDS, PAIR_CODES, PAIR_FIELD, pair_token
+from readq.search import phrases
+from readq.search import terms as term_lists
+from readq.search.whoosh_query import FormsPhrase, StemVariants, Typo
 from readq.search.whoosh_storage import SegmentData
 
 __all__ = ["FastSearcher", "Hits", "PostingsCache"]
@@ -96,9 +99,13 @@ class PostingsCache:
 class FastSearcher:
     """numpy BM25F over one Whoosh searcher (a fixed snapshot of the index)."""
 
-    def __init__(self, searcher: Any, cache: PostingsCache | None = None) -> None:
+    def __init__(self, searcher: Any, cache: PostingsCache | None = None,
+                 words: dict[tuple[str, str], term_lists.FieldTerms] | None = None) -> None:
         self.searcher = searcher
         self.cache = cache if cache is not None else PostingsCache()
+        # Each segment's sorted words per field, shared by the snapshots of one index
+        # (a segment never changes; those of segments no longer in the index are dropped).
+        self.words = words if words is not None else {}
         self.reader = searcher.reader()
         self.schema = searcher.schema
         subs = searcher.subsearchers or [(searcher, 0)]
@@ -125,6 +132,9 @@ class FastSearcher:
             self.ids[off:end] = static[0]
             for field in _TEXT_LENGTH_FIELDS:
                 self.lengths[field][off:end] = static[1][field]
+        live_segments = {segid for *_rest, segid in self.segments}
+        for key in [k for k in self.words if k[0] not in live_segments]:
+            del self.words[key]
         self.avg_length = {f: (searcher.avg_field_length(f) or 1.0) for f in _TEXT_LENGTH_FIELDS}
         self._years: dict[int, bytes] | None = None
         self._expansions: dict[tuple[Any, ...], list[bytes]] = {}
@@ -189,19 +199,78 @@ class FastSearcher:
         scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avg)))
         return ids, scores * boost if boost != 1.0 else scores
 
-    def _expand(self, q: wq.MultiTerm) -> list[bytes]:
-        """The indexed words a prefix, wildcard, typo or stem query stands for
-        (remembered for this snapshot: its word list does not change)."""
+    def field_terms(self, field: str) -> list[term_lists.FieldTerms]:
+        """Each segment's sorted words of ``field`` (read from the index once)."""
+        out = []
+        for _sub, seg, _off, segid in self.segments:
+            key = (segid, field)
+            found = self.words.get(key)
+            if found is None:
+                found = self.words[key] = term_lists.FieldTerms.read(seg.reader, field)
+            out.append(found)
+        return out
+
+    def load_terms(self, fields: tuple[str, ...]) -> None:
+        """Read the word lists of ``fields`` ahead of the first pattern query."""
+        for field in fields:
+            self.field_terms(field)
+
+    def prefill(self, fields: tuple[str, ...], budget_bytes: int, seconds: float) -> int:
+        """Read the postings of the words found in most papers of ``fields`` into the
+        cache, most frequent first, until ``budget_bytes`` or ``seconds`` are spent;
+        return how many words. The first search with a common word ("model",
+        "learning") then scores from memory instead of decoding its postings."""
+        deadline = time.monotonic() + seconds
+        counts: dict[tuple[str, str], int] = {}
+        for field in fields:
+            for terms in self.field_terms(field):
+                top = np.argsort(terms.doc_counts())[::-1][:200]
+                for k, n in zip(top.tolist(), terms.doc_counts()[top].tolist()):
+                    key = (field, terms.words[k])
+                    counts[key] = counts.get(key, 0) + n
+        spent = read = 0
+        for (field, word), n in sorted(counts.items(), key=lambda item: -item[1]):
+            if spent + n * 16 > budget_bytes or time.monotonic() > deadline:
+                break
+            self.postings(field, word.encode("utf-8"))
+            spent += n * 16  # int64 document numbers and float64 weights
+            read += 1
+        return read
+
+    def expand(self, q: wq.MultiTerm) -> list[bytes]:
+        """The indexed words a prefix, wildcard, typo or other-forms query stands
+        for (remembered for this snapshot: its word list does not change). Raises
+        :class:`readq.search.query.QueryError` when a pattern matches too many."""
         key = (type(q).__name__, q.field(), getattr(q, "text", None),
                getattr(q, "maxdist", None), getattr(q, "prefixlength", None))
         found = self._expansions.get(key)
         if found is None:
-            found = [b if isinstance(b, bytes) else str(b).encode("utf-8")
-                     for b in q._btexts(self.reader) if b]
+            words = self._expand_words(q)
+            if words is None:
+                found = [b if isinstance(b, bytes) else str(b).encode("utf-8")
+                         for b in q._btexts(self.reader) if b]
+            else:
+                found = [w.encode("utf-8") for w in words if w]
             if len(self._expansions) > 4096:
                 self._expansions.clear()
             self._expansions[key] = found
         return found
+
+    def _expand_words(self, q: wq.MultiTerm) -> list[str] | None:
+        """The expansion from the sorted word lists (None: a kind they do not answer)."""
+        field = q.field()
+        if field not in self.schema or not isinstance(getattr(q, "text", None), str):
+            return None
+        if isinstance(q, StemVariants):
+            return term_lists.expand_forms(self.field_terms(field), q.text)
+        if isinstance(q, Typo):
+            return term_lists.expand_typo(self.field_terms(field), q.text, q.maxdist,
+                                          q.prefixlength)
+        if isinstance(q, wq.Prefix):
+            return term_lists.expand_prefix(self.field_terms(field), q.text)
+        if isinstance(q, wq.Wildcard):
+            return term_lists.expand_wildcard(self.field_terms(field), q.text)
+        return None
 
     def _dense(self, parts: list[tuple[np.ndarray, np.ndarray]]) -> Scored | None:
         if not parts:
@@ -228,7 +297,7 @@ class FastSearcher:
             return [part] if part is not None else []
         if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.NumericRange):
             field = q.field()
-            btexts = self._expand(q)
+            btexts = self.expand(q)
             if q.constantscore and len(btexts) > 1 and (
                     len(btexts) >= _TOO_MANY_CLAUSES or (len(btexts) != 2 and self.n <= _SMALL_INDEX)):
                 # Whoosh then preloads the union unscored: every match counts 1.
@@ -259,8 +328,10 @@ class FastSearcher:
             return self._dense(parts)
         if isinstance(q, wq.NumericRange) and q.fieldname == "year":
             return self._years_range(q)
-        if isinstance(q, wq.Phrase) and q.slop == 1 and q.fieldname in PAIR_CODES and len(q.words) > 1:
-            return self._phrase(q)
+        if isinstance(q, (wq.Phrase, FormsPhrase)):
+            words = phrases.phrase_words(self, q)
+            if words is not None:
+                return phrases.evaluate(self, words[0], words[1], q.boost)
         if isinstance(q, wq.Or):
             acc: Scored | None = None
             for child in q.subqueries:
@@ -318,75 +389,6 @@ class FastSearcher:
             ids, _w = self.postings("year", btext)
             parts.append((ids, np.full(len(ids), q.boost)))
         return self._dense(parts)
-
-    def _phrase(self, q: wq.Phrase) -> Scored | None:
-        words = list(q.words)
-        field = self.schema[q.fieldname]
-        parts = []
-        for word in words:
-            part = self._term_scores(q.fieldname, field.to_bytes(word), 1.0)
-            if part is None:
-                return None
-            parts.append(part)
-        candidates: np.ndarray | None = None
-        proven = len(words) == 2
-        for first, second in zip(words, words[1:]):
-            if first in COMMON_WORDS and second in COMMON_WORDS:
-                token = pair_token(q.fieldname, first, second).encode("utf-8")
-                ids = self.postings(PAIR_FIELD, token)[0]
-            else:
-                proven = False
-                continue
-            candidates = ids if candidates is None else np.intersect1d(candidates, ids,
-                                                                      assume_unique=True)
-            if not len(candidates):
-                return None
-        for ids, _sc in sorted(parts, key=lambda p: len(p[0])):
-            candidates = ids if candidates is None else np.intersect1d(candidates, ids,
-                                                                      assume_unique=True)
-            if not len(candidates):
-                return None
-        assert candidates is not None
-        if not proven:
-            candidates = self._verify_phrase(q, candidates)
-            if not len(candidates):
-                return None
-        scores = np.bincount(np.concatenate([p[0] for p in parts]),
-                             weights=np.concatenate([p[1] for p in parts]), minlength=self.n)
-        matched = np.zeros(self.n, dtype=bool)
-        matched[candidates] = True
-        scores[~matched] = 0.0
-        if q.boost != 1.0:
-            scores *= q.boost
-        return scores, matched
-
-    def _verify_phrase(self, q: wq.Phrase, candidates: np.ndarray) -> np.ndarray:
-        """The candidates where the words' positions confirm the whole phrase."""
-        keep = []
-        field = self.schema[q.fieldname]
-        words = [field.to_bytes(w) for w in q.words]
-        for _sub, seg, off, _id in self.segments:
-            local = candidates[(candidates >= off) & (candidates < off + seg.doc_count_all)] - off
-            if not len(local):
-                continue
-            matchers = [seg.reader.postings(q.fieldname, w) for w in words]
-            for doc in local.tolist():
-                starts: set[int] | None = None
-                for i, m in enumerate(matchers):
-                    if not m.is_active():
-                        break
-                    if m.id() < doc:
-                        m.skip_to(doc)
-                    if not m.is_active() or m.id() != doc:
-                        break
-                    at = {p - i for p in m.value_as("positions")}
-                    starts = at if starts is None else starts & at
-                    if not starts:
-                        break
-                else:
-                    if starts:
-                        keep.append(doc + off)
-        return np.array(keep, dtype=np.int64)
 
     def _fallback(self, q: wq.Query) -> Scored | None:
         """Whoosh's own matcher for a part this class does not score itself."""

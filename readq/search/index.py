@@ -55,6 +55,13 @@ _INDEX_NAME = "MAIN"
 _VERSION_FILE = "readq-index-version"
 _PROGRESS_EVERY = 200
 _MAX_FUZZY_EXPANSIONS = 20
+#: Fields whose word lists :meth:`SearchIndex.warm` reads (those plain, typo and
+#: prefix words are searched in).
+WARM_TERM_FIELDS = ("title", "authors", "abstract", "note")
+#: How long :meth:`SearchIndex.warm` may spend reading the most frequent words'
+#: postings (into a third of the postings cache): warming runs on the lane searches
+#: use, so a search typed right after the window opens waits at most this long.
+PREFILL_SECONDS = 0.8
 
 #: Writer settings for large batches, chosen by measurement (2-core machine,
 #: 2,000 papers with ~1,500-character abstracts, medians of 4 runs): default
@@ -156,6 +163,7 @@ class SearchIndex:
         self._searcher: Any = None  # kept open between searches, refreshed when stale
         self._fast: FastSearcher | None = None  # numpy scoring over self._searcher
         self.cache = PostingsCache(cache_bytes)  # bounded: postings read from disk
+        self.words: dict[tuple[str, str], Any] = {}  # each segment's sorted words per field
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -222,6 +230,7 @@ class SearchIndex:
         """Release the index (safe to call twice)."""
         self._fast = None
         self.cache.clear()
+        self.words.clear()
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
@@ -268,12 +277,11 @@ class SearchIndex:
             return Hits([], 0)
         searcher = self._current_searcher()
         if whoosh_storage.supported():
-            if self._fast is None or self._fast.searcher is not searcher:
-                self._fast = FastSearcher(searcher, self.cache)
+            fast = self._fast_searcher(searcher)
             allowed = None if allowed_ids is None else np.asarray(allowed_ids, dtype=np.int64)
             excluded = None if excluded_ids is None else np.asarray(excluded_ids, dtype=np.int64)
             # (an int64 array, as Library passes, is used as it is)
-            return self._fast.search(compiled, limit, allowed_ids=allowed, excluded_ids=excluded)
+            return fast.search(compiled, limit, allowed_ids=allowed, excluded_ids=excluded)
         # Another Whoosh version: its own matchers (slower, same ranking).
         if allowed_ids is not None or excluded_ids is not None:
             allowed_set = None if allowed_ids is None else set(int(i) for i in allowed_ids)
@@ -300,11 +308,21 @@ class SearchIndex:
                 old.close()
         return self._searcher
 
+    def _fast_searcher(self, searcher: Any) -> FastSearcher:
+        """The numpy scorer over ``searcher`` (made anew when the snapshot changed)."""
+        if self._fast is None or self._fast.searcher is not searcher:
+            self._fast = FastSearcher(searcher, self.cache, self.words)
+        return self._fast
+
     def warm(self) -> None:
-        """Open the searcher and read what every search needs (ids, lengths)."""
+        """Open the searcher and read what every search needs (ids, lengths), the
+        word lists that prefix, typo and other-forms words expand from, and the
+        postings of the most frequent words."""
         searcher = self._current_searcher()
-        if whoosh_storage.supported() and (self._fast is None or self._fast.searcher is not searcher):
-            self._fast = FastSearcher(searcher, self.cache)
+        if whoosh_storage.supported():
+            fast = self._fast_searcher(searcher)
+            fast.load_terms(WARM_TERM_FIELDS)
+            fast.prefill(WARM_TERM_FIELDS, self.cache.limit_bytes // 3, PREFILL_SECONDS)
 
     def terms_for_highlight(self, query: ParsedQuery) -> list[str]:
         """The words, phrases and prefixes the user searched for, to highlight.
@@ -321,8 +339,10 @@ class SearchIndex:
         compiled = to_whoosh(query.text)
         if compiled is None:
             return []
-        return highlight_terms(compiled, self._current_searcher().reader(), TEXT_FIELDS,
-                               _MAX_FUZZY_EXPANSIONS)
+        searcher = self._current_searcher()
+        expand = self._fast_searcher(searcher).expand if whoosh_storage.supported() else None
+        return highlight_terms(compiled, searcher.reader(), TEXT_FIELDS,
+                               _MAX_FUZZY_EXPANSIONS, expand)
 
     # -- writing -----------------------------------------------------------
 

@@ -117,6 +117,7 @@ class _Tok:
     end_excl: bool = False
     condition: StateCondition | None = None
     text_pos: int = 0  # where a phrase's text starts in the raw string
+    exact: bool = False  # a phrase typed ="…": only these word forms
 
 
 _OPERAND_START = frozenset({"word", "phrase", "range", "state", "lparen", "not", "fieldgroup"})
@@ -242,6 +243,8 @@ def _lex(raw: str) -> list[_Tok]:
             toks.append(_Tok("not", start, start + 1))
             continue
 
+        exact = raw.startswith('="', i) and field not in (*STATE_FIELDS, "year")
+        i += exact  # the "=" of ="…"
         if raw[i] == '"':
             close = raw.find('"', i + 1)
             if close < 0:
@@ -262,7 +265,7 @@ def _lex(raw: str) -> list[_Tok]:
                 )
             else:
                 toks.append(_Tok("phrase", start, end, text=text, field=field,
-                                 negated=negated, slop=slop, text_pos=i + 1))
+                                 negated=negated, slop=slop, text_pos=i + 1, exact=exact))
             i = end
             continue
 

@@ -10,7 +10,8 @@ conditions. Nothing here knows the index engine; the Whoosh backend
 Syntax (the same in the search box and on the command line)::
 
     attention transformer          words, ANDed, each in title/authors/abstract/note
-    "exact phrase"                 phrase (optionally "a b"~3 for words up to 3 apart)
+    "a phrase"                     words in this order (optionally "a b"~3: up to 3 apart)
+    ="a phrase"                    the same, with exactly these word forms
     title:word  author:küttler     field prefixes; also authors:, abstract:, note:
     title:"a phrase"  title:(a OR b)
     category:LG  org:meta-ai  arxiv:2401.10020
@@ -21,9 +22,10 @@ Syntax (the same in the search box and on the command line)::
     status:read|unread  rating:5  rating:>=4  rating:<3  queued:yes|no
     code:yes|no  dismissed:yes|no  tag:NAME  -status:read  NOT queued:yes
 
-Words are matched case- and accent-insensitively, and plain words also match
-other forms of the same English word ("transformer" finds "Transformers";
-a quoted word, "transformer", matches only that form). A word that looks like
+Words are matched case- and accent-insensitively, and words also match other
+forms of the same English word ("transformer" finds "Transformers"), in phrases
+too ("language model" finds "Language Models"); ``="…"`` matches exactly the forms
+typed (="transformer" does not find "Transformers"). A word that looks like
 an arXiv id (2401.10020) also matches the paper's id. A word that contains
 punctuation ("GPT-4", "model-free") is searched as a phrase. Operators bind
 NOT, then AND, then OR: "a b OR c" means a AND (b OR c).
@@ -39,7 +41,12 @@ is just text.
 
 Bounds: a query longer than ``MAX_QUERY_CHARS`` characters, with more than
 ``MAX_TERMS`` terms or nested deeper than ``MAX_DEPTH`` parentheses is refused
-with a one-line :class:`QueryError`; everything else parses in one pass.
+with a one-line :class:`QueryError`; everything else parses in one pass. So is
+one that would make the index work too long (:mod:`readq.search.bounds`): a typo
+or ``*`` word of more than 30 letters, ``~`` on fewer than 3 letters per typo,
+a word starting with ``*``, more than 8 typo/``*`` words, a phrase of more than
+32 words, more than 40 words in all, or a ``*``/typo word matching more than 500 indexed words (or words
+found more than 250,000 times in all).
 """
 
 from __future__ import annotations
@@ -64,6 +71,7 @@ from readq.search.lexer import (
     _snippet,
     _Tok,
 )
+from readq.search.bounds import check_pattern_word, check_typo_word, check_work
 from readq.search.normalize import WORD_PATTERN, normalize_arxiv_id, normalize_org
 from readq.text import fold
 
@@ -100,8 +108,8 @@ MAX_DEPTH = 16
 
 @dataclass(frozen=True)
 class Word:
-    """A word; ``field`` None means every text field. ``exact``: typed in quotes,
-    so only this form of the word (no other English forms)."""
+    """A word; ``field`` None means every text field. ``exact``: only this form of
+    the word (typed ="…", or a keyword field's value), no other English forms."""
 
     field: str | None
     text: str
@@ -110,11 +118,14 @@ class Word:
 
 @dataclass(frozen=True)
 class Phrase:
-    """Words in this order, at most ``slop`` positions apart (1: adjacent)."""
+    """Words in this order, at most ``slop`` positions apart (1: adjacent), each in
+    any of its English forms as a plain word is; ``exact`` (typed ``="…"``): only
+    these forms of the words."""
 
     field: str | None
     text: str
     slop: int = 1
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,7 +244,7 @@ def _field_value(tok: _Tok, field: str | None) -> QueryNode | None:
             return _keyword_value(field, tok.text, plain=True)
         if not _has_word(tok.text):
             return None
-        return Phrase(field, tok.text, tok.slop)
+        return Phrase(field, tok.text, tok.slop, tok.exact)
 
     word = tok.text
     if "~" in word and (fm := _FUZZY_RE.fullmatch(word)):
@@ -250,10 +261,13 @@ def _field_value(tok: _Tok, field: str | None) -> QueryNode | None:
                 f"{_field_label(field)}: can't take a typo (~); write e.g. {_EXAMPLES[field]}")
         if not _has_word(base):
             return None
+        if dist:
+            check_typo_word(base, dist)
         return Word(field, base) if dist == 0 else Fuzzy(field, base, dist)
     if "*" in word:
         if not word.replace("*", ""):
             raise QueryError('"*" needs some letters before it, e.g. trans*')
+        check_pattern_word(word)
         core = word.rstrip("*")
         if field in ("year", "category", "orgs", "arxiv_id"):
             return _keyword_value(field, word, plain=False)
@@ -382,4 +396,6 @@ def parse_query(raw: str) -> ParsedQuery:
         raise QueryError(f"Could not understand the query {_snippet(raw)!r}") from exc
     if text is None and toks:
         raise QueryError(f"Nothing to search for in {_snippet(raw)!r}: add a word")
+    if text is not None:
+        check_work(text)
     return ParsedQuery(raw=raw, text=text, conditions=conditions)

@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from collections.abc import Collection
+from itertools import islice, product
+from collections.abc import Callable, Collection
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.lang.porter import stem as porter_stem
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from readq.search import query as q
 from readq.search.normalize import normalize_arxiv_id
 from readq.search.schema import FIELD_BOOSTS, STEM_WEIGHT, STEMMED_FIELDS, TEXT_ANALYZER
 from readq.text import fold
 
-__all__ = ["StemVariants", "to_whoosh", "analyze"]
+__all__ = ["FormsPhrase", "StemVariants", "Typo", "to_whoosh", "analyze", "stem"]
 
 # Unfielded nodes of each kind are searched in these fields.
 _WORD_FIELDS = ("title", "authors", "abstract", "note", "arxiv_id")
@@ -38,7 +40,8 @@ _KEYWORD_FIELDS = ("category", "orgs", "arxiv_id")
 
 
 @lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The English (Porter) stem of a folded word."""
     return str(porter_stem(word))
 
 
@@ -80,14 +83,33 @@ class StemVariants(wq.ExpandingTerm):
         return hash((type(self).__name__, self.fieldname, self.text, self.boost))
 
     def _btexts(self, ixreader: Any) -> list[bytes]:
-        target = _stem(self.text)
+        target = stem(self.text)
         scan = target[:-1] if len(target) > 3 else target
         out = []
         for btext in ixreader.expand_prefix(self.fieldname, scan):
             word = btext.decode("utf-8") if isinstance(btext, bytes) else str(btext)
-            if _stem(word) == target:
+            if stem(word) == target:
                 out.append(btext)
         return out
+
+
+class Typo(wq.FuzzyTerm):
+    """Words within ``maxdist`` typos of ``text`` (Damerau-Levenshtein: a swap of two
+    neighbouring letters is one typo), sharing its first ``prefixlength`` letters.
+
+    Whoosh's own FuzzyTerm counts a swap as two typos on a one-segment index and
+    as one on several segments; this one counts it as one either way."""
+
+    def _btexts(self, ixreader: Any) -> list[bytes]:
+        prefix = self.text[:self.prefixlength]
+        return [btext for btext in ixreader.expand_prefix(self.fieldname, prefix)
+                if damerau_levenshtein(btext.decode("utf-8"), self.text,
+                                       limit=self.maxdist) <= self.maxdist]
+
+
+class FormsPhrase(wq.Sequence):
+    """A phrase whose words also match their other English forms: a sequence of
+    (word OR other forms) queries, adjacent (``slop`` 1) or up to ``slop`` apart."""
 
 
 def _or(items: list[wq.Query]) -> wq.Query | None:
@@ -106,10 +128,19 @@ def _word(field: str, text: str, exact: bool, boost: float) -> wq.Query | None:
         return None
     if len(words) > 1:
         return wq.Phrase(field, list(words), boost=boost)
-    word = words[0]
+    return _single_word(field, words[0], exact, boost)
+
+
+def _has_forms(field: str, word: str) -> bool:
+    """Whether a plain ``word`` in ``field`` also matches its other English forms."""
+    return (field in STEMMED_FIELDS and len(word) >= _MIN_STEM_WORD
+            and not any(ch.isdigit() for ch in word))
+
+
+def _single_word(field: str, word: str, exact: bool, boost: float) -> wq.Query:
+    """One analysed word: the word itself, plus its other forms unless ``exact``."""
     term = wq.Term(field, word, boost=boost)
-    if (exact or field not in STEMMED_FIELDS or len(word) < _MIN_STEM_WORD
-            or any(ch.isdigit() for ch in word)):
+    if exact or not _has_forms(field, word):
         return term
     return wq.Or([term, StemVariants(field, word, boost=boost * STEM_WEIGHT)])
 
@@ -133,9 +164,12 @@ def _leaf(node: q.QueryNode) -> wq.Query | None:
         out = []
         for f, b in _fields(node.field, _PHRASE_FIELDS, node.text):
             if len(words) == 1:
-                out.append(_word(f, node.text, True, b))
-            else:
+                out.append(_word(f, node.text, node.exact, b))
+            elif node.exact or not any(_has_forms(f, w) for w in words):
                 out.append(wq.Phrase(f, list(words), slop=node.slop, boost=b))
+            else:
+                out.append(FormsPhrase([_single_word(f, w, False, 1.0) for w in words],
+                                       slop=node.slop, boost=b))
         return _or(out)
     if isinstance(node, q.Prefix):
         text = fold(node.text)
@@ -150,8 +184,8 @@ def _leaf(node: q.QueryNode) -> wq.Query | None:
         for f, b in _fields(node.field, _FUZZY_FIELDS, node.text):
             words = analyze(node.text)
             if len(words) == 1:
-                out.append(wq.FuzzyTerm(f, words[0], boost=b, maxdist=node.distance,
-                                        prefixlength=_FUZZY_PREFIX_LENGTH))
+                out.append(Typo(f, words[0], boost=b, maxdist=node.distance,
+                                prefixlength=_FUZZY_PREFIX_LENGTH))
             elif words:
                 out.append(wq.Phrase(f, list(words), boost=b))
         return _or(out)
@@ -187,12 +221,28 @@ def to_whoosh(node: q.QueryNode | None) -> wq.Query | None:
     return compiled
 
 
+def _forms(word: wq.Query, reader: Any,
+           expand: Callable[[wq.Query], list[bytes]] | None) -> list[str]:
+    """A phrase word's forms: the typed one, then the other forms in the index."""
+    out: list[str] = []
+    for leaf in word.subqueries if isinstance(word, wq.Or) else [word]:
+        if isinstance(leaf, StemVariants):
+            found = (expand(leaf) if expand is not None
+                     else [b for _f, b in leaf.expanded_terms(reader)])
+            out.extend(b.decode("utf-8") if isinstance(b, bytes) else str(b) for b in found)
+        elif isinstance(leaf, wq.Term):
+            out.append(str(leaf.text))
+    return list(dict.fromkeys(out))
+
+
 def highlight_terms(compiled: wq.Query, reader: Any, text_fields: Collection[str],
-                    max_expansions: int) -> list[str]:
+                    max_expansions: int,
+                    expand: Callable[[wq.Query], list[bytes]] | None = None) -> list[str]:
     """The words, phrases and prefixes a compiled query looks for in ``text_fields``,
     folded, in query order, without duplicates: negated parts left out, prefixes
     without the ``*``, a fuzzy word (or a stem's variants) as the indexed words it
-    matches in ``reader`` (at most ``max_expansions`` each)."""
+    matches in ``reader`` (at most ``max_expansions`` each; ``expand``, when given,
+    finds them instead of Whoosh's own expansion)."""
     out: list[str] = []
     seen: set[str] = set()
 
@@ -205,6 +255,16 @@ def highlight_terms(compiled: wq.Query, reader: Any, text_fields: Collection[str
     def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
             return
+        if isinstance(node, FormsPhrase):
+            first = node.subqueries[0]
+            leaf = first.subqueries[0] if isinstance(first, wq.Or) else first
+            if getattr(leaf, "fieldname", None) not in text_fields:
+                return
+            # the phrase in each combination of its words' forms, typed forms first
+            forms = [_forms(child, reader, expand) for child in node.subqueries]
+            for combination in islice(product(*forms), max_expansions):
+                add(" ".join(combination))
+            return
         if isinstance(node, wq.AndNot):
             walk(node.a)
             return
@@ -215,11 +275,10 @@ def highlight_terms(compiled: wq.Query, reader: Any, text_fields: Collection[str
             if isinstance(node, wq.Phrase):
                 add(" ".join(node.words))
             elif isinstance(node, wq.FuzzyTerm | StemVariants):
-                expanded = 0
-                for fname, btext in node.expanded_terms(reader):
-                    if fname == field and expanded < max_expansions:
-                        add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
-                        expanded += 1
+                found = (expand(node) if expand is not None
+                         else [b for f, b in node.expanded_terms(reader) if f == field])
+                for btext in found[:max_expansions]:
+                    add(btext.decode("utf-8") if isinstance(btext, bytes) else str(btext))
             elif isinstance(node, wq.Prefix):
                 add(node.text)
             elif isinstance(node, wq.Wildcard):

@@ -35,7 +35,7 @@ SYNTAX_HELP = """
 <h3 style="margin-top:0">Search syntax</h3>
 <table cellspacing="0" cellpadding="3">
 <tr><td><code>attention transformer</code></td><td>all the words, in title, authors, abstract or note</td></tr>
-<tr><td><code>"exact phrase"</code></td><td>a phrase (<code>"a b"~3</code>: words up to 3 apart)</td></tr>
+<tr><td><code>"a phrase"</code> <code>="a phrase"</code></td><td>words in this order (<code>"a b"~3</code>: up to 3 apart); with <code>=</code>: exactly these word forms</td></tr>
 <tr><td><code>title:</code> <code>author:</code> <code>abstract:</code> <code>note:</code></td><td>search one field, e.g. <code>author:küttler</code>, <code>title:"a phrase"</code></td></tr>
 <tr><td><code>category:LG</code> <code>org:meta-ai</code> <code>arxiv:2401.10020</code></td><td>category, organisation, arXiv id</td></tr>
 <tr><td><code>year:2024</code> <code>year:&gt;=2022</code> <code>year:[2020 TO 2023]</code></td><td>publication year</td></tr>
@@ -45,9 +45,12 @@ SYNTAX_HELP = """
 <tr><td><code>status:unread</code> <code>rating:&gt;=4</code> <code>queued:yes</code></td><td>your reading state</td></tr>
 <tr><td><code>code:yes</code> <code>dismissed:no</code> <code>tag:NAME</code></td><td>code available, dismissed papers, your tags</td></tr>
 </table>
-<p>Words match any case and accents, and other forms of the same word
-(“transformer” finds “Transformers”). The search applies to the view selected in
-the sidebar; choose <b>All</b> to search everything. Esc clears the search.</p>
+<p>Words match any case and accents, and other forms of the same word, in phrases
+too (“transformer” finds “Transformers”). A word with <code>~</code> or <code>*</code> has
+at most 30 letters, starts with a letter and matches at most 500 words; <code>~</code>
+needs 3 letters per typo. At most 8 such words, 32 words in a phrase, 40 in a query.
+The search applies to the view selected in the sidebar; choose <b>All</b> to search
+everything. Esc clears the search.</p>
 """
 
 

@@ -56,3 +56,13 @@ def test_normalisation_helpers() -> None:
     assert normalize_arxiv_id("https://arxiv.org/abs/2401.10020") == "2401.10020"
     assert normalize_arxiv_id("https://arxiv.org/pdf/2401.10020v1.pdf") == "2401.10020"
     assert normalize_arxiv_id("hep-th/9901001v2") == "hep-th/9901001"
+
+
+def test_a_phrase_highlights_the_forms_it_finds(shared_index: SearchIndex) -> None:
+    # paper 8 has "large language models": found by "language model", so marked too
+    terms = shared_index.terms_for_highlight(parse_query('"language model" -rainbowx'))
+    assert terms[0] == "language model" and "language models" in terms
+    text = "As large language models become prevalent; a language model."
+    assert marked(text, terms) == ["language models", "language model"]
+    exact = shared_index.terms_for_highlight(parse_query('="language model"'))
+    assert exact == ["language model"]

@@ -84,7 +84,9 @@ def test_arxiv_id_as_plain_word_and_field(shared_index: SearchIndex) -> None:
 def test_phrases(shared_index: SearchIndex) -> None:
     assert idset(shared_index, '"intrinsic reward"') == {2}
     assert idset(shared_index, '"reward intrinsic"') == set()
-    assert idset(shared_index, '"language modeling"') == {5}
+    # a phrase's words match their other forms, as plain words do: 8 has "language models"
+    assert idset(shared_index, '"language modeling"') == {5, 8}
+    assert idset(shared_index, '="language modeling"') == {5}  # ="…": exactly these forms
     assert idset(shared_index, '"sequence modeling" "decision transformer"') == {6}
 
 
@@ -108,11 +110,12 @@ def test_author_accent_folding(shared_index: SearchIndex) -> None:
 
 def test_title_field_only_searches_titles(shared_index: SearchIndex) -> None:
     assert idset(shared_index, "title:environment") == {2, 3}  # 2: "Environments"
-    assert idset(shared_index, 'title:"environment"') == {3}  # quoted: exactly this form
+    assert idset(shared_index, 'title:"environment"') == {2, 3}  # quoted: forms too
+    assert idset(shared_index, 'title:="environment"') == {3}  # ="…": exactly this form
     assert idset(shared_index, "title:exploration") == {2}
     assert idset(shared_index, "exploration") == {2, 3}
     assert idset(shared_index, "title:transformer") == {1, 6}  # other forms too
-    assert idset(shared_index, 'title:"transformer"') == {6}  # quoted: exactly this form
+    assert idset(shared_index, 'title:="transformer"') == {6}  # ="…": exactly this form
     assert idset(shared_index, "title:(noise OR rainbow)") == {7, 8}
 
 
@@ -208,8 +211,8 @@ def test_terms_for_highlight(shared_index: SearchIndex) -> None:
     q = parse_query(
         'title:Exploration "Intrinsic Reward" author:Küttler trans* -nethack year:2020 rating:>=4'
     )
-    assert shared_index.terms_for_highlight(q) == [
-        "exploration", "intrinsic reward", "kuttler", "trans",
+    assert shared_index.terms_for_highlight(q) == [  # a phrase in the forms it matches
+        "exploration", "intrinsic reward", "intrinsic rewarding", "kuttler", "trans",
     ]
 
 
@@ -235,7 +238,7 @@ def test_upsert_replaces_by_id(fresh_index: SearchIndex, papers: list[IndexDoc])
     assert fresh_index.upsert([changed]) == 1
     assert idset(fresh_index, "note:reread") == {7}
     assert idset(fresh_index, "note:ablations") == {2, 7}  # 7: "ablation"
-    assert idset(fresh_index, 'note:"ablations"') == {2}
+    assert idset(fresh_index, 'note:="ablations"') == {2}
     assert fresh_index.doc_count() == 8
     assert fresh_index.indexed_ids() == ALL
     assert ids(fresh_index, "exploration").count(2) == 1
@@ -479,3 +482,14 @@ def test_writer_in_another_process_makes_index_busy(
             holder.stdout.close()
     fresh_index.upsert([papers[0]])
     assert fresh_index.doc_count() == 8
+
+
+def test_warm_reads_the_most_frequent_words_postings(shared_index: SearchIndex) -> None:
+    shared_index.close()
+    shared_index.open()
+    assert not shared_index.cache.bytes
+    shared_index.warm()
+    held = {(field, btext) for (_seg, field, btext) in
+            (k for k in shared_index.cache._items if len(k) == 3)}
+    assert ("abstract", b"the") in held and ("title", b"learning") in held
+    assert shared_index.search(parse_query("the"))  # and searches still answer
