@@ -12,7 +12,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -54,13 +54,6 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class StoreConnection(sqlite3.Connection):
-    """A connection that knows how to settle the store's health verdict after it
-    changed the file (a checkpoint run by code given only the connection)."""
-
-    own_change: Any = None  # Store.own_change, set by the store that opened it
-
-
 class Store(ViewQueries):
     """The library's SQLite database. Not shared between threads: open one per thread."""
 
@@ -72,11 +65,11 @@ class Store(ViewQueries):
         before = verdict.identity(path)  # the file as the open's health check saw it
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
-                                   timeout=busy_timeout_ms / 1000, factory=StoreConnection)
+                                   timeout=busy_timeout_ms / 1000, factory=verdict.StoreConnection)
         else:
             conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000,
-                                   factory=StoreConnection)
-        conn.own_change = self.own_change
+                                   factory=verdict.StoreConnection)
+        conn.own_change = self.own_change  # for code given only the connection
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -121,6 +114,7 @@ class Store(ViewQueries):
         """Close the connection (idempotent), letting SQLite refresh stale statistics."""
         with self.own_change():  # the last connection to close copies the log back
             try:
+                self.conn.execute("PRAGMA busy_timeout = 0")  # never wait inside a turn
                 self.conn.execute("PRAGMA optimize")
             except sqlite3.Error:
                 pass  # read-only or busy: statistics can wait for another time
@@ -129,15 +123,10 @@ class Store(ViewQueries):
             except sqlite3.ProgrammingError:
                 pass
 
-    @contextmanager
-    def own_change(self) -> Iterator[None]:
+    def own_change(self) -> AbstractContextManager[None]:
         """Around something of readq's that may write the store file (a commit, a
-        checkpoint, closing): a sound verdict follows the file (``verdict.carry``)."""
-        before = verdict.identity(self.path)
-        try:
-            yield
-        finally:
-            verdict.carry(self.path, before, verdict.identity(self.path))
+        checkpoint, closing): a sound verdict follows the file."""
+        return verdict.own_change(self.path)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -3,7 +3,7 @@
 A full ``PRAGMA quick_check`` reads every page: about 8 ms per MB here, so seconds
 on a 100,000-paper store — too slow for every command. So the last full check's
 finding is remembered together with the store file's *identity* (inode, size,
-modification and change times, read with ``stat``, never by opening the store:
+modification time, read with ``stat``, never by opening the store:
 closing a file descriptor would drop SQLite's locks in this process). While the
 identity is the one the verdict was made for, the verdict stands:
 
@@ -23,13 +23,20 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 VERDICT_NAME = ".library.sqlite3.verdict"
-Identity = tuple[int, int, int, int]  # inode, size, mtime_ns, ctime_ns
+LOCK_NAME = ".library.sqlite3.verdict-turn"
+# inode, size, modification time (not the change time: setting the file's mode, as
+# every open does, changes that)
+Identity = tuple[int, int, int]
 
 _lock = threading.Lock()  # one read-modify-write of the verdict at a time in a process
 _cache: dict[str, tuple[tuple[int, int, int], Verdict | None]] = {}
@@ -51,7 +58,7 @@ def identity(store: Path) -> Identity | None:
         info = os.stat(store)
     except OSError:
         return None
-    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def verdict_path(store: Path) -> Path:
@@ -77,7 +84,7 @@ def read(store: Path) -> Verdict | None:
         found = Verdict(tuple(int(x) for x in data["identity"]),  # type: ignore[arg-type]
                         data["problem"] if data["problem"] is None else str(data["problem"]),
                         str(data["checked_at"]), float(data["seconds"]))
-        if len(found.identity) != 4:
+        if len(found.identity) != 3:
             found = None
     except (OSError, ValueError, KeyError, TypeError):
         found = None  # unreadable: unknown, the next open checks in full
@@ -121,6 +128,52 @@ def carry(store: Path, before: Identity | None, after: Identity | None) -> bool:
             return False
         _write(store, Verdict(after, None, found.checked_at, found.seconds))
     return True
+
+
+@contextmanager
+def own_change(store: Path) -> Iterator[None]:
+    """Around something of readq's that may write the store file (a commit, a
+    checkpoint, closing a connection): ``carry`` the verdict to the file after it.
+
+    Such changes take turns across threads and processes (an ``flock`` on a file of
+    their own, never on the store): a checkpoint of another readq between this one's
+    "before" and its checkpoint would otherwise leave the verdict behind, unknown, and
+    the next open would check the whole store again. Only what never waits for an
+    SQLite lock runs inside (a commit of a transaction that holds the write lock, a
+    passive checkpoint, closing)."""
+    with _turn(store):
+        before = identity(store)
+        try:
+            yield
+        finally:
+            carry(store, before, identity(store))
+
+
+@contextmanager
+def _turn(store: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # not on this platform: a rare race only costs a full check
+        yield
+        return
+    try:
+        fd = os.open(Path(store).parent / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW,
+                     0o600)
+    except OSError:  # a read-only folder: nothing is carried there anyway
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the turn
+
+
+class StoreConnection(sqlite3.Connection):
+    """A store's connection, carrying its ``own_change`` for code given only the
+    connection (the chunked checkpoints of :mod:`readq.store.checkpoints`)."""
+
+    own_change: Any = None
 
 
 def forget(store: Path) -> None:
