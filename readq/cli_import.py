@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from readq.cli_disk_full import index_stored_change
 from readq.cli_reading import CliError
 from readq.indexing import ConcurrentIndexer, index_alongside, merge_in_background
 from readq.library import FileReport, Library
@@ -49,7 +50,8 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     library.index_lock_timeout = 600.0  # returns once the papers are searchable
     if library._index is not None:
         library._index.lock_timeout = 600.0
-    library.sync_index(progress=progress_printer("indexing"))
+    behind = index_stored_change(library, "what was imported is stored and kept",
+                                 progress=progress_printer("indexing"))
     _tidy_index_later(library)
     for problem in library.finish_backups():  # the copy ran beside storing and indexing
         print(f"readq: {problem}", file=sys.stderr)
@@ -63,7 +65,9 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     if failed and not args.json:
         for report in failed:
             print(f"readq: {report.failed}", file=sys.stderr)
-    return 1 if failed else 0
+    if behind:
+        print(f"readq: {behind}", file=sys.stderr)
+    return 1 if failed or behind else 0
 
 
 def _tidy_index_later(library: Library) -> None:
@@ -86,18 +90,19 @@ def import_stdin(library: Library, args: argparse.Namespace, fmt: DumpFormat | N
     except UnicodeDecodeError:
         raise CliError("standard input is not UTF-8 text; nothing was imported") from None
     report = library.import_text(text, name="stdin", format=fmt)  # backs up first
-    library.sync_index(progress=progress_printer("indexing"))
+    behind = index_stored_change(library, "what was imported is stored and kept",
+                                 progress=progress_printer("indexing"))
     _tidy_index_later(library)
     if args.json:
         json.dump({"files": [report.as_json()]}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         _print_report(report, out)
-    if report.failed:
-        if not args.json:
-            print(f"readq: {report.failed}", file=sys.stderr)
-        return 1
-    return 0
+    if report.failed and not args.json:
+        print(f"readq: {report.failed}", file=sys.stderr)
+    if behind:
+        print(f"readq: {behind}", file=sys.stderr)
+    return 1 if report.failed or behind else 0
 
 
 def _print_report(report: FileReport, out: TextIO) -> None:

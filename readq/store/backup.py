@@ -29,7 +29,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private
+from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private, not_a_regular_file
 from readq.store import verdict
 from readq.store.schema import SCHEMA_VERSION
 
@@ -147,7 +147,8 @@ def copy_problem(conn: sqlite3.Connection) -> str | None:
 
 def finding(rows: list[str]) -> str:
     """What ``PRAGMA quick_check`` reported, on one line (its rows hold line breaks)."""
-    return "integrity check: " + " ".join("; ".join(str(r) for r in rows).split())[:200]
+    text = "; ".join(str(r) for r in rows).replace("*** in database main ***", "")
+    return "integrity check: " + " ".join(text.split())[:200]
 
 
 def _damaged_copy(source: sqlite3.Connection, folder: Path, finding: str) -> BackupDamaged:
@@ -283,8 +284,9 @@ def latest_backup_age(folder: Path) -> timedelta | None:
 
 def check_backup_file(path: Path) -> int:
     """Verify that ``path`` is a readq store this version can open; return its schema."""
-    if not path.is_file():
-        raise BackupError(f"{path}: no such file")
+    problem = not_a_regular_file(path, what="backup file")  # a FIFO is never opened
+    if problem:
+        raise BackupError(problem)
     try:
         with open(path, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
