@@ -17,11 +17,14 @@ from readq.store.backup import (
     backup_time,
     backups,
     check_backup_file,
+    copy_as_is,
     latest_backup_age,
     make_backup,
     restore_into,
 )
+from readq.store import verdict
 from readq.store.database import Store
+from readq.store.health import STORE_NAME, damaged_folder, restore_over_damaged
 from readq.store.schema import migrate
 
 
@@ -91,23 +94,67 @@ class BackupOps:
 
     @writes
     def restore_backup(self, path: Path, *, rebuild: bool = True) -> Path:
-        """Replace the library with a backup (the current state is backed up first and
-        returned); the index is rebuilt from the restored store (or, without
-        ``rebuild``, every paper is queued for a check to bring it in step)."""
+        """Replace the library with a backup and return where the library as it was is
+        kept: a before-restore backup, or — for a store a full check found damaged,
+        which no backup may hold — a ``damaged-<time>/`` folder beside it.
+
+        The index is marked for a rebuild before the store is touched, so a restore
+        killed half-way is reindexed by the next open; then it is rebuilt from the
+        restored store (or, without ``rebuild``, every paper is queued for a sync)."""
+        from readq.search.verify import mark_for_rebuild, rebuild_started
+
         try:
             check_backup_file(Path(path))
         except BackupError as exc:
             raise LibraryError(str(exc)) from None
         self.finish_backups()  # a copy under way is written before the store is replaced
-        safety = self.backup("before-restore")
+        if verdict.known_damage(self.store.path) is None:
+            safety = self.backup("before-restore")
+        else:
+            safety = self._keep_damaged_aside()
+        try:
+            mark_for_rebuild(self.index_dir)
+        except OSError as exc:
+            raise LibraryError(f"nothing was restored: the search index in {self.index_dir} "
+                               f"cannot be marked for rebuilding ({exc.strerror or exc})"
+                               ) from None
         try:
             restore_into(self.store.conn, Path(path))
         except BackupError as exc:
             raise LibraryError(str(exc)) from None
+        # the backup passed its full check just now: the restored store is sound
+        verdict.record(self.store.path, None, verdict.identity(self.store.path))
         migrate(self.store.conn)
+        self.release_index()
         if rebuild:
             self.rebuild_index()
         else:
             with self.store.transaction():
                 self.store.enqueue_index(self.store.all_ids())
+            rebuild_started(self.index_dir)  # the queue carries every paper from here
         return safety
+
+    def _keep_damaged_aside(self) -> Path:
+        """Copy the damaged store (as it is, unchecked) into a ``damaged-<time>/`` folder."""
+        aside = damaged_folder(self.root) / STORE_NAME
+        try:
+            copy_as_is(self.store.conn, aside)
+        except BackupError as exc:
+            raise LibraryError(f"nothing was restored: {exc}") from None
+        return aside
+
+    @staticmethod
+    def restore_over_damaged(root: Path, backup: Path) -> Path:
+        """For a library whose store cannot be opened (damaged): keep the damaged files
+        aside in ``damaged-<time>/`` and put ``backup`` in their place; return that
+        folder. The index is marked for a rebuild first (the next open rebuilds it)."""
+        from readq.search.verify import mark_for_rebuild
+
+        root = Path(root)
+        try:
+            mark_for_rebuild(root / "index")
+        except OSError as exc:
+            raise LibraryError(f"nothing was restored: the search index in {root / 'index'} "
+                               f"cannot be marked for rebuilding ({exc.strerror or exc})"
+                               ) from None
+        return restore_over_damaged(root, backup)

@@ -45,7 +45,6 @@ from readq.store.health import (
     find_problem,
     newest_good_backup,
     one_line,
-    restore_over_damaged,
 )
 from readq.store.backup import backup_reason
 from readq.store.schema import SchemaTooNew
@@ -267,7 +266,7 @@ def without_store(root: Path, args: argparse.Namespace, out: TextIO) -> int | No
     problem = find_problem(root)
     if problem is None:
         return None
-    aside = restore_over_damaged(root, args.file)
+    aside = Library.restore_over_damaged(root, args.file)
     with Library(root) as library:
         library.rebuild_index(progress=_progress_printer("reindexing"))
     out.write(f"restored {args.file}; the damaged store ({one_line(problem)}) was kept "

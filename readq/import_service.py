@@ -33,6 +33,7 @@ from readq.store import imports as store_imports
 from readq.store.backup import BackupError, SnapshotBackup, record_action_backup
 from readq.store.checkpoints import ChunkedCheckpoints
 from readq.store.database import Store, now_iso
+from readq.store.health import refuse_damaged
 
 log = logging.getLogger("readq.library")
 
@@ -70,6 +71,7 @@ class ImportOps:
         module's docstring); it is refused with a message, before anything is
         stored, only if not even its snapshot can be begun."""
         self.finish_backups()  # an earlier import's copy first: rotation stays in order
+        refuse_damaged(self.store.path)  # before a copy of a damaged store is begun
         copy = self._begin_backup() if self.store.paper_count() else None
         try:
             with busy_as_error(), self.store.transaction():

@@ -186,11 +186,12 @@ class IndexOps:
         if self._index is not None:
             self._index.close()
             self._index = None
-        from readq.search.verify import clear_folder
+        from readq.search.verify import clear_folder, rebuild_started
 
         clear_folder(self.index_dir)  # readq's own files only (a file or link is set aside)
         with busy_as_error(), self.store.transaction():
             self.store.enqueue_index(self.store.all_ids())
+        rebuild_started(self.index_dir)  # a restore's mark: the queue carries on from here
         return self.sync_index(progress=progress, should_cancel=should_cancel)
 
     def index_needs_merge(self) -> bool:

@@ -48,6 +48,10 @@ PIPELINE_BYTES = 256 * 1024  # a dump this big (~100 papers) is indexed while it
 # The child waits this long for another writer's chunk or index lock.
 CHILD_BUSY_TIMEOUT_MS = 10 * 60 * 1000
 MODES = ("sync", "check", "follow", "merge")
+ROLES = {"sync": "readq's indexer, indexing queued papers",
+         "check": "readq's indexer, checking and repairing the index",
+         "follow": "readq's indexer, indexing the papers of an import",
+         "merge": "readq's indexer, merging index segments"}
 
 
 def child_env() -> dict[str, str]:
@@ -82,6 +86,9 @@ def main(argv: list[str]) -> int:
         return 2
     root, mode = Path(argv[0]), argv[1]
     from readq.library import Library
+    from readq.search import writer_note
+
+    writer_note.ROLE = ROLES[mode]  # named to a writer kept waiting for the index
 
     def progress(done: int, total: int) -> None:
         _say(progress=[done, total])

@@ -33,14 +33,15 @@ from readq.paths import library_dir_problem
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
 from readq.service import BUSY_MESSAGE, Cancel, LibraryBusy, LibraryError, Progress, writes
 from readq.store.database import BUSY_TIMEOUT_MS, WRITE_BUDGET_S, Store, StoreBusy, is_busy
-from readq.store.health import check_store, describe_error, opened_here, protect
+from readq.store.health import (
+    QUICK_CHECK_MAX_BYTES, StoreDamaged, check_store, describe_error, opened_here, protect)
 from readq.store import schema as schema_sql
 from readq.store import stats as figures_sql
 from readq.store import user_state as kinds
 from readq.store.user_state import TAG_CONDITION_SQL
 from readq.user_state import MergeUndo, UserStateOps, tag_name
 
-__all__ = ["Library", "LibraryError", "LibraryBusy", "FileReport", "CheckReport",
+__all__ = ["Library", "LibraryError", "LibraryBusy", "StoreDamaged", "FileReport", "CheckReport",
            "ImportAction", "MergeUndo", "UndoneImport", "writes", "to_export",
            "condition_sql", "VIEWS", "ANALYZE_AFTER", "Progress", "Cancel"]
 
@@ -119,7 +120,10 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         except OSError as exc:
             raise LibraryError(f"cannot create the library folder {self.root}: "
                                f"{exc.strerror or exc}") from None
-        check_store(self.root)  # a damaged store raises StoreDamaged and is never written
+        # a damaged store raises StoreDamaged and is never written; a read-only open
+        # (the window's, on the GUI thread) leaves a big store's full check to the first
+        # writing open, which runs on a worker thread
+        check_store(self.root, quick_check_max=QUICK_CHECK_MAX_BYTES if read_only else None)
         try:
             self.store = Store(self.root / self.DB_NAME, busy_timeout_ms=busy_timeout_ms,
                                write_budget_s=write_budget_s, query_only=read_only)
@@ -155,9 +159,14 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         every paper queued for indexing)."""
         if self._index is None:
             from readq.search.index import IndexCorrupt, SearchIndex
-            from readq.search.verify import clear_folder, prepare_folder
+            from readq.search.verify import (
+                clear_folder, needs_rebuild, prepare_folder, rebuild_started)
 
             fresh = prepare_folder(self.index_dir)  # refuses a folder of the user's own files
+            marked = not self.read_only and needs_rebuild(self.index_dir)
+            if marked:  # a restore replaced the store (perhaps killed before reindexing)
+                clear_folder(self.index_dir)
+                fresh = True
             index = SearchIndex(self.index_dir, lock_timeout=self.index_lock_timeout)
             try:
                 index.open()
@@ -171,6 +180,8 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
                     and self.store.paper_count():
                 with self.store.transaction():  # a store moved alone: refill its index
                     self.store.enqueue_index(self.store.all_ids())
+            if marked:
+                rebuild_started(self.index_dir)  # the store's queue holds the rest
             self._index = index
         return self._index
 

@@ -103,3 +103,87 @@ def test_killed_imports_leave_the_library_whole(tmp_path):
             assert report.in_step, report
     # some trials must really have been cut short in the middle of the dump
     assert any(partial)
+
+
+_KILLED_RESTORE = """
+import os, signal, sys
+from pathlib import Path
+from readq.library import Library
+
+def killed(self, **kwargs):  # the worst moment: the store replaced, the index not rebuilt
+    os.kill(os.getpid(), signal.SIGKILL)
+
+Library.rebuild_index = killed
+with Library(Path(sys.argv[1])) as lib:
+    lib.restore_backup(Path(sys.argv[2]))
+"""
+
+
+def test_a_killed_restore_is_reindexed_by_the_next_open(tmp_path, capsys):
+    from tests.helpers import run_cli
+
+    root = tmp_path / "lib"
+    first, second = tmp_path / "first.txt", tmp_path / "second.txt"
+    _write_dump(first, seed=11, n=80)
+    _write_dump(second, seed=12, n=36)
+    with Library(root) as lib:
+        lib.import_paths([first])
+        lib.import_paths([second])
+        lib.sync_index()
+        everything = lib.search("model", limit=None)
+        backup = lib.backup("manual")
+        lib.undo_import(lib.latest_import_action())  # the second dump's papers go
+        lib.sync_index()
+        fewer = lib.search("model", limit=None)
+    assert len(fewer) < len(everything)
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    proc = subprocess.run([sys.executable, "-c", _KILLED_RESTORE, str(root), str(backup)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    code, out, err = run_cli(capsys, "--library", str(root), "search", "model", "--json",
+                             "--limit", "1000")
+    assert code == 0, err
+    import json
+
+    assert sorted(p["id"] for p in json.loads(out)) == sorted(everything)
+    with Library(root) as lib:
+        assert lib.check().in_step
+
+
+_HOLD_INDEX = """
+import sys, time
+from pathlib import Path
+from readq.library import Library
+from readq.search import writer_note
+
+writer_note.ROLE = "readq's indexer, indexing the papers of an import"
+with Library(Path(sys.argv[1])) as lib:
+    writer = lib.index._writer(False)  # holds the index's write lock, as a busy indexer
+    print("holding", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_check_repair_names_the_process_it_waits_for(tmp_path, capsys):
+    from tests.helpers import run_cli
+
+    root = tmp_path / "lib"
+    with Library(root) as lib:
+        lib.import_paths([dump_copy(PROFILE, tmp_path)])
+        lib.sync_index()
+        lib.store.enqueue_index(lib.store.all_ids()[:3])  # work the repair must write
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_INDEX, str(root)], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        code, out, err = run_cli(capsys, "--library", str(root), "check", "--repair")
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    lines = err.strip().splitlines()
+    assert code != 0 and len(lines) == 1, err
+    assert f"process {holder.pid}" in lines[0] and "indexing the papers of an import" in lines[0]
+    assert "since" in lines[0]

@@ -31,7 +31,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.writing import IndexWriter
 
-from readq.search import whoosh_storage
+from readq.search import whoosh_storage, writer_note
 from readq.search.fast import DEFAULT_CACHE_BYTES, FastSearcher, Hits, PostingsCache
 from readq.search.query import ParsedQuery
 from readq.search.whoosh_query import highlight_terms, to_whoosh
@@ -476,11 +476,17 @@ class SearchIndex:
         delay = 0.02
         while True:
             try:
-                return ix.writer(**args)
+                writer = ix.writer(**args)
+                writer_note.note_holder(self.directory)  # whom a waiting writer waits for
+                return writer
             except LockError:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
+                    holder = writer_note.describe(self.directory)
                     raise IndexBusy(
+                        f"the search index is being updated by {holder}; try again once "
+                        "it has finished"
+                        if holder else
                         "The search index is being updated by another readq process; "
                         "try again in a moment"
                     ) from None
@@ -499,5 +505,7 @@ class SearchIndex:
 
     @staticmethod
     def _is_ignorable(path: Path) -> bool:
-        """Files that may exist without an index: the lock file and our marker."""
-        return path.name == _VERSION_FILE or path.name.endswith("WRITELOCK")
+        """Files that may exist without an index: the lock file, its holder's note
+        and readq's marks."""
+        return path.name in (_VERSION_FILE, "readq-rebuild-needed", "readq-index-writer") \
+            or path.name.endswith("WRITELOCK")

@@ -13,6 +13,11 @@ so before the index is opened:
   a one-line message; nothing in it is touched, then or later.
 
 ``clear_folder`` empties the folder of readq's own files only, for a rebuild.
+``mark_for_rebuild`` leaves a mark in the folder before the store is replaced (a
+restore): an index that no longer matches its store is then rebuilt by the next
+open that may write, even if the restore was killed half-way; ``rebuild_started``
+takes the mark away once every paper is queued for the rebuild (the store's queue
+carries on from there).
 ``verify`` reads an open index the way searches do — every segment, a sample of
 stored documents and of each field's postings — and reports the first damage found;
 ``damage_message`` is the one line a failed search shows.
@@ -34,7 +39,9 @@ from readq.search.index import SCHEMA_VERSION, IndexBusy
 from readq.search.query import QueryError
 
 MARKER = "readq-index-version"  # readq's mark on the folder, read by SearchIndex too
-_OURS = re.compile(r"^(_?MAIN[_.].*|MAIN_WRITELOCK|readq-index-version|[a-z0-9]{6,40}\.tmp)$")
+REBUILD_MARK = "readq-rebuild-needed"  # the store is being replaced: rebuild at next open
+_OURS = re.compile(r"^(_?MAIN[_.].*|MAIN_WRITELOCK|readq-index-version|readq-rebuild-needed"
+                   r"|readq-index-writer|[a-z0-9]{6,40}\.tmp)$")
 _INDEX_NAME = "MAIN"
 SAMPLE_DOCS = 200  # stored documents read per segment
 SAMPLE_TERMS = 150  # terms whose postings are decoded, per field and segment
@@ -98,12 +105,35 @@ def clear_folder(folder: Path) -> None:
     folder = Path(folder)
     prepare_folder(folder)
     for path in folder.iterdir():
-        if path.name == MARKER or not _OURS.match(path.name):
+        if path.name in (MARKER, REBUILD_MARK) or not _OURS.match(path.name):
             continue
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink()
+
+
+def mark_for_rebuild(folder: Path) -> None:
+    """Say that the index in ``folder`` must be rebuilt from the store (written before a
+    restore replaces the store; an OSError means the restore must not start)."""
+    folder = Path(folder)
+    if not folder.is_dir() or folder.is_symlink():
+        return  # no index: the next open makes one and fills it from the store anyway
+    fd = os.open(folder / REBUILD_MARK, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fsync(fd)  # on disk before the store is touched
+    finally:
+        os.close(fd)
+
+
+def needs_rebuild(folder: Path) -> bool:
+    """Whether a restore marked the index for rebuilding (and no rebuild began since)."""
+    return (Path(folder) / REBUILD_MARK).is_file()
+
+
+def rebuild_started(folder: Path) -> None:
+    """Every paper is queued for a rebuild of a cleared index: the mark can go."""
+    (Path(folder) / REBUILD_MARK).unlink(missing_ok=True)
 
 
 def verify(folder: Path, *, sample_docs: int = SAMPLE_DOCS,

@@ -1,6 +1,9 @@
 """Consistent copies of the store through SQLite's backup API, and restoring them.
 
 Backups live in ``<library>/backups/`` as ``readq-YYYYMMDD-HHMMSS-<reason>.sqlite3``.
+Every copy passes ``PRAGMA quick_check`` before it is kept (and counted in the
+rotation); a copy that fails is dropped, and if the store itself fails the same check
+its verdict becomes "damaged" (:mod:`readq.store.verdict`), which every write refuses.
 Each reason is a class rotated on its own (``KEEP``): before-import 10, daily 7,
 manual all, before-upgrade 3, before-restore 5 — so a burst of imports never
 pushes out a daily or a manual backup. A restore first backs up the current store,
@@ -27,6 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private, not_a_regular_file
+from readq.store import verdict
 from readq.store.schema import SCHEMA_VERSION
 
 _NAME = re.compile(r"^readq-(\d{8}-\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
@@ -105,8 +109,11 @@ def make_backup(conn: sqlite3.Connection, folder: Path, reason: str,
                 conn.backup(dest)
                 # one self-contained file: opening it never leaves -wal/-shm files beside it
                 dest.execute("PRAGMA journal_mode = DELETE")
+                finding = copy_problem(dest)  # a copy is kept only if it passes
             finally:
                 dest.close()
+            if finding is not None:
+                raise _damaged_copy(conn, folder, finding)
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)  # a failed copy leaves nothing behind
@@ -118,6 +125,53 @@ def make_backup(conn: sqlite3.Connection, folder: Path, reason: str,
         for old in same[max(keep, 1):]:
             old.unlink(missing_ok=True)
     return target
+
+
+class BackupDamaged(BackupError):
+    """The copy failed its integrity check (and was not kept); ``store_problem`` is the
+    damage found in the store itself, if the store fails the same check."""
+
+    def __init__(self, message: str, store_problem: str | None) -> None:
+        super().__init__(message)
+        self.store_problem = store_problem
+
+
+def copy_problem(conn: sqlite3.Connection) -> str | None:
+    """``PRAGMA quick_check`` of the database behind ``conn``: None if it passes."""
+    try:
+        rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as exc:
+        return f"SQLite says: {exc}"
+    return None if rows == ["ok"] else finding(rows)
+
+
+def finding(rows: list[str]) -> str:
+    """What ``PRAGMA quick_check`` reported, on one line (its rows hold line breaks)."""
+    text = "; ".join(str(r) for r in rows).replace("*** in database main ***", "")
+    return "integrity check: " + " ".join(text.split())[:200]
+
+
+def _damaged_copy(source: sqlite3.Connection, folder: Path, finding: str) -> BackupDamaged:
+    """The error for a copy that failed its check, after checking the store it came from
+    (a damaged store gives a damaged copy; a sound one means the copy was spoilt on
+    its way to the disk)."""
+    store_problem = copy_problem(source)
+    if store_problem is not None:
+        store = _main_file(source)
+        if store is not None:  # every write refuses it from now on
+            verdict.record(store, store_problem, verdict.identity(store))
+        return BackupDamaged(f"no backup was kept: the library store is damaged "
+                             f"({store_problem})", store_problem)
+    return BackupDamaged(f"the backup written in {folder} failed its integrity check "
+                         f"({finding}) and was not kept; check the disk", None)
+
+
+def _main_file(conn: sqlite3.Connection) -> Path | None:
+    """The file of the main database behind ``conn`` (None: in memory)."""
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main" and file:
+            return Path(file)
+    return None
 
 
 def _remove_stale_parts(folder: Path) -> None:
@@ -255,6 +309,21 @@ def check_backup_file(path: Path) -> int:
         raise BackupError(f"{path} was written by a newer readq (schema {version}); "
                           "update readq to restore it")
     return version
+
+
+def copy_as_is(conn: sqlite3.Connection, target: Path) -> None:
+    """Copy the database behind ``conn`` to ``target`` page by page, unchecked (a
+    damaged store kept aside before a restore; never a backup)."""
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            conn.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        make_private(target, PRIVATE_FILE)
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError(f"could not copy the store to {target}: {exc}") from None
 
 
 def restore_into(conn: sqlite3.Connection, path: Path) -> None:

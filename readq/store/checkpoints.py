@@ -7,13 +7,16 @@ busy disk — the writer's chunk, and every writer waiting behind it, paid for i
 A long chunked write (an import, the undo of one) therefore turns automatic
 checkpoints off on its connection and runs a *passive* checkpoint between chunks
 every ``EVERY_S`` — outside any transaction, so other writers can take the lock
-meanwhile — and one at the end, then restores the setting.
+meanwhile — and one at the end, then restores the setting. A checkpoint writes the
+store file, so a store's connection carries its health verdict along
+(``Store.own_change``, :mod:`readq.store.verdict`).
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import nullcontext
 from types import TracebackType
 
 EVERY_S = 0.5
@@ -43,8 +46,10 @@ class ChunkedCheckpoints:
     def run(self) -> None:
         """Copy what the log holds into the store without waiting for anyone."""
         started = time.perf_counter()
+        own_change = getattr(self.conn, "own_change", None)  # the store's health verdict
         try:
-            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            with own_change() if own_change is not None else nullcontext():
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         except sqlite3.OperationalError:
             pass  # busy: the next one copies what this one could not
         self._last = time.perf_counter()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,9 @@ from typing import Any
 from readq.models import Record
 from readq.store import user_state
 from readq.store import turnstile
-from readq.store.backup import make_backup
+from readq.store import verdict
+from readq.store.backup import copy_problem, make_backup
+from readq.store.health import refuse_damaged
 from readq.store.reading import ViewQueries, chunks, placeholders
 from readq.store.schema import SCHEMA_VERSION, migrate, schema_version
 from readq.text import title_key
@@ -59,11 +62,14 @@ class Store(ViewQueries):
                  write_budget_s: float = WRITE_BUDGET_S) -> None:
         self.path = path
         self.write_budget_s = write_budget_s
+        before = verdict.identity(path)  # the file as the open's health check saw it
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
-                                   timeout=busy_timeout_ms / 1000)
+                                   timeout=busy_timeout_ms / 1000, factory=verdict.StoreConnection)
         else:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000,
+                                   factory=verdict.StoreConnection)
+        conn.own_change = self.own_change  # for code given only the connection
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -80,6 +86,10 @@ class Store(ViewQueries):
             if 0 < version < SCHEMA_VERSION:  # an older library: keep a copy before upgrading
                 make_backup(conn, self.backup_dir, "before-upgrade")
             self.previous_version = migrate(conn)
+            if before is None:  # a new library: an empty store is sound
+                verdict.record(path, None, verdict.identity(path))
+            else:
+                verdict.carry(path, before, verdict.identity(path))
         if query_only:  # a reading connection (the window's): writes are refused
             conn.execute("PRAGMA query_only = ON")
 
@@ -102,14 +112,21 @@ class Store(ViewQueries):
 
     def close(self) -> None:
         """Close the connection (idempotent), letting SQLite refresh stale statistics."""
-        try:
-            self.conn.execute("PRAGMA optimize")
-        except sqlite3.Error:
-            pass  # read-only or busy: statistics can wait for another time
-        try:
-            self.conn.close()
-        except sqlite3.ProgrammingError:
-            pass
+        with self.own_change():  # the last connection to close copies the log back
+            try:
+                self.conn.execute("PRAGMA busy_timeout = 0")  # never wait inside a turn
+                self.conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass  # read-only or busy: statistics can wait for another time
+            try:
+                self.conn.close()
+            except sqlite3.ProgrammingError:
+                pass
+
+    def own_change(self) -> AbstractContextManager[None]:
+        """Around something of readq's that may write the store file (a commit, a
+        checkpoint, closing): a sound verdict follows the file."""
+        return verdict.own_change(self.path)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -120,14 +137,17 @@ class Store(ViewQueries):
         self._begin()
         try:
             yield
-            self.conn.execute("COMMIT")
+            with self.own_change():  # a commit may copy the write-ahead log back
+                self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
                 self.conn.execute("ROLLBACK")
             raise
 
     def _begin(self) -> None:
-        """``BEGIN IMMEDIATE``, waiting its turn fairly within ``write_budget_s``."""
+        """``BEGIN IMMEDIATE``, waiting its turn fairly within ``write_budget_s``; a
+        store a full check found damaged is refused first (``StoreDamaged``)."""
+        refuse_damaged(self.path)
         if not turnstile.acquire(self.conn, self.path, self.write_budget_s, is_busy):
             raise StoreBusy("the write lock did not come within "
                             f"{self.write_budget_s:.1f} s")
@@ -421,8 +441,13 @@ class Store(ViewQueries):
         )]
 
     def integrity_ok(self) -> bool:
-        """``PRAGMA quick_check`` says ok."""
-        return self.one("PRAGMA quick_check") == "ok"
+        """``PRAGMA quick_check`` says ok; the finding is remembered as the store's
+        verdict (every write refuses a store found damaged)."""
+        seen = verdict.identity(self.path)
+        started = time.perf_counter()
+        problem = copy_problem(self.conn)
+        verdict.record(self.path, problem, seen, seconds=time.perf_counter() - started)
+        return problem is None
 
     # --- settings ------------------------------------------------------------------------
 

@@ -6,9 +6,16 @@
   the header counts — a truncated copy is caught here);
 - a store that is empty or missing where a library existed (backups or a search
   index are there) is damage, not a new library;
-- a small store (``QUICK_CHECK_MAX_BYTES``) also passes ``PRAGMA quick_check`` on a
-  read-only connection; larger ones get it from ``readq check`` and the app's
-  background check.
+- the store passes ``PRAGMA quick_check``, at any size. A full check reads every page
+  (seconds at 100,000 papers), so its verdict is remembered beside the store
+  (:mod:`readq.store.verdict`) and a store readq itself kept changing is not checked
+  again; a store changed by anything else (or never checked) is checked in full at the
+  next open that may write. A read-only open (the window's) checks in full only a
+  small store (``QUICK_CHECK_MAX_BYTES``): the first writing open, on a worker
+  thread, checks a big one, so the window shows at once.
+
+Every write refuses a store whose verdict is "damaged" (``refuse_damaged``, called as
+each write transaction begins), and no damaged copy is kept as a backup.
 
 The file itself is read (header) only the first time a process opens a library:
 closing a file descriptor drops every POSIX lock the process holds on that file,
@@ -30,15 +37,20 @@ import os
 import shutil
 import sqlite3
 import stat
+import time
 from datetime import datetime
 from pathlib import Path
 
 from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private
+from readq.store import verdict
 from readq.store.backup import BackupError, backups, check_backup_file
+from readq.store.backup import finding as _finding
 
 STORE_NAME = "library.sqlite3"
 SIDE_FILES = ("-wal", "-shm", "-journal")
-QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024  # ≈ 0.1 s of quick_check on this machine
+# a read-only open (the window's, on the GUI thread) checks a store of unknown health
+# in full up to this size (≈ 0.1 s of quick_check here); writing opens check any size
+QUICK_CHECK_MAX_BYTES = 16 * 1024 * 1024
 _MAGIC = b"SQLite format 3\x00"
 _checked_here: set[tuple[str, int]] = set()  # stores this process has read and found sound
 
@@ -76,8 +88,12 @@ def store_path(root: Path) -> Path:
     return Path(root) / STORE_NAME
 
 
-def find_problem(root: Path, *, quick_check_max: int = QUICK_CHECK_MAX_BYTES) -> str | None:
-    """What is wrong with the store of ``root`` (None when it looks sound or is new)."""
+def find_problem(root: Path, *, quick_check_max: int | None = None) -> str | None:
+    """What is wrong with the store of ``root`` (None when it looks sound or is new).
+
+    A store whose health is unknown (no verdict for the file as it is now) is checked
+    in full when it is at most ``quick_check_max`` bytes (None: any size); a store
+    once found damaged is checked again whatever its size."""
     path = store_path(root)
     try:
         info = os.stat(path)
@@ -95,13 +111,33 @@ def find_problem(root: Path, *, quick_check_max: int = QUICK_CHECK_MAX_BYTES) ->
             return "empty, 0 bytes, where a library was"
         return None
     key = (str(path.resolve()), info.st_ino)
-    if key in _checked_here:
-        return None  # read once already: reading it again could drop SQLite's locks
-    problem = _header_problem(path, info.st_size)
-    if problem is None and info.st_size <= quick_check_max:
-        problem = quick_check(path)
-    if problem is None:
+    if key not in _checked_here:  # read once already: reading it again could drop locks
+        problem = _header_problem(path, info.st_size)
+        if problem is not None:
+            return problem
         _checked_here.add(key)
+    return _verdict_problem(path, info.st_size, quick_check_max)
+
+
+def _verdict_problem(path: Path, size: int, quick_check_max: int | None) -> str | None:
+    """The remembered verdict of the store, or a full check's when it is unknown."""
+    found = verdict.standing(path)
+    if found is not None:
+        return found.problem
+    damaged_before = verdict.known_damage(path) is not None
+    if quick_check_max is not None and size > quick_check_max and not damaged_before:
+        return None  # left to the first writing open (a worker thread's)
+    return full_check(path)
+
+
+def full_check(path: Path) -> str | None:
+    """``PRAGMA quick_check`` of the whole store, its finding remembered for the file
+    as it was when the check began (unless the check could not run)."""
+    seen = verdict.identity(path)
+    started = time.perf_counter()
+    ran, problem = _quick_check(path)
+    if ran:
+        verdict.record(path, problem, seen, seconds=time.perf_counter() - started)
     return problem
 
 
@@ -119,15 +155,29 @@ def opened_here(root: Path) -> None:
         pass  # gone again or unreadable: the next open checks it as usual
 
 
-def check_store(root: Path) -> None:
-    """Raise ``StoreDamaged`` (naming the newest good backup) if the store is damaged."""
-    problem = find_problem(root)
+def check_store(root: Path, *, quick_check_max: int | None = None) -> None:
+    """Raise ``StoreDamaged`` (naming the newest good backup) if the store is damaged
+    (``quick_check_max``: see :func:`find_problem`)."""
+    problem = find_problem(root, quick_check_max=quick_check_max)
     if problem is not None:
         raise StoreDamaged(store_path(root), problem, newest_good_backup(root))
 
 
+def refuse_damaged(store: Path) -> None:
+    """Raise ``StoreDamaged`` if a full check found ``store`` damaged (every write
+    transaction calls this before it begins: a few microseconds)."""
+    problem = verdict.known_damage(store)
+    if problem is not None:
+        raise StoreDamaged(Path(store), problem, newest_good_backup(Path(store).parent))
+
+
 def quick_check(path: Path) -> str | None:
     """``PRAGMA quick_check`` on a read-only connection: None if ok, else the finding."""
+    return _quick_check(path)[1]
+
+
+def _quick_check(path: Path) -> tuple[bool, str | None]:
+    """``(ran, finding)``: ``ran`` is False when the check could not run at all."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         try:
@@ -135,12 +185,12 @@ def quick_check(path: Path) -> str | None:
         finally:
             conn.close()
     except sqlite3.OperationalError:
-        return None  # busy, locked, an I/O hiccup, no access: not proof of damage
+        return False, None  # busy, locked, an I/O hiccup, no access: not proof of damage
     except sqlite3.DatabaseError as exc:  # "malformed", "not a database"
-        return f"SQLite says: {exc}"
+        return True, f"SQLite says: {exc}"
     if result == ["ok"]:
-        return None
-    return "integrity check: " + "; ".join(str(r) for r in result)[:200]
+        return True, None
+    return True, _finding(result)
 
 
 def newest_good_backup(root: Path) -> Path | None:
@@ -173,12 +223,7 @@ def restore_over_damaged(root: Path, backup: Path) -> Path:
         problem = find_problem(root) or "it fails its checks"
         raise StoreDamaged(store_path(root), f"{problem}; and the chosen backup cannot be "
                            f"used: {exc}", newest_good_backup(root)) from None
-    aside = root / f"damaged-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
-    n = 1
-    while aside.exists():
-        n += 1
-        aside = root / f"damaged-{datetime.now().strftime('%Y%m%d-%H%M%S')}-{n}"
-    aside.mkdir(mode=PRIVATE_DIR)
+    aside = damaged_folder(root)
     target = store_path(root)
     partial = root / f".{STORE_NAME}.restoring"
     shutil.copyfile(backup, partial)
@@ -188,6 +233,19 @@ def restore_over_damaged(root: Path, backup: Path) -> Path:
         if source.exists() or source.is_symlink():
             os.replace(source, aside / source.name)
     os.replace(partial, target)
+    # the backup passed its full check just now: the restored store is sound
+    verdict.record(target, None, verdict.identity(target))
+    return aside
+
+
+def damaged_folder(root: Path) -> Path:
+    """A new private ``damaged-<time>/`` folder in ``root`` to keep a damaged store in."""
+    aside = root / f"damaged-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    n = 1
+    while aside.exists():
+        n += 1
+        aside = root / f"damaged-{datetime.now().strftime('%Y%m%d-%H%M%S')}-{n}"
+    aside.mkdir(mode=PRIVATE_DIR)
     return aside
 
 

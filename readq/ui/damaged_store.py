@@ -2,7 +2,9 @@
 
 The store is never written or replaced without the user's yes; on yes the damaged
 files are kept aside (``damaged-<time>/`` in the library folder) and the backup is
-put in their place (``readq.store.health.restore_over_damaged``).
+put in their place (``Library.restore_over_damaged``, which also marks the search index
+for a rebuild). A store found damaged while the window is open is refused by every
+write the window asks of the library (each fails with that one line).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from readq.store.health import StoreDamaged, restore_over_damaged
+from readq.library import Library, LibraryError, StoreDamaged
 
 
 def damaged_store_box(damage: StoreDamaged, parent: QWidget | None = None) -> QMessageBox:
@@ -43,8 +45,8 @@ def offer_restore(root: Path, damage: StoreDamaged, parent: QWidget | None = Non
             box.buttonRole(clicked) != QMessageBox.ButtonRole.AcceptRole:
         return False
     try:
-        restore_over_damaged(root, damage.backup)
-    except (OSError, StoreDamaged) as exc:
+        Library.restore_over_damaged(root, damage.backup)
+    except (OSError, StoreDamaged, LibraryError) as exc:
         QMessageBox.critical(parent, "readq", f"The backup could not be restored: {exc}")
         return False
     return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readq.library import Library
@@ -73,3 +73,40 @@ def test_store_moved_alone_gets_its_index_in_the_background(qtbot, open_window, 
     with Library(moved) as lib:
         assert lib.check().in_step
         assert lib.search("nethack", limit=None)
+
+
+def test_a_store_found_damaged_refuses_the_windows_writes(qtbot, window):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+
+    from tests.ui.uihelpers import focus_list, written
+
+    focus_list(qtbot, window)
+    window.table.select_row(0)
+    paper = window.model.id_at(0)
+    store = window.root / "library.sqlite3"
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    rating = conn.execute("SELECT rating FROM user_state WHERE paper_id = ?", (paper,)).fetchone()[0]
+    pages = [n for (n,) in conn.execute(
+        "SELECT pageno FROM dbstat WHERE name = 'abstract_bands' AND pagetype = 'leaf' LIMIT 3")]
+    conn.close()
+    with open(store, "r+b") as handle:  # a failing disk, while the window is open
+        for number in pages:
+            handle.seek((number - 1) * 4096)
+            handle.write(b"\xa5" * 4096)
+    found = subprocess.run([sys.executable, "-m", "readq", "--library", str(window.root),
+                            "check"], capture_output=True, text=True, timeout=120,
+                           env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    assert found.returncode != 0 and "damaged" in found.stderr  # a check finds it
+    messages: list[str] = []
+    window.ops.failed.connect(messages.append)
+    qtbot.keyClick(window.table, Qt.Key.Key_4 if rating != 4 else Qt.Key.Key_3)
+    written(window)
+    qtbot.waitUntil(lambda: bool(messages), timeout=WAIT_MS)
+    assert "damaged" in messages[0] and "\n" not in messages[0]
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    assert conn.execute("SELECT rating FROM user_state WHERE paper_id = ?",
+                        (paper,)).fetchone()[0] == rating
+    conn.close()
