@@ -409,7 +409,7 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     else:
         text = args.text
     library.set_note(paper_id, text)
-    library.sync_index(queue_if_busy=True)
+    library.index_own_change([paper_id])  # the import's backlog is its indexer's work
     out.write(f"{paper_id}: note saved ({len(text)} characters)\n")
     return 0
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # Whoosh and numpy load when the index is first used, not wit
 log = logging.getLogger("readq.library")
 
 SYNC_CHUNK = 10_000  # papers written to the index per commit (a killed sync resumes)
+OWN_CHANGE_LOCK_S = 0.25  # how long a command's own change waits for a busy index
 SYNC_ROUNDS = 5  # a sync also takes what was queued while it ran, this many times
 
 
@@ -95,6 +96,38 @@ class IndexOps:
                 raise
             log.info("index busy: %d papers stay queued for the indexer", total - done)
         return self._synced(done, total, progress)
+
+    def index_own_change(self, ids: Sequence[int]) -> bool:
+        """Write the search documents of ``ids`` now — a command's own change (a note),
+        never the backlog others queued (an import's papers: its indexer takes those,
+        and indexing them here made a note wait a minute beside a big import).
+
+        They are written whether or not another indexer already took them off the
+        queue (it may have read the paper before this change was committed). An index
+        another process is writing is waited for at most ``OWN_CHANGE_LOCK_S`` (and
+        not opened at all when its lock is held already): the papers stay queued for
+        that indexer or the next sync. Returns whether they were written."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        if not wanted:
+            return True
+        from readq.search.writelock import wait_for_no_writer
+
+        if self._index is None and not wait_for_no_writer(self.index_dir, OWN_CHANGE_LOCK_S):
+            log.info("an indexer is at work: %d changed papers left queued for it", len(wanted))
+            return False
+        index = self.index  # a new or damaged index queues every paper: left queued
+        patience = index.lock_timeout
+        # a held lock means an indexer is at work, and it takes what is queued when
+        # its batch is done: waiting out its batch would only delay the command
+        index.lock_timeout = min(patience, OWN_CHANGE_LOCK_S)
+        try:
+            self._sync_part(wanted, len(wanted), 0, None, None)
+        except _index_busy():
+            log.info("index busy: %d changed papers stay queued for the indexer", len(wanted))
+            return False
+        finally:
+            index.lock_timeout = patience
+        return True
 
     @staticmethod
     def _synced(done: int, total: int, progress: Progress | None) -> int:
