@@ -29,11 +29,11 @@ from readq.cli_reading import (
     cmd_tags,
     paper_line,
 )
-from readq.cli_import import cmd_import, progress_printer as _progress_printer
+from readq.cli_import import add_import_parser, cmd_import, progress_printer as _progress_printer
 from readq.exporting import EXPORTERS, FORMATS
 from readq.library import Library, LibraryError
 from readq.logs import log_file, setup_logging
-from readq.models import DumpError, DumpFormat
+from readq.models import DumpError
 from readq.paths import library_dir
 from readq.safe_io import FileRefused, read_regular_text, write_atomic
 from readq.search.query import QueryError, parse_query
@@ -133,11 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--library", metavar="DIR", default=None, help=library_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
-    p = sub.add_parser("import", parents=[common], help="import listing dumps")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", default="auto",
-                   choices=["auto", *[f.value for f in DumpFormat]])
-    p.add_argument("--json", action="store_true")
+    add_import_parser(sub, common)
 
     p = sub.add_parser("search", parents=[common], help="search the library")
     p.add_argument("query")
@@ -398,7 +394,8 @@ def cmd_mark(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper_id = library.resolve(args.paper)
     library.set_rating([paper_id], args.rating)
-    out.write(f"{paper_id}: rated {args.rating}\n")
+    out.write(f"{paper_id}: rated {args.rating}\n" if args.rating
+              else f"{paper_id}: rating removed (unrated)\n")
     return 0
 
 
@@ -410,7 +407,8 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         text = args.text
     library.set_note(paper_id, text)
     library.index_own_change([paper_id])  # the import's backlog is its indexer's work
-    out.write(f"{paper_id}: note saved ({len(text)} characters)\n")
+    out.write(f"{paper_id}: note saved ({len(text)} characters)\n" if text
+              else f"{paper_id}: note removed\n")
     return 0
 
 
@@ -426,17 +424,22 @@ def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                       f"of {len(queue)}\n")
             return 0
         library.queue_add([paper_id])
+        done = "added to the queue at"
     elif args.queue_command == "remove":
         if paper_id not in library.queue():
             raise CliError(f"paper {paper_id} is not in the queue")
         library.queue_remove([paper_id])
+        left = len(library.queue())
+        out.write(f"{paper_id}: taken off the queue ({left} paper{'s' if left != 1 else ''} "
+                  "left in it)\n")
+        return 0
     else:
         if args.position < 1:
             raise CliError("positions start at 1")
         library.queue_move(paper_id, args.position)
+        done = "moved to"
     queue = library.queue()
-    where = f"position {queue.index(paper_id) + 1} of {len(queue)}" if paper_id in queue else "not queued"
-    out.write(f"{paper_id}: {where}\n")
+    out.write(f"{paper_id}: {done} position {queue.index(paper_id) + 1} of {len(queue)}\n")
     return 0
 
 
