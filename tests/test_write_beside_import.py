@@ -85,3 +85,28 @@ def test_note_and_rate_beside_a_big_import_return_at_once(tmp_path: Path) -> Non
     with Library(root) as lib:
         assert lib.pending_index_count() == 0
         assert lib.check().in_step
+
+
+def test_a_note_saved_while_the_indexer_writes_its_paper_reaches_the_index(tmp_path) -> None:
+    """The indexer reads a queued paper, the user saves a note on it (the paper is queued
+    already), then the indexer takes it off the queue: the note must still be indexed."""
+    root = tmp_path / "lib"
+    with Library(root) as lib:
+        lib.import_paths(all_dumps(tmp_path / "dumps"))  # every paper queued for the index
+        paper = lib.view_ids("all", sort="id")[5]
+    with Library(root) as indexer, Library(root) as user:
+        read_rows = indexer.store.index_rows
+        noted = []
+
+        def rows_then_a_note(ids):
+            rows = read_rows(ids)
+            if paper in ids and not noted:
+                user.set_note(paper, "pangolin sighting")  # committed while being indexed
+                noted.append(paper)
+            return rows
+
+        indexer.store.index_rows = rows_then_a_note  # type: ignore[method-assign]
+        indexer.sync_index()
+        assert noted == [paper]
+        assert indexer.search("note:pangolin") == [paper]
+        assert indexer.pending_index_count() == 0
