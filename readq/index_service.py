@@ -106,16 +106,20 @@ class IndexOps:
         and indexing them here made a note wait a minute beside a big import).
 
         They are written whether or not another indexer already took them off the
-        queue (it may have read the paper before this change was committed). An index
-        another process is writing is waited for at most ``OWN_CHANGE_LOCK_S`` (and
-        not opened at all when its lock is held already): the papers stay queued for
-        that indexer or the next sync. Returns whether they were written."""
+        queue (it may have read the paper before this change was committed). When
+        other papers wait in the queue (an import's, taken by its indexer or the next
+        sync: the app's, `readq search`'s) or another process holds the index longer
+        than ``OWN_CHANGE_LOCK_S``, the index is not even opened (Whoosh and numpy
+        cost a loaded machine seconds): the papers stay queued. Returns whether they
+        were written."""
         wanted = list(dict.fromkeys(int(i) for i in ids))
         if not wanted:
             return True
         from readq.search.writelock import wait_for_no_writer
 
-        if self._index is None and not wait_for_no_writer(self.index_dir, OWN_CHANGE_LOCK_S):
+        others_queued = self.store.pending_count() > len(wanted)  # an import's backlog
+        if self._index is None and (others_queued or not wait_for_no_writer(
+                self.index_dir, OWN_CHANGE_LOCK_S)):
             log.info("an indexer is at work: %d changed papers left queued for it", len(wanted))
             return False
         index = self.index  # a new or damaged index queues every paper: left queued

@@ -5,6 +5,7 @@ indexing is done: the command indexes its own change, never the import's backlog
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -19,8 +20,11 @@ from tests.helpers import all_dumps
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 ENV["PYTHONPATH"] = os.getcwd()
 BIG_IMPORT = 2000  # papers: the import stores and indexes them for ~10–30 s here
-# The budget is 2 s on a quiet machine; the test machine runs other work beside it.
-WRITE_BOUND_S = 5.0
+# The budget is 2 s on a quiet machine. The test machine may run other work beside it
+# (at a load of 12 on 2 cores a rating alone took up to 4 s), so the bound is generous
+# and a note is also compared with a rating made in the same conditions: a note that
+# indexes the import's backlog takes several times as long.
+WRITE_BOUND_S = 8.0
 
 
 def _readq(root: Path, *argv: str) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -72,6 +76,7 @@ def test_note_and_rate_beside_a_big_import_return_at_once(tmp_path: Path) -> Non
     slow = {kind: [round(t, 2) for t in found if t > WRITE_BOUND_S]
             for kind, found in times.items()}
     assert slow == {"note": [], "rate": []}, {k: [round(t, 2) for t in v] for k, v in times.items()}
+    assert statistics.median(times["note"]) <= 2 * statistics.median(times["rate"]), times
     with Library(root) as lib:
         assert lib.paper_count() == 161 + BIG_IMPORT
         for paper, word in noted.items():
