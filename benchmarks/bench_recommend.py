@@ -1,26 +1,21 @@
 """Recommendations: offline evaluation on real arXiv papers, and timings.
 
-    python -m benchmarks.bench_recommend quality --data arxiv_data.csv
+    python -m benchmarks.bench_recommend quality            # the tables in RESULTS.md
     python -m benchmarks.bench_recommend timing --sizes 10000 100000
 
-**quality** — simulated readers go through a shuffled inbox as in triage. A
-reader's taste is a set of arXiv categories (any listed category counts) and,
-for some readers, a few authors whose every paper they want. A wanted paper is
-rated 5★ (its primary category is in the taste, or a followed author wrote it)
-or queued (cross-listed only); an unwanted one is dismissed (60 %), rated 1–2★
-(10 %) or skipped (30 %, no signal); 5 % of decisions are flipped (people err).
-After 5, 10 and 20 decisions every method ranks the papers not yet seen; we
-report ROC AUC (wanted vs not) and precision@10, averaged over readers and
-seeds. Methods: random; the TF-IDF centroid of the wanted papers (cosine); the
-arxiv-sanity baseline (LinearSVC, wanted vs every other paper, balanced);
-readq's model (weighted decisions, explicit negatives, followed authors,
-recency); and readq without followed authors.
+**quality** — simulated readers of several kinds (benchmarks/recommend_readers.py:
+whole topics turned down, two unrelated topics, mostly queueing, a tag, the cold
+start) go through a shuffled inbox as in triage. After N decisions every method
+(benchmarks/recommend_methods.py) ranks the papers not yet seen; we report ROC
+AUC (wanted vs not), mean ± spread (the standard deviation of the per-seed means)
+over readers and seeds. For readers who turn topics down, also how often a
+turned-down topic's paper ranks below a neutral unwanted paper; for triage's
+best-first order, the topics its first 20 cards cover and their wanted share.
 
-The data is a CSV of public arXiv metadata with columns ``title``, ``authors``
-(a Python list literal), ``subjects`` (``Name (cs.CV); …``), ``abstract``,
-``date`` — e.g. the 1,102-paper ``arxiv_data.csv`` published in the
-ResearchFinder project on GitHub (September 2023 listings). Without ``--data``
-the four fixture dumps (161 real papers, profile categories) are used.
+The data is ``arxiv-6k.jsonl.gz`` (6,218 papers of public arXiv metadata, 141
+primary categories; its README says where it comes from), looked for in
+``../shared/data/`` beside the clone, or given with ``--data``; ``--fixtures``
+uses the 161 papers of the test dumps instead.
 
 **timing** — a library of N synthetic papers (benchmarks.generate), stored
 directly through the store: the features built from the store (cold, no
@@ -31,260 +26,177 @@ one triage decision (rate a paper, refit, rank every unread paper).
 from __future__ import annotations
 
 import argparse
-import ast
-import csv
 import json
 import random
-import re
 import statistics
 import sys
 import tempfile
 import time
 import zlib
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
-from readq.recommend.decisions import decisions_from_states
-from readq.recommend.features import FeatureSet, build_features
+from benchmarks import recommend_methods as methods
+from benchmarks.recommend_readers import (
+    DECIDERS,
+    DEFAULT_DATA,
+    Paper,
+    Reader,
+    load_fixtures,
+    load_papers,
+    make_readers,
+    tag_papers,
+    triage,
+)
+from readq.recommend.decisions import Decision, decisions_for_tag, decisions_from_states
+from readq.recommend.diversify import diversify
+from readq.recommend.features import build_features
 from readq.recommend.model import TasteModel
-from readq.store.signals import PaperText, StateRow
 
 CHECKPOINTS = (5, 10, 20, 40)
+COLD_CHECKPOINTS = (1, 2, 3, 4)
+SCENARIOS = ("topics", "turns down topics", "two unrelated topics", "mostly queues", "tag",
+             "cold start")
 WORK = Path(tempfile.gettempdir()) / "readq-bench-i14"
-_CATEGORY = re.compile(r"\(([a-z\-]+(?:\.[A-Za-z\-]+)?)\)")
 
-
-@dataclass
-class Paper:
-    """A real paper: its text and its arXiv categories (primary first)."""
-
-    text: PaperText
-    categories: list[str]
-
-
-def load_csv(path: Path) -> list[Paper]:
-    """Papers from an arXiv metadata CSV (see the module docstring)."""
-    papers, seen = [], set()
-    with path.open(encoding="utf-8", newline="") as handle:
-        for n, row in enumerate(csv.DictReader(handle), start=1):
-            title = " ".join(row["title"].split())
-            if not title or title.lower() in seen:
-                continue
-            seen.add(title.lower())
-            try:
-                authors = [str(a) for a in ast.literal_eval(row["authors"])]
-            except (ValueError, SyntaxError):
-                authors = []
-            categories = _CATEGORY.findall(row.get("subjects", ""))
-            if not categories:
-                continue
-            published = row.get("date") or None
-            papers.append(Paper(PaperText(n, title, " ".join(row["abstract"].split()), authors,
-                                          published, f"{published}T00:00:00+00:00"),
-                                categories))
-    return papers
-
-
-def load_fixtures() -> list[Paper]:
-    """The fixture dumps' papers (category = the profile's field code)."""
-    from readq.library import Library
-    from readq.store import signals
-    from tests.helpers import all_dumps
-
-    folder = Path(tempfile.mkdtemp(prefix="readq-rec-"))
-    with Library(folder / "lib") as library:
-        library.import_paths(all_dumps(folder / "dumps"))
-        cats = dict(library.store.conn.execute("SELECT id, category FROM papers"))
-        return [Paper(t, [cats[t.id]]) for t in signals.paper_texts(library.store.conn)
-                if cats.get(t.id)]
-
-
-# --- readers -----------------------------------------------------------------------------
-
-
-@dataclass
-class Reader:
-    """A simulated user: categories and authors they want."""
-
-    name: str
-    categories: set[str]
-    authors: set[str]
-
-    def wants(self, paper: Paper) -> bool:
-        return bool(self.categories & set(paper.categories)
-                    or self.authors & set(paper.text.authors))
-
-    def strongly(self, paper: Paper) -> bool:
-        return paper.categories[0] in self.categories or bool(
-            self.authors & set(paper.text.authors))
-
-
-def make_readers(papers: list[Paper], rng: random.Random) -> list[Reader]:
-    """Topic readers (one to three related categories) and topic+author readers."""
-    counts: dict[str, int] = {}
-    for p in papers:
-        for c in set(p.categories):
-            counts[c] = counts.get(c, 0) + 1
-    n = len(papers)
-    # categories a reader could plausibly want: 4 %–30 % of the inbox
-    usable = sorted(c for c, k in counts.items() if 0.04 * n <= k <= 0.30 * n)
-    readers = [Reader(f"topic {c}", {c}, set()) for c in usable]
-    by_archive: dict[str, list[str]] = {}
-    for c in usable:
-        by_archive.setdefault(c.split(".")[0], []).append(c)
-    for archive, cats in sorted(by_archive.items()):
-        if len(cats) >= 2:
-            pair = set(rng.sample(cats, 2))
-            readers.append(Reader("topics " + "+".join(sorted(pair)), pair, set()))
-    authors: dict[str, int] = {}
-    for p in papers:
-        for a in p.text.authors:
-            authors[a] = authors.get(a, 0) + 1
-    prolific = sorted(a for a, k in authors.items() if k >= 3)
-    for c in usable[:: max(1, len(usable) // 6)][:6]:
-        chosen = set(rng.sample(prolific, min(4, len(prolific))))
-        readers.append(Reader(f"topic {c} + 4 authors", {c}, chosen))
-    return readers
-
-
-def triage(reader: Reader, papers: list[Paper], rng: random.Random, wanted_decisions: int
-           ) -> tuple[list[StateRow], set[int]]:
-    """Cards in a shuffled order until ``wanted_decisions`` non-skip decisions."""
-    order = papers[:]
-    rng.shuffle(order)
-    states, shown = [], set()
-    for paper in order:
-        if len(states) >= wanted_decisions:
-            break
-        shown.add(paper.text.id)
-        wants = reader.wants(paper)
-        if rng.random() < 0.05:
-            wants = not wants
-        pid = paper.text.id
-        if wants:
-            if reader.strongly(paper):
-                states.append(StateRow(pid, "unread", 5, False, False, False, False))
-            else:
-                states.append(StateRow(pid, "unread", 0, False, True, False, False))
-        else:
-            roll = rng.random()
-            if roll < 0.6:
-                states.append(StateRow(pid, "unread", 0, False, False, True, False))
-            elif roll < 0.7:
-                states.append(StateRow(pid, "unread", rng.choice((1, 2)), False, False, False,
-                                       False))
-    return states, shown
-
-
-# --- methods -------------------------------------------------------------------------------
-
-
-def centroid_scores(features: FeatureSet, states: list[StateRow], rows: np.ndarray
-                    ) -> np.ndarray:
-    positive = [s.id for s in states if s.rating >= 3 or s.queued or s.status == "read"]
-    if not positive:
-        return np.zeros(len(rows))
-    centre = normalize(np.asarray(features.matrix[features.rows(positive)].mean(axis=0)))
-    return np.asarray(features.matrix[rows] @ centre.T).ravel()
-
-
-def sanity_scores(features: FeatureSet, states: list[StateRow], rows: np.ndarray
-                  ) -> np.ndarray:
-    positive = features.rows(s.id for s in states
-                             if s.rating >= 3 or s.queued or s.status == "read")
-    if not len(positive):
-        return np.zeros(len(rows))
-    y = np.zeros(len(features), dtype=np.int8)
-    y[positive] = 1
-    clf = LinearSVC(class_weight="balanced", C=0.1, max_iter=10000, tol=1e-6)
-    clf.fit(features.matrix, y)
-    return clf.decision_function(features.matrix[rows])
-
-
-def readq_scores(features: FeatureSet, states: list[StateRow], rows: np.ndarray,
-                 follow: bool = True, negatives: bool = True) -> np.ndarray:
-    """readq's model (before 5 decisions: its cold start, newest first)."""
-    model = TasteModel(features, decisions_from_states(states), follow=follow,
-                       negatives=negatives)
-    return model.scores(rows)
-
-
-def logistic_scores(features: FeatureSet, states: list[StateRow], rows: np.ndarray
-                    ) -> np.ndarray:
-    """A tried alternative: weighted logistic regression, explicit decisions plus a
-    lightly weighted background sample as negatives."""
-    decisions = decisions_from_states(states)
-    if not any(d.positive for d in decisions):
-        return np.zeros(len(rows))
-    labelled = features.rows(d.paper_id for d in decisions)
-    y = [int(d.positive) for d in decisions if features.row(d.paper_id) is not None]
-    w = [abs(d.weight) for d in decisions if features.row(d.paper_id) is not None]
-    pool = np.setdiff1d(np.arange(len(features)), labelled)
-    pool = np.random.default_rng(0).choice(pool, min(1500, len(pool)), replace=False)
-    X = features.matrix[np.concatenate([labelled, pool])]
-    clf = LogisticRegression(C=4.0, solver="liblinear")
-    clf.fit(X, y + [0] * len(pool), sample_weight=w + [0.05] * len(pool))
-    return clf.decision_function(features.matrix[rows])
-
-
-METHODS = {
-    "random": lambda f, s, r, rng: rng.random(len(r)),
-    "TF-IDF centroid": lambda f, s, r, rng: centroid_scores(f, s, r),
-    "arxiv-sanity SVM": lambda f, s, r, rng: sanity_scores(f, s, r),
-    "weighted logistic regression": lambda f, s, r, rng: logistic_scores(f, s, r),
-    "readq": lambda f, s, r, rng: readq_scores(f, s, r),
-    "readq, no followed authors": lambda f, s, r, rng: readq_scores(f, s, r, follow=False),
-    "readq, no negatives": lambda f, s, r, rng: readq_scores(f, s, r, negatives=False),
+METHODS: dict[str, methods.Method] = {
+    "TF-IDF centroid": methods.centroid,
+    "Rocchio (β 0.5)": methods.rocchio,
+    "latent topics (SVD) Rocchio": lambda f, d, r: methods.rocchio(f, d, r, latent=True),
+    "arxiv-sanity SVM": methods.sanity_svm,
+    "logistic regression": methods.logistic,
+    "**readq**": methods.readq_model,
+    "readq without latent topics": lambda f, d, r: methods.readq_model(f, d, r, latent=0.0),
+    "readq without turned-down centroid": lambda f, d, r: methods.readq_model(
+        f, d, r, negatives=False),
+    "readq without followed authors": lambda f, d, r: methods.readq_model(f, d, r,
+                                                                          follow=False),
+    "readq + recency lift": lambda f, d, r: methods.readq_model(f, d, r, recency=0.03),
 }
 
 
-def evaluate(papers: list[Paper], seeds: int) -> dict:
+def _decisions(reader: Reader, scenario: str, papers: list[Paper], rng: random.Random,
+               k: int) -> tuple[list[Decision], set[int]]:
+    if scenario == "tag":
+        tagged = tag_papers(reader, papers, rng, k)
+        return decisions_for_tag("t", tagged), set(tagged)
+    states, shown = triage(reader, papers, DECIDERS[scenario], rng, k)
+    return decisions_from_states(states), shown
+
+
+def evaluate(papers: list[Paper], seeds: int, scenarios: tuple[str, ...] = SCENARIOS,
+             chosen: tuple[str, ...] | None = None) -> dict:
+    """AUC per scenario, method and checkpoint: a list of per-seed means."""
     features = build_features([p.text for p in papers])
     by_id = {p.text.id: p for p in papers}
-    results: dict[str, dict[int, dict[str, list[float]]]] = {
-        m: {k: {"auc": [], "p10": []} for k in CHECKPOINTS} for m in METHODS}
-    readers = make_readers(papers, random.Random(0))
-    for seed in range(seeds):
-        for reader in readers:
-            for k in CHECKPOINTS:
-                rng = random.Random(zlib.crc32(f"{seed}:{reader.name}".encode()))
-                states, shown = triage(reader, papers, rng, k)
-                held = [pid for pid in by_id if pid not in shown]
-                truth = np.array([reader.wants(by_id[pid]) for pid in held])
-                if truth.all() or not truth.any():
-                    continue
-                rows = features.rows(held)
-                for name, method in METHODS.items():
-                    scores = np.asarray(method(features, states, rows,
-                                               np.random.default_rng(seed)), dtype=float)
-                    scores = scores + 1e-9 * np.random.default_rng(seed).random(len(scores))
-                    results[name][k]["auc"].append(roc_auc_score(truth, scores))
-                    top = np.argsort(-scores)[:10]
-                    results[name][k]["p10"].append(float(truth[top].mean()))
-    return {"papers": len(papers), "readers": len(readers), "seeds": seeds,
-            "reader_names": [r.name for r in readers],
-            "base_rate": float(np.mean([np.mean([r.wants(p) for p in papers])
-                                        for r in readers])),
-            "methods": {m: {k: {"auc": statistics.fmean(v["auc"]),
-                                "p10": statistics.fmean(v["p10"]), "runs": len(v["auc"])}
-                            for k, v in per.items()} for m, per in results.items()}}
+    names = [m for m in METHODS if chosen is None or m in chosen]
+    table: dict = {}
+    extra: dict = {}
+    for scenario in scenarios:
+        readers = make_readers(papers, scenario, random.Random(0))
+        checkpoints = COLD_CHECKPOINTS if scenario == "cold start" else CHECKPOINTS
+        cells = {m: {k: [] for k in checkpoints} for m in names}
+        below = {m: {k: [] for k in checkpoints} for m in names}
+        for seed in range(seeds):
+            runs = {m: {k: [] for k in checkpoints} for m in names}
+            runs_below = {m: {k: [] for k in checkpoints} for m in names}
+            for reader in readers:
+                for k in checkpoints:
+                    rng = random.Random(zlib.crc32(f"{seed}:{scenario}:{reader.name}".encode()))
+                    decisions, shown = _decisions(reader, scenario, papers, rng, k)
+                    held = [pid for pid in by_id if pid not in shown]
+                    truth = np.array([reader.wants(by_id[pid]) for pid in held])
+                    if truth.all() or not truth.any():
+                        continue
+                    rows = features.rows(held)
+                    refused = np.array([reader.refuses(by_id[pid]) for pid in held])
+                    for name in names:
+                        scores = np.asarray(METHODS[name](features, decisions, rows), float)
+                        scores = scores + 1e-9 * np.random.default_rng(seed).random(len(scores))
+                        runs[name][k].append(roc_auc_score(truth, scores))
+                        neutral = ~truth & ~refused
+                        if refused.any() and neutral.any():
+                            keep = refused | neutral
+                            runs_below[name][k].append(
+                                roc_auc_score(neutral[keep], scores[keep]))
+            for name in names:
+                for k in checkpoints:
+                    if runs[name][k]:
+                        cells[name][k].append(statistics.fmean(runs[name][k]))
+                    if runs_below[name][k]:
+                        below[name][k].append(statistics.fmean(runs_below[name][k]))
+        table[scenario] = {"readers": len(readers), "checkpoints": checkpoints, "auc": cells}
+        if any(below[n][k] for n in names for k in checkpoints):
+            extra[scenario] = below
+    return {"papers": len(papers), "seeds": seeds, "scenarios": table, "below": extra}
 
 
-def quality_table(result: dict) -> str:
-    lines = ["| method | " + " | ".join(f"AUC@{k}" for k in CHECKPOINTS) + " | "
-             + " | ".join(f"P@10 after {k}" for k in CHECKPOINTS) + " |",
-             "|---" * (1 + 2 * len(CHECKPOINTS)) + "|"]
-    for name, per in result["methods"].items():
-        aucs = " | ".join(f"{per[k]['auc']:.3f}" for k in CHECKPOINTS)
-        p10s = " | ".join(f"{per[k]['p10']:.2f}" for k in CHECKPOINTS)
-        lines.append(f"| {name} | {aucs} | {p10s} |")
+def _cell(values: list[float]) -> str:
+    if not values:
+        return "–"
+    spread = statistics.pstdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.fmean(values):.3f} ± {spread:.3f}"
+
+
+def quality_tables(result: dict) -> str:
+    out = []
+    for scenario, data in result["scenarios"].items():
+        ks = data["checkpoints"]
+        out.append(f"**{scenario}** ({data['readers']} readers × {result['seeds']} seeds)\n")
+        out.append("| method | " + " | ".join(f"AUC after {k}" for k in ks) + " |")
+        out.append("|---" * (1 + len(ks)) + "|")
+        for name, per in data["auc"].items():
+            out.append(f"| {name} | " + " | ".join(_cell(per[k]) for k in ks) + " |")
+        out.append("")
+    for scenario, below in result["below"].items():
+        ks = result["scenarios"][scenario]["checkpoints"]
+        out.append(f"**{scenario}: a turned-down topic's papers below neutral unwanted "
+                   "papers** (AUC, 1 = always below)\n")
+        out.append("| method | " + " | ".join(f"after {k}" for k in ks) + " |")
+        out.append("|---" * (1 + len(ks)) + "|")
+        for name, per in below.items():
+            out.append(f"| {name} | " + " | ".join(_cell(per[k]) for k in ks) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+# --- triage's best-first order: varied, and as good -------------------------------------
+
+
+def triage_variety(papers: list[Paper], seeds: int, first: int = 20) -> str:
+    """Distinct primary categories among the first ``first`` cards of best-first triage,
+    and their wanted share, after 10/20/40 decisions: plain best-first vs diversified."""
+    features = build_features([p.text for p in papers])
+    by_id = {p.text.id: p for p in papers}
+    readers = make_readers(papers, "topics", random.Random(0)) + make_readers(
+        papers, "two unrelated topics", random.Random(0))
+    orders: dict[str, Callable[[TasteModel, list[int]], list[int]]] = {
+        "plain best-first": lambda model, ids: model.order(ids),
+        "readq (diversified)": lambda model, ids: diversify(model, model.order(ids)),
+    }
+    lines = ["| order | " + " | ".join(f"topics in first {first} after {k} / wanted share"
+                                        for k in (10, 20, 40)) + " |",
+             "|---" * 4 + "|"]
+    for name, order in orders.items():
+        cells = []
+        for k in (10, 20, 40):
+            topics, wanted = [], []
+            for seed in range(seeds):
+                for reader in readers:
+                    rng = random.Random(zlib.crc32(f"{seed}:{reader.name}".encode()))
+                    states, shown = triage(reader, papers, DECIDERS["topics"], rng, k)
+                    model = TasteModel(features, decisions_from_states(states), min_decisions=1)
+                    held = [pid for pid in by_id if pid not in shown]
+                    top = order(model, held)[:first]
+                    topics.append(len({by_id[i].categories[0] for i in top}))
+                    wanted.append(float(np.mean([reader.wants(by_id[i]) for i in top])))
+            cells.append(f"{statistics.fmean(topics):.1f} / {statistics.fmean(wanted):.2f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -387,17 +299,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     q = sub.add_parser("quality")
-    q.add_argument("--data", type=Path)
-    q.add_argument("--seeds", type=int, default=5)
+    q.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    q.add_argument("--fixtures", action="store_true", help="the 161 test-dump papers")
+    q.add_argument("--seeds", type=int, default=3)
+    q.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS)
+    q.add_argument("--methods", nargs="+", default=None, choices=list(METHODS))
     t = sub.add_parser("timing")
     t.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
     if args.what == "quality":
-        papers = load_csv(args.data) if args.data else load_fixtures()
-        result = evaluate(papers, args.seeds)
-        print(json.dumps({k: v for k, v in result.items() if k != "methods"}, indent=1),
-              file=sys.stderr)
-        print(quality_table(result))
+        if args.fixtures:
+            papers = load_fixtures()
+        elif not args.data.exists():
+            sys.exit(f"no data at {args.data}: give --data FILE (see the module docstring)")
+        else:
+            papers = load_papers(args.data)
+        result = evaluate(papers, args.seeds, tuple(args.scenarios),
+                          tuple(args.methods) if args.methods else None)
+        print(f"{result['papers']} papers, {result['seeds']} seeds\n")
+        print(quality_tables(result))
+        print(triage_variety(papers, args.seeds))
     else:
         for n in args.sizes:
             print(json.dumps(timing(n)), flush=True)

@@ -12,7 +12,6 @@ import argparse
 import json
 import logging
 import os
-import re
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from readq import __version__
+from readq.cli_args import library_arg, paper_ref, regular_file_arg, whole_number
 from readq.cli_reading import (
     CliError,
     cmd_recommend,
@@ -29,6 +29,7 @@ from readq.cli_reading import (
     cmd_tags,
     paper_line,
 )
+from readq.cli_disk_full import index_stored_change, is_disk_full
 from readq.cli_import import add_import_parser, cmd_import, progress_printer as _progress_printer
 from readq.exporting import EXPORTERS, FORMATS
 from readq.library import Library, LibraryError
@@ -43,6 +44,7 @@ from readq.store.health import (
     describe_error,
     find_problem,
     newest_good_backup,
+    one_line,
     restore_over_damaged,
 )
 from readq.store.backup import backup_reason
@@ -81,56 +83,20 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"readq: {message} (see `{self.prog} --help`)\n")
 
 
-_ARXIV_REF = re.compile(r"^(arxiv:)?(\d{4}\.\d{4,5}|[a-z][a-z.-]{0,30}/\d{7})(v\d{1,3})?$",
-                        re.IGNORECASE)
-_MAX_ID = 2**63 - 1  # SQLite's largest integer
-
-
-def paper_ref(text: str) -> str:
-    """A PAPER argument: a numeric id or an arXiv id, checked before the library opens."""
-    ref = text.strip()
-    if ref.isascii() and ref.isdigit():
-        if len(ref) > 19 or int(ref) > _MAX_ID:
-            raise argparse.ArgumentTypeError(f"no paper with id {ref[:30]}"
-                                             + ("…" if len(ref) > 30 else ""))
-        return ref
-    if len(ref) <= 60 and _ARXIV_REF.match(ref):
-        return ref
-    shown = ref[:40] + ("…" if len(ref) > 40 else "")
-    raise argparse.ArgumentTypeError(
-        f"{shown!r} is not a paper: give a numeric id (see `readq list`) or an arXiv id "
-        "such as 2401.10020")
-
-
-def whole_number(low: int, high: int) -> Any:
-    """An argparse type: an ASCII whole number from ``low`` to ``high``."""
-
-    def parse(text: str) -> int:
-        value = text.strip()
-        digits = value[1:] if value[:1] in "+-" else value
-        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
-            raise argparse.ArgumentTypeError(f"must be a whole number from {low} to {high}, "
-                                             f"not {text[:30]!r}")
-        number = int(value)
-        if not low <= number <= high:
-            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {number}")
-        return number
-
-    return parse
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every command."""
     library_help = "library folder (default: $READQ_LIBRARY or the user data folder)"
     # --library is accepted before or after the command; SUPPRESS keeps a command's
     # parser from resetting a value given before it.
     common = OneLineParser(add_help=False)
-    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, help=library_help)
+    common.add_argument("--library", metavar="DIR", default=argparse.SUPPRESS, type=library_arg,
+                        help=library_help)
     parser = OneLineParser(
         prog="readq",
         description="A reading queue for research papers. Without a command, opens the app.",
     )
-    parser.add_argument("--library", metavar="DIR", default=None, help=library_help)
+    parser.add_argument("--library", metavar="DIR", default=None, type=library_arg,
+                        help=library_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     add_import_parser(sub, common)
@@ -192,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the backups instead")
 
     p = sub.add_parser("restore", parents=[common], help="replace the library with a backup")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=regular_file_arg("backup file"))
 
     p = sub.add_parser("check", parents=[common], help="verify that store and index agree")
     p.add_argument("--repair", action="store_true", help="rebuild the index if they do not")
@@ -264,6 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         quiet_stdout()
         return 141
     except OSError as exc:
+        if is_disk_full(exc):
+            where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+            print(f"readq: the disk holding the library {root} is full{where} — free some "
+                  "space and try again", file=sys.stderr)
+            return 1
         print(f"readq: {exc.strerror or exc}"
               + (f": {exc.filename}" if getattr(exc, "filename", None) else ""), file=sys.stderr)
         return 1
@@ -295,7 +266,8 @@ def without_store(root: Path, args: argparse.Namespace, out: TextIO) -> int | No
     aside = restore_over_damaged(root, args.file)
     with Library(root) as library:
         library.rebuild_index(progress=_progress_printer("reindexing"))
-    out.write(f"restored {args.file}; the damaged store ({problem}) was kept in {aside}\n")
+    out.write(f"restored {args.file}; the damaged store ({one_line(problem)}) was kept "
+              f"in {aside}\n")
     return 0
 
 
@@ -406,7 +378,11 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     else:
         text = args.text
     library.set_note(paper_id, text)
-    library.index_own_change([paper_id])  # the import's backlog is its indexer's work
+    # its own change only: the backlog of an import running beside is its indexer's work
+    behind = index_stored_change(library, f"the note of paper {paper_id} is saved",
+                                 only=[paper_id])
+    if behind:
+        raise CliError(behind)
     out.write(f"{paper_id}: note saved ({len(text)} characters)\n" if text
               else f"{paper_id}: note removed\n")
     return 0

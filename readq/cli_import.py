@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from readq.cli_disk_full import index_stored_change
 from readq.cli_reading import CliError
 from readq.indexing import ConcurrentIndexer, index_alongside, merge_in_background
 from readq.library import FileReport, Library
@@ -106,7 +107,8 @@ def _import_files(library: Library, args: argparse.Namespace, fmt: DumpFormat | 
     library.index_lock_timeout = 600.0  # returns once the papers are searchable
     if library._index is not None:
         library._index.lock_timeout = 600.0
-    library.sync_index(progress=progress_printer("indexing"))
+    behind = index_stored_change(library, "what was imported is stored and kept",
+                                 progress=progress_printer("indexing"))
     _tidy_index_later(library)
     for problem in library.finish_backups():  # the copy ran beside storing and indexing
         print(f"readq: {problem}", file=sys.stderr)
@@ -121,7 +123,9 @@ def _import_files(library: Library, args: argparse.Namespace, fmt: DumpFormat | 
         for report in failed:
             hint = " (--allow-empty imports it anyway)" if report.refused_empty else ""
             print(f"readq: {report.failed}{hint}", file=sys.stderr)
-    return 1 if failed else 0
+    if behind:
+        print(f"readq: {behind}", file=sys.stderr)
+    return 1 if failed or behind else 0
 
 
 def _tidy_index_later(library: Library) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
-from readq.text import fold
+from readq.bibtex import to_bibtex
 
 FORMATS = ("json", "bibtex", "markdown", "csv")
 
@@ -17,67 +16,6 @@ FORMATS = ("json", "bibtex", "markdown", "csv")
 def to_json(rows: list[dict[str, Any]]) -> str:
     """A JSON list, one object per paper, keys exactly as DESIGN.md §6."""
     return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
-
-
-_BIB_SPECIAL = str.maketrans({"{": r"\{", "}": r"\}", "\\": r"\textbackslash{}",
-                              "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_",
-                              "^": r"\^{}", "~": r"\textasciitilde{}"})
-
-
-def _bib_escape(text: str) -> str:
-    """Text made safe inside a braced BibTeX value (LaTeX specials escaped)."""
-    return text.translate(_BIB_SPECIAL)
-
-
-def _bib_value(text: str) -> str:
-    """A braced, escaped BibTeX value: ``{…}`` (never a bare word or number)."""
-    return "{" + _bib_escape(" ".join(str(text).split())) + "}"
-
-
-def bibtex_key(row: dict[str, Any], taken: set[str]) -> str:
-    """``surnameYEARfirstword``, ASCII, unique within one export."""
-    surname = row["authors"][0].split()[-1] if row["authors"] else "anon"
-    year = (row["published"] or "")[:4] or "nd"
-    first_word = next((w for w in re.findall(r"\w+", fold(row["title"] or ""))
-                       if len(w) > 3), "paper")
-    base = re.sub(r"[^a-z0-9]", "", fold(surname) + year + first_word) or f"paper{row['id']}"
-    key, n = base, 1
-    while key in taken:
-        n += 1
-        key = f"{base}{chr(ord('a') + n - 2) if n <= 27 else n}"
-    taken.add(key)
-    return key
-
-
-def to_bibtex(rows: list[dict[str, Any]]) -> str:
-    """``@misc``/``@article`` entries; arXiv papers carry eprint fields."""
-    taken: set[str] = set()
-    entries = []
-    for row in rows:
-        fields: list[tuple[str, str]] = []
-        if row["title"]:
-            fields.append(("title", _bib_value(row["title"])))
-        if row["authors"]:
-            names = [_bib_escape(a) for a in row["authors"]]
-            if row["authors_truncated"]:
-                names.append("others")
-            fields.append(("author", "{" + " and ".join(names) + "}"))
-        if row["published"]:
-            fields.append(("year", _bib_value(row["published"][:4])))
-        if row["arxiv_id"]:
-            fields += [("eprint", _bib_value(row["arxiv_id"])),
-                       ("archiveprefix", "{arXiv}"),
-                       ("url", "{" + f"https://arxiv.org/abs/{row['arxiv_id']}" + "}")]
-        if row["journal_ref"]:
-            fields.append(("journal", _bib_value(row["journal_ref"])))
-        if row["abstract"]:
-            fields.append(("abstract", _bib_value(row["abstract"])))
-        if row.get("tags"):
-            fields.append(("keywords", _bib_value(", ".join(row["tags"]))))
-        kind = "article" if row["journal_ref"] else "misc"
-        body = ",\n".join(f"  {name} = {value}" for name, value in fields)
-        entries.append(f"@{kind}{{{bibtex_key(row, taken)},\n{body}\n}}\n")
-    return "\n".join(entries)
 
 
 def to_markdown(rows: list[dict[str, Any]]) -> str:

@@ -29,6 +29,7 @@ from readq.import_service import ANALYZE_AFTER, ImportAction, ImportOps
 from readq.importing import FileReport, UndoneImport
 from readq.index_service import CheckReport, IndexOps
 from readq.models import EXPORT_KEYS
+from readq.paths import library_dir_problem
 from readq.search.query import ParsedQuery, QueryError, StateCondition, parse_query
 from readq.service import BUSY_MESSAGE, Cancel, LibraryBusy, LibraryError, Progress, writes
 from readq.store.database import BUSY_TIMEOUT_MS, WRITE_BUDGET_S, Store, StoreBusy, is_busy
@@ -110,6 +111,9 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         self.last_import_chunk_s = 0.0  # the longest write-lock hold of its imports
         self.import_chunk_times: list[float] = []  # every chunk's hold (benchmarks)
         self.pending_backups = []  # before-import copies still being written (ImportOps)
+        unfit = library_dir_problem(self.root)
+        if unfit:  # refused before anything is created
+            raise LibraryError(unfit)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -24,6 +24,24 @@ def library_dir(explicit: str | os.PathLike[str] | None = None,
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def library_dir_problem(root: Path) -> str | None:
+    """Why ``root`` cannot be a library folder, or None. readq puts its store, index
+    and backups straight into the folder and makes it private, so it must not be the
+    root of the file system or the user's home folder itself."""
+    try:
+        resolved = Path(root).expanduser().resolve()
+    except (OSError, RuntimeError):
+        return None  # creating or opening it gives the precise reason
+    if resolved == Path(resolved.anchor):
+        suggestion = Path(resolved.anchor) / "readq-library"
+    elif resolved == Path.home().resolve():
+        suggestion = resolved / "readq-library"
+    else:
+        return None
+    return (f"{root} cannot be a library folder (readq would put its files loose in it); "
+            f"name a folder of its own, e.g. {suggestion}")
+
+
 def log_dir() -> Path:
     """The folder for readq's log files."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

@@ -20,6 +20,7 @@ from readq.recommend.decisions import (
     decisions_for_tag,
     decisions_from_states,
 )
+from readq.recommend.diversify import diversify
 from readq.recommend.explain import why, why_similar
 from readq.recommend.features import FeatureSet, build_features
 from readq.recommend.model import TasteModel
@@ -152,21 +153,28 @@ class Recommendations:
         candidates = [i for i in signals.candidate_ids(self.store.conn, within)
                       if i not in chosen]
         ranked = model.rank(candidates, limit)
-        return [Recommendation(s.paper_id, s.interest, why(model, s.paper_id)) for s in ranked]
+        whys = self.whys(model, [s.paper_id for s in ranked])
+        return [Recommendation(s.paper_id, s.interest, whys[s.paper_id]) for s in ranked]
 
     def rank(self, ids: Sequence[int]) -> list[int]:
-        """Any papers, most likely wanted first (the triage order)."""
+        """Any papers, most likely wanted first, the first cards of several topics
+        (the triage order: see :mod:`readq.recommend.diversify`)."""
         model = self.model()
-        ranked = model.order(ids)
+        ranked = diversify(model, model.order(ids))
         seen = set(ranked)
         return ranked + [i for i in ids if i not in seen]  # papers without features last
+
+    def whys(self, model: TasteModel, ids: Sequence[int]) -> dict[int, str]:
+        """The "why" of papers (their text is read for the phrases they contain)."""
+        texts = {t.id: t for t in signals.paper_texts(self.store.conn, list(ids))}
+        return {i: why(model, i, texts.get(i)) for i in ids}
 
     def explain(self, paper_id: int) -> tuple[float, str]:
         """A paper's interest and why."""
         model = self.model()
         scored = model.rank([paper_id])
         interest = scored[0].interest if scored else 0.0
-        return interest, why(model, paper_id)
+        return interest, self.whys(model, [paper_id])[paper_id]
 
     def ready(self) -> bool:
         """Whether there are enough decisions to rank by taste."""
@@ -180,10 +188,12 @@ class Recommendations:
             return []
         sims = (features.matrix @ features.matrix[row].T).toarray().ravel()
         sims[row] = -1.0
-        order = sims.argsort()[::-1][:limit]
+        order = [int(i) for i in sims.argsort()[::-1][:limit] if sims[i] > 0]
+        texts = {t.id: t for t in signals.paper_texts(
+            self.store.conn, [int(features.ids[i]) for i in order])}
         return [Recommendation(int(features.ids[i]), round(float(sims[i]), 3),
-                               why_similar(features, row, int(i)))
-                for i in order if sims[i] > 0]
+                               why_similar(features, row, i, texts.get(int(features.ids[i]))))
+                for i in order]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

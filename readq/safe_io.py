@@ -49,6 +49,19 @@ def make_private(path: Path, mode: int) -> None:
             pass  # a read-only file system: reading still works, nothing to protect
 
 
+def not_a_regular_file(path: Path, what: str = "file") -> str | None:
+    """Why ``path`` is not a regular file to read (one line), or None. Only looked at,
+    never opened, so a FIFO cannot block."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return f"{path}: {_reason(exc)}"
+    if stat.S_ISREG(info.st_mode):
+        return None
+    return (f"{path} is not a regular file ({_kind(info.st_mode)}); "
+            f"give a {what} saved on disk")
+
+
 def read_regular_text(path: Path, *, limit: int = NOTE_FILE_LIMIT, what: str = "file") -> str:
     """The UTF-8 text of a regular file no larger than ``limit`` bytes (else FileRefused)."""
     try:

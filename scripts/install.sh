@@ -7,9 +7,14 @@ cd "$(dirname "$0")/.."
 QT_LIBS="libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 \
 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xinerama0"
+# the tests compile the BibTeX export with bibtex and pdflatex
+TEST_DEBS=""
+if [ "${1:-}" = "--test" ]; then
+  TEST_DEBS="texlive-latex-base"
+fi
 if command -v dpkg >/dev/null 2>&1; then
   missing=""
-  for pkg in $QT_LIBS python3-venv; do
+  for pkg in $QT_LIBS $TEST_DEBS python3-venv; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
   done
   # a Python that is not Debian's (pyenv, …) brings its own venv

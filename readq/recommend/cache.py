@@ -18,7 +18,7 @@ from readq.recommend.features import FeatureSet
 from readq.safe_io import PRIVATE_DIR, make_private
 
 log = logging.getLogger(__name__)
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "features.pkl"
 
 

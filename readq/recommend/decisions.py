@@ -14,7 +14,7 @@ from readq.store.signals import StateRow
 
 STAR_WEIGHTS = {5: 2.0, 4: 1.5, 3: 0.5, 2: -1.0, 1: -1.5}
 QUEUED, READ, NOTE, DISMISSED, NOT_THIS = 1.0, 1.0, 0.5, -1.0, -2.0
-MIN_DECISIONS = 5  # before this many, recommendations are newest first
+MIN_DECISIONS = 1  # before this many (and a wanted paper), recommendations are newest first
 MIN_POSITIVES = 1
 
 

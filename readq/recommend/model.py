@@ -1,22 +1,24 @@
-"""The taste model: a linear model over TF-IDF features, fitted on the user's decisions.
+"""The taste model: Rocchio over TF-IDF words and latent topics, fitted on the user's decisions.
 
-The baseline is arxiv-sanity's: a linear SVM separating "wanted" papers from
-every other paper. With the handful of decisions a reader has made, the
-evaluation in ``benchmarks/bench_recommend.py`` shows it ranks worse than the
-plain centroid of the wanted papers, and so did a weighted logistic regression
-with a background sample (see benchmarks/RESULTS.md). readq's model is the
-linear model that won there, plus what a reading queue knows:
+The evaluation in ``benchmarks/bench_recommend.py`` (simulated readers on real
+arXiv papers, see benchmarks/RESULTS.md) compared the plain centroid of the
+wanted papers, Rocchio, arxiv-sanity's linear SVM, logistic regression and
+latent topics; this model is the one that was best or level in every kind of
+reader:
 
-- the weight vector is the centroid of the wanted papers weighted by how much
-  each was wanted (5★ twice a queued paper; queued and read add up);
-- a paper close to one the user turned down (dismissed, low stars, "not this")
-  is lowered by its similarity to that paper times how firmly it was turned
-  down (local, so one dismissal does not sink a whole topic);
+- the wanted papers' centroid (each weighted by how much it was wanted: 5★
+  twice a queued paper) minus ``NEGATIVE`` × the turned-down papers' centroid
+  (dismissed, low stars, "not this", each weighted by how firmly), so a topic
+  the user keeps turning down sinks as a whole;
+- the same in latent topics (:attr:`FeatureSet.latent`), weighted ``LATENT``:
+  it carries a handful of decisions over to papers that share the subject but
+  few exact words;
 - authors the user keeps wanting (``FOLLOW_AT`` over ``FOLLOW_PAPERS`` papers)
   lift their other papers;
-- newer papers get a small lift, which alone orders the cold start.
+- before the first wanted paper, the newest papers come first.
 
-Fitting is a sparse weighted sum: it is simply redone after every decision.
+Fitting is two weighted sums of rows; scoring is two matrix–vector products, so
+the model is simply refitted after every decision.
 """
 
 from __future__ import annotations
@@ -26,17 +28,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.preprocessing import normalize
 
 from readq.recommend.decisions import MIN_DECISIONS, Decision, enough
 from readq.recommend.features import FeatureSet, author_key
 
-NEGATIVE = 0.3  # how far a turned-down neighbour lowers a paper (per unit similarity)
+NEGATIVE = 1.0  # the turned-down centroid's weight against the wanted one
+LATENT = 1.0  # the latent topics' weight beside the words
 FOLLOW_AT = 2.0  # positive weight over an author's papers that makes them "followed"
 FOLLOW_PAPERS = 2  # … over at least this many wanted papers
 FOLLOW_BOOST = 0.08  # lift per followed author on a paper (at most two count)
-RECENCY = 0.03  # lift of the newest paper; halves every RECENCY_HALF_LIFE days
-RECENCY_HALF_LIFE = 60.0
+RECENCY_HALF_LIFE = 60.0  # days: the cold start's newest-first order
+RECENCY = 0.0  # recency's lift once the model is ready (it lowered every reader's AUC)
 
 
 @dataclass(frozen=True)
@@ -48,41 +50,58 @@ class Scored:
     interest: float  # the score squashed to 0…1
 
 
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
 class TasteModel:
     """A fitted model (or, with too few decisions, the newest-first cold start)."""
 
     def __init__(self, features: FeatureSet, decisions: Sequence[Decision], *,
-                 follow: bool = True, recency: bool = True, negatives: bool = True,
+                 follow: bool = True, recency: float = RECENCY, negatives: bool = True,
+                 latent: float = LATENT, negative: float = NEGATIVE,
                  min_decisions: int = MIN_DECISIONS) -> None:
         self.features = features
         self.decisions = [d for d in decisions if features.row(d.paper_id) is not None]
         self.ready = enough(self.decisions, min_decisions)
-        self.coef: np.ndarray | None = None
+        self.coef: np.ndarray | None = None  # over the feature columns (words, authors)
+        self.turned_down: np.ndarray | None = None  # the turned-down centroid (words)
+        self.latent_coef: np.ndarray | None = None
         self.followed: dict[str, float] = {}
         self._recency = recency
-        self._negatives: list[Decision] = []
+        self._latent = latent if features.latent.shape[1] else 0.0
         newest = np.nanmax(features.days) if len(features) and \
             not np.all(np.isnan(features.days)) else 0.0
         self._newest = float(newest)
         if self.ready:
-            self._fit(negatives)
+            self._fit(negative if negatives else 0.0)
             if follow:
                 self.followed = self._followed_authors()
 
     # --- fitting -----------------------------------------------------------------------
 
-    def _fit(self, negatives: bool) -> None:
+    def _centroid(self, matrix: object, chosen: list[Decision]) -> np.ndarray:
+        """The weighted mean of the chosen papers' rows (Rocchio's centroid: papers
+        that disagree with each other make it shorter, so it counts for less)."""
+        f = self.features
+        weights = np.array([abs(d.weight) for d in chosen], dtype=np.float32)
+        rows = f.rows(d.paper_id for d in chosen)
+        total = matrix[rows].T @ weights  # type: ignore[index]
+        return np.asarray(total, dtype=np.float32).ravel() / float(weights.sum())
+
+    def _fit(self, negative: float) -> None:
         f = self.features
         wanted = [d for d in self.decisions if d.positive]
-        weights = np.array([d.weight for d in wanted], dtype=np.float32)
-        centre = f.matrix[f.rows(d.paper_id for d in wanted)].T @ weights
-        self.coef = normalize(np.asarray(centre).reshape(1, -1))[0].astype(np.float32)
-        if negatives:
-            self._negatives = [d for d in self.decisions if not d.positive]
-            if self._negatives:
-                turned = f.matrix[f.rows(d.paper_id for d in self._negatives)]
-                firm = np.array([-d.weight / 2 for d in self._negatives], dtype=np.float32)
-                self._turned = turned.T.toarray() * firm  # columns: turned-down papers
+        turned = [d for d in self.decisions if not d.positive]
+        self.coef = self._centroid(f.matrix, wanted)
+        if turned and negative:
+            self.turned_down = self._centroid(f.matrix, turned)
+            self.coef = self.coef - negative * self.turned_down
+        if self._latent:
+            self.latent_coef = self._centroid(f.latent, wanted)
+            if turned and negative:
+                self.latent_coef = self.latent_coef - negative * self._centroid(f.latent, turned)
 
     def _followed_authors(self) -> dict[str, float]:
         weight: dict[str, float] = defaultdict(float)
@@ -112,17 +131,17 @@ class TasteModel:
         pick = rows if whole else slice(None)
         if self.coef is not None:
             score += (block @ self.coef)[pick]
-            if self._negatives:
-                score -= NEGATIVE * (block @ self._turned)[pick].max(axis=1)
+        if self.latent_coef is not None:
+            score += self._latent * (f.latent[rows] @ self.latent_coef)
         columns = f.author_columns(self.followed)
         if columns:
             written = np.asarray((block[:, columns] != 0).sum(axis=1)).ravel()[pick]
             score += FOLLOW_BOOST * np.minimum(written, 2)
         if self._recency or not self.ready:
             age = self._newest - f.days[rows]
-            lift = RECENCY * np.exp2(-np.clip(np.nan_to_num(age, nan=3650.0), 0, None)
-                                     / RECENCY_HALF_LIFE)
-            score += lift if self.ready else lift / RECENCY  # cold start: recency only
+            lift = np.exp2(-np.clip(np.nan_to_num(age, nan=3650.0), 0, None)
+                           / RECENCY_HALF_LIFE)
+            score += lift * self._recency if self.ready else lift  # cold start: recency only
         return score
 
     def order(self, paper_ids: Sequence[int]) -> list[int]:
@@ -157,6 +176,6 @@ class TasteModel:
 
 
 def _squash(score: float, ready: bool) -> float:
-    """0…1: the cosine to the user's taste (lifted or lowered), or the cold start's
-    recency lift."""
+    """0…1: the similarity to the user's taste (lifted or lowered), or the cold
+    start's recency lift."""
     return round(min(1.0, max(0.0, score)), 3)

@@ -37,9 +37,10 @@ def rank_answer(library: Any, ids: Sequence[int], explain: Sequence[int] = (),
     order = recommendations.rank(list(ids))
     model = recommendations.model()
     note = "" if model.ready or not order else why(model, order[0])
-    targets = dict.fromkeys([*explain, *order[:explain_top]])
+    targets = list(dict.fromkeys([*explain, *order[:explain_top]]))
+    whys = recommendations.whys(model, targets)
     return {"ids": order, "ready": bool(model.ready), "note": note,
-            "whys": {str(pid): why(model, pid) for pid in targets}}
+            "whys": {str(pid): whys[pid] for pid in targets}}
 
 
 def explain_answer(library: Any, paper_id: int, similar: int = 5) -> dict[str, Any]:

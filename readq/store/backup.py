@@ -26,7 +26,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private
+from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private, not_a_regular_file
 from readq.store.schema import SCHEMA_VERSION
 
 _NAME = re.compile(r"^readq-(\d{8}-\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
@@ -230,8 +230,9 @@ def latest_backup_age(folder: Path) -> timedelta | None:
 
 def check_backup_file(path: Path) -> int:
     """Verify that ``path`` is a readq store this version can open; return its schema."""
-    if not path.is_file():
-        raise BackupError(f"{path}: no such file")
+    problem = not_a_regular_file(path, what="backup file")  # a FIFO is never opened
+    if problem:
+        raise BackupError(problem)
     try:
         with open(path, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":

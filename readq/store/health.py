@@ -53,8 +53,22 @@ class StoreDamaged(Exception):
         else:
             advice = ("no good backup exists; move the file somewhere safe before "
                       "starting a new library")
-        super().__init__(f"the library store {store} is damaged ({problem}); it was left "
-                         f"untouched — {advice}")
+        super().__init__(f"the library store {store} is damaged ({one_line(problem)}); it "
+                         f"was left untouched — {advice}")
+
+
+def one_line(problem: str) -> str:
+    """A problem report (SQLite's integrity check gives one line per fault) as one line:
+    the first fault and how many more; ``StoreDamaged.problem`` keeps them all."""
+    parts = [part.strip() for part in problem.replace("*** in database main ***", "")
+             .splitlines()]
+    parts = [part for part in parts if part]
+    if not parts:
+        return problem.strip()
+    if len(parts) > 1 and parts[0].endswith(":"):
+        parts[0:2] = [f"{parts[0]} {parts[1]}"]
+    more = len(parts) - 1
+    return parts[0] + (f" (and {more} more)" if more else "")
 
 
 def store_path(root: Path) -> Path:

@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from readq.safe_io import PRIVATE_DIR, PRIVATE_FILE, make_private
+
 POLL_S = 0.001
 MAX_YIELD_S = 0.25
 STALE_S = 10.0
@@ -62,8 +64,9 @@ def _wait_turn(conn: sqlite3.Connection, db_path: Path, deadline: float,
     """Leave a mark for the long writer and poll until the lock comes or ``deadline``."""
     mark: Path | None = _folder(db_path) / f"{os.getpid()}-{threading.get_ident()}"
     try:
-        mark.parent.mkdir(exist_ok=True)
-        mark.touch()
+        mark.parent.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        make_private(mark.parent, PRIVATE_DIR)  # made with the umask's mode by older readq
+        mark.touch(mode=PRIVATE_FILE)
     except OSError:
         mark = None
     try:

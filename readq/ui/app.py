@@ -26,7 +26,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readq.library import LibraryError
-from readq.paths import resource_path
+from readq.paths import library_dir_problem, resource_path
 from readq.logs import log_uncaught_exceptions, setup_logging
 from readq.store.health import StoreDamaged
 from readq.store.schema import SchemaTooNew
@@ -68,6 +68,10 @@ def run_app(library_root: Path, argv: Sequence[str] | None = None,
     started = time.perf_counter()
     setup_logging()
     app = make_application(argv)
+    unfit = library_dir_problem(Path(library_root))
+    if unfit:  # before the single-instance lock is made in it
+        QMessageBox.critical(None, "readq", f"The library cannot be opened: {unfit}")
+        return 1
     instance = SingleInstance(Path(library_root))
     if not instance.claim():
         if instance.hand_over():

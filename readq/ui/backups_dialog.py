@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readq.ui.safe_document import plain_tooltip
 
 
 def describe_backup(entry: dict[str, Any]) -> str:
@@ -36,7 +37,7 @@ class BackupsDialog(QDialog):
         for entry in backups:
             item = QListWidgetItem(describe_backup(entry))
             item.setData(Qt.ItemDataRole.UserRole, str(entry["path"]))
-            item.setToolTip(str(entry["path"]))
+            item.setToolTip(plain_tooltip(str(entry["path"])))
             self.list.addItem(item)
         if backups:
             self.list.setCurrentRow(0)

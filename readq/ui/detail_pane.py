@@ -246,7 +246,7 @@ class DetailPane(QWidget):
         palette = self.palette()
         return latex.markers_to_html(highlight_html(
             text, self._terms, palette.color(QPalette.ColorRole.Highlight).name(),
-            palette.color(QPalette.ColorRole.HighlightedText).name()))
+            palette.color(QPalette.ColorRole.HighlightedText).name()), links=True)
 
     def _render_if_changed(self) -> None:
         """Draw the paper unless this very row (the same fetched row object, so not a

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -94,6 +94,7 @@ class ExportDialog(QDialog):
         self._suggest_path()
 
         self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # messages name paths
         self.problem.setWordWrap(True)
         self.problem.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

@@ -26,6 +26,7 @@ from readq.library import Library
 from readq.recommend.client import RecommenderProcess
 from readq.ui.tasks import READ, Task, TaskContext, TaskRunner
 from readq.ui.operations import Operations
+from readq.ui.safe_document import plain_tooltip
 from readq.ui.undo import Changed
 
 log = logging.getLogger(__name__)
@@ -219,7 +220,8 @@ class ForYouPanel(QWidget):
                 for pid, title, _ in explanation.similar)
             self.similar.setText(f"<b>Similar papers</b><ul style='margin-left:-20px'>"
                                  f"{items}</ul>")
-            self.similar.setToolTip("\n".join(f"• {w}" for _, _, w in explanation.similar))
+            self.similar.setToolTip(plain_tooltip(
+                "\n".join(f"• {w}" for _, _, w in explanation.similar)))
         else:
             self.similar.setText("")
         self.setVisible(bool(explanation.similar))

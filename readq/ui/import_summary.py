@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from readq.library import FileReport
 from readq.models import DumpFormat
+from readq.ui.safe_document import plain_tooltip
 
 HEADERS = ("File", "Kind", "Records", "New", "Merged", "Unchanged", "Possible duplicates",
            "Problems")
@@ -162,7 +163,7 @@ class ImportSummaryDialog(QDialog):
         if column >= 2:
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if tooltip:
-            item.setToolTip(tooltip)
+            item.setToolTip(plain_tooltip(tooltip))
         if bold:
             font = item.font()
             font.setBold(True)

@@ -6,9 +6,9 @@ the window closes (``flush``). Saving goes through an injected function (the
 main window queues the note as an operation on the user lane and returns at
 once); a write refused later comes back through ``save_failed_later``.
 
-The preview is a ``QTextBrowser`` that never loads anything: ``loadResource``
-returns nothing (no remote or local images), and links open only if they are
-http(s), in the user's browser. It is rendered only while its tab is shown, within
+The preview never reads a file or the network: images are shown as the text
+``[image: where]`` and its document answers every resource request itself
+(``safe_document``), and links open only if they are http(s), in the user's browser. It is rendered only while its tab is shown, within
 the bounds of ``preview_limits`` (huge tables and deeply nested HTML shown as text),
 so no note can freeze the window.
 """
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from readq.ui.links import open_url
 from readq.ui.preview_limits import bounded_markdown
+from readq.ui.safe_document import ResourceFreeDocument, images_as_text, plain_tooltip
 
 AUTOSAVE_MS = 700
 
@@ -39,19 +40,24 @@ SaveNote = Callable[[int, str], None]
 
 
 class SafeBrowser(QTextBrowser):
-    """A text browser that fetches nothing and opens only http(s) links externally."""
+    """A text browser that reads nothing and opens only http(s) links externally."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._open)
-        self.requested: list[str] = []  # resources the document asked for (tests, debugging)
+        self.setDocument(ResourceFreeDocument(self))
+
+    @property
+    def requested(self) -> list[str]:
+        """Resources the content asked for (each answered by a placeholder)."""
+        document = self.document()
+        return document.requested if isinstance(document, ResourceFreeDocument) else []
 
     def loadResource(self, type: int, name: QUrl) -> object:  # noqa: A002 (Qt's name)
-        """Refuse every resource: remote and local images are never loaded."""
-        self.requested.append(name.toString())
-        return None
+        """Answered by the document itself: nothing is read from disk or network."""
+        return self.document().loadResource(type, name)
 
     def _open(self, url: QUrl) -> None:
         open_url(url)
@@ -161,7 +167,7 @@ class NoteEditor(QWidget):
             self._save(self._paper_id, text)
         except Exception as exc:  # shown, kept dirty, retried on the next change or flush
             self.status.setText("Not saved!")
-            self.status.setToolTip(str(exc))
+            self.status.setToolTip(plain_tooltip(str(exc)))
             self.save_failed.emit(str(exc))
             return False
         self._saved_text = text
@@ -176,7 +182,7 @@ class NoteEditor(QWidget):
         if paper_id == self._paper_id and self._saved_text == text:
             self._saved_text = None  # type: ignore[assignment]  # dirty again
             self.status.setText("Not saved!")
-            self.status.setToolTip(message)
+            self.status.setToolTip(plain_tooltip(message))
         self.save_failed.emit(message)
 
     def focus_editor(self) -> None:
@@ -214,5 +220,6 @@ class NoteEditor(QWidget):
         features = QTextDocument.MarkdownFeature.MarkdownDialectGitHub
         if not shown.allow_html:
             features = features | QTextDocument.MarkdownFeature.MarkdownNoHTML
-        body = f"*{shown.notice}*\n\n{shown.text}" if shown.notice else shown.text
+        markdown = images_as_text(shown.text)
+        body = f"*{shown.notice}*\n\n{markdown}" if shown.notice else markdown
         self.preview.document().setMarkdown(body, features)

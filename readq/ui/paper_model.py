@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from readq import latex
+from readq.ui.safe_document import plain_tooltip
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -227,7 +228,8 @@ class PaperModel(QAbstractTableModel):
             return row
         if role == _RATING:
             return int(row.get("rating") or 0)
-        return self._tooltip(row, column)
+        tip = self._tooltip(row, column)
+        return plain_tooltip(tip) if tip else tip  # titles are imported text
 
     def _row_cells(self, row_number: int) -> tuple[tuple[str, ...], bool]:
         """A row's cell texts (and whether its title is a stand-in), worked out once."""

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readq.ui.safe_document import plain_tooltip
+
 # How long the box waits after a key before it searches. Measured at 100,000 papers
 # with keys sent on a clock (benchmarks/app_typing_bench.py): 80 ms answers the last
 # key 70-95 ms sooner than 150 ms did for steady and slow typists, while a key
@@ -178,7 +180,7 @@ class SearchBox(QWidget):
         palette.setColor(QPalette.ColorRole.WindowText, error_colour(self.palette()))
         self.error.setPalette(palette)
         self.error.show()
-        self.line.setToolTip(message)
+        self.line.setToolTip(plain_tooltip(message))
 
     def clear_error(self) -> None:
         """Hide the error line."""

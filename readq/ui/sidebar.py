@@ -15,6 +15,8 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
 
+from readq.ui.safe_document import plain_tooltip
+
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 # (key, label, view, shortcut number, what the view is for)
@@ -188,7 +190,7 @@ class SidebarModel(QAbstractItemModel):
                 return entry.label
             return "" if entry.count is None else f"{entry.count:,}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.tooltip or entry.label
+            return plain_tooltip(entry.tooltip or entry.label)  # a tag's own name
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:

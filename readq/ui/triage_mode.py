@@ -41,6 +41,7 @@ from readq.library import Library
 from readq.ui.for_you import ForYou
 from readq.ui.links import arxiv_abs_url, arxiv_search_url, open_url
 from readq.ui.paper_model import display_title
+from readq.ui.safe_document import plain_tooltip
 from readq.ui.triage import Triage
 from readq.ui.triage_card import TriageCard
 from readq.ui.triage_note import QuickNoteBox, TriageNotes
@@ -197,7 +198,7 @@ class TriagePage(TriageNotes, TriageRanking, QWidget):
         self._card_touched = False  # the user worked on the first card: keep it
         self.where.setText(self.where.fontMetrics().elidedText(
             label, Qt.TextElideMode.ElideMiddle, self.where.maximumWidth()))
-        self.where.setToolTip(label)
+        self.where.setToolTip(plain_tooltip(label))
         self.last_label.set_full_text("")
         self.ranking_note = ""
         self._whys.clear()

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from readq.models import DumpFormat
+from readq.ui.safe_document import plain_tooltip
 from readq.ui.triage_session import Summary
 
 
@@ -207,7 +208,7 @@ class ElidedLabel(QLabel):
                                               max(0, self.width() - 2))
         if shown != self.text():
             self.setText(shown)
-        self.setToolTip(self._full if shown != self._full else "")
+        self.setToolTip(plain_tooltip(self._full) if shown != self._full else "")
 
     def _recolour(self) -> None:
         palette = self.palette()
@@ -235,6 +236,7 @@ class TriageSummaryPanel(QWidget):
         self.heading.setFont(scaled_font(self.font(), 1.7, bold=True))
         self.heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subline = QLabel(self)
+        self.subline.setTextFormat(Qt.TextFormat.PlainText)  # names the user's pass
         self.subline.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subline.setWordWrap(True)
         self.numbers: dict[str, QLabel] = {}

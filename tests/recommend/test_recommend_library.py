@@ -52,7 +52,7 @@ def taste(library: Library) -> None:
 def test_cold_start_is_newest_first_and_says_so(library):
     found = library.recommend(5)
     assert len(found) == 5
-    assert all(r.why.startswith("Newest first: readq ranks by your taste after 5 decisions")
+    assert all(r.why.startswith("Newest first: readq ranks by your taste once you want a paper")
                for r in found)
     published = [library.paper(r.paper_id)["published"] or "" for r in found]
     assert published == sorted(published, reverse=True)
@@ -187,6 +187,20 @@ def test_cli_recommend_as_a_real_process(library):
     assert len(json.loads(done.stdout)) == 2 and done.stderr == ""
 
 
+def test_a_cold_recommend_or_similar_with_features_cached_loads_no_scikit_learn(library):
+    """Importing scikit-learn is most of a cold `readq recommend` (seconds on a busy
+    machine): with the features cached, ranking and explaining need only NumPy/SciPy."""
+    taste(library)
+    library.recommend(3)  # builds and caches the features
+    for argv in (["recommend", "--limit", "3"], ["similar", str(by_title(library, "language")[0])]):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "readq", *argv,
+                               "--library", str(library.root)], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "·" in done.stdout  # papers, each with its interest and why
+        assert "sklearn" not in done.stderr, argv
+
+
 def test_the_feature_builder_entry_point(library):
     from readq.recommendations import main as build
 
@@ -224,5 +238,5 @@ def test_cli_recommend_more_like_a_tag(library, capsys):
     assert code == 0 and err == ""
     items = json.loads(out)
     assert len(items) == 5 and not {i["id"] for i in items} & set(ids)
-    assert all("(tagged llm)" in i["why"] or "Words you favour" in i["why"] for i in items)
+    assert all("(tagged llm)" in i["why"] or i["why"].startswith(("For ", "By ")) for i in items)
     assert any("(tagged llm)" in i["why"] for i in items)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
+from readq.library import LibraryError
 from readq.ui import app as app_module
 
 
@@ -53,3 +54,22 @@ def test_run_app_opens_the_window_and_backs_up_once_a_day(qtbot, seeded_root, se
     with Library(seeded_root) as library:
         assert [p.name for p in library.backups()][0].endswith("-daily.sqlite3")
         assert library.daily_backup() is None  # not twice in a day
+
+
+def test_the_home_folder_is_refused_before_anything_is_made_in_it(qtbot, tmp_path,
+                                                                   monkeypatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "thesis.tex").write_text("mine")
+    monkeypatch.setenv("HOME", str(home))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text: shown.append(text)))
+
+    def no_window(root, settings):  # a window would run the event loop: fail instead
+        raise LibraryError(f"a window was opened on {root}")
+
+    monkeypatch.setattr(app_module, "MainWindow", no_window)
+    assert app_module.run_app(home, ["readq"]) == 1
+    assert len(shown) == 1 and "cannot be a library folder" in shown[0]
+    assert sorted(p.name for p in home.iterdir()) == ["thesis.tex"]

@@ -151,8 +151,8 @@ def test_before_enough_decisions_triage_is_newest_first_and_the_card_says_so(
         days = [r["published"] or r["added_at"][:10] for r in library.papers(page.session.ids)]
     assert days == sorted(days, reverse=True)
     qtbot.waitUntil(lambda: page.card.why.isVisible(), timeout=WAIT_MS)
-    assert ("Newest first: readq ranks by your taste after 5 decisions (0 so far)."
-            in page.card.why.text())
+    assert ("Newest first: readq ranks by your taste once you want a paper "
+            "(rate, queue or read one; 0 decisions so far)." in page.card.why.text())
 
 
 def test_the_inbox_can_be_ordered_for_you(qtbot, tasteful) -> None:

@@ -88,8 +88,10 @@ def test_preview_renders_markdown_without_fetching_anything(qtbot, window, monke
     preview = editor.preview
     assert preview.isVisible()
     assert "Heading" in preview.toPlainText()
-    assert any("evil.example" in r for r in preview.requested)  # asked, refused
-    assert "passwd" not in preview.toPlainText()
+    text = preview.toPlainText()
+    assert "[image: https://evil.example/p.png]" in text  # shown as text, never asked for
+    assert "[image: file:///etc/passwd]" in text and "root:" not in text
+    assert preview.requested == []
     preview.anchorClicked.emit(QUrl("https://arxiv.org"))
     preview.anchorClicked.emit(QUrl("file:///etc/passwd"))
     preview.anchorClicked.emit(QUrl("javascript:alert(1)"))
