@@ -30,11 +30,11 @@ from readq.cli_reading import (
     paper_line,
 )
 from readq.cli_disk_full import index_stored_change, is_disk_full
-from readq.cli_import import cmd_import, progress_printer as _progress_printer
+from readq.cli_import import add_import_parser, cmd_import, progress_printer as _progress_printer
 from readq.exporting import EXPORTERS, FORMATS
 from readq.library import Library, LibraryError
 from readq.logs import log_file, setup_logging
-from readq.models import DumpError, DumpFormat
+from readq.models import DumpError
 from readq.paths import library_dir
 from readq.safe_io import FileRefused, read_regular_text, write_atomic
 from readq.search.query import QueryError, parse_query
@@ -98,11 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=library_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
-    p = sub.add_parser("import", parents=[common], help="import listing dumps")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", default="auto",
-                   choices=["auto", *[f.value for f in DumpFormat]])
-    p.add_argument("--json", action="store_true")
+    add_import_parser(sub, common)
 
     p = sub.add_parser("search", parents=[common], help="search the library")
     p.add_argument("query")
@@ -369,7 +365,8 @@ def cmd_mark(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_rate(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     paper_id = library.resolve(args.paper)
     library.set_rating([paper_id], args.rating)
-    out.write(f"{paper_id}: rated {args.rating}\n")
+    out.write(f"{paper_id}: rated {args.rating}\n" if args.rating
+              else f"{paper_id}: rating removed (unrated)\n")
     return 0
 
 
@@ -380,11 +377,13 @@ def cmd_note(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     else:
         text = args.text
     library.set_note(paper_id, text)
+    # its own change only: the backlog of an import running beside is its indexer's work
     behind = index_stored_change(library, f"the note of paper {paper_id} is saved",
-                                 queue_if_busy=True)
+                                 only=[paper_id])
     if behind:
         raise CliError(behind)
-    out.write(f"{paper_id}: note saved ({len(text)} characters)\n")
+    out.write(f"{paper_id}: note saved ({len(text)} characters)\n" if text
+              else f"{paper_id}: note removed\n")
     return 0
 
 
@@ -400,17 +399,22 @@ def cmd_queue(library: Library, args: argparse.Namespace, out: TextIO) -> int:
                       f"of {len(queue)}\n")
             return 0
         library.queue_add([paper_id])
+        done = "added to the queue at"
     elif args.queue_command == "remove":
         if paper_id not in library.queue():
             raise CliError(f"paper {paper_id} is not in the queue")
         library.queue_remove([paper_id])
+        left = len(library.queue())
+        out.write(f"{paper_id}: taken off the queue ({left} paper{'s' if left != 1 else ''} "
+                  "left in it)\n")
+        return 0
     else:
         if args.position < 1:
             raise CliError("positions start at 1")
         library.queue_move(paper_id, args.position)
+        done = "moved to"
     queue = library.queue()
-    where = f"position {queue.index(paper_id) + 1} of {len(queue)}" if paper_id in queue else "not queued"
-    out.write(f"{paper_id}: {where}\n")
+    out.write(f"{paper_id}: {done} position {queue.index(paper_id) + 1} of {len(queue)}\n")
     return 0
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import logging
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,17 @@ def disk_full_message(root: Path, kept: str) -> str:
             "yet — free some space; the search index catches up at the next command")
 
 
-def index_stored_change(library: Library, kept: str, **sync: Any) -> str | None:
+def index_stored_change(library: Library, kept: str, *, only: Sequence[int] | None = None,
+                        **sync: Any) -> str | None:
     """Bring the search index up to date after a change the store already holds
-    (``sync`` goes to ``Library.sync_index``). None when done; if the disk is full,
+    (``sync`` goes to ``Library.sync_index``; with ``only``, just those papers are
+    written: ``Library.index_own_change``). None when done; if the disk is full,
     the line to show (the change stays queued for the index)."""
     try:
-        library.sync_index(**sync)
+        if only is not None:
+            library.index_own_change(only)
+        else:
+            library.sync_index(**sync)
     except (OSError, sqlite3.Error) as exc:
         if not is_disk_full(exc):
             raise

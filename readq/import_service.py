@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from readq.empty_records import EmptyRecordGuard, MostlyEmpty
 from readq.import_names import HEAD_CHARS, clean_name, import_name
 from readq.importing import FileReport, Importer, UndoneImport, undo_action
-from readq.models import DumpError, DumpFormat, ParseResult
+from readq.models import DumpError, DumpFormat, ParseResult, Problem
 from readq.parsing import DumpSource, parse_text, stream_items
 from readq.service import Cancel, LibraryError, Progress, busy_as_error, writes
 from readq.store import actions as action_sql
@@ -130,19 +131,27 @@ class ImportOps:
     def import_paths(self, paths: Iterable[Path], *, format: DumpFormat | None = None,
                      progress: Progress | None = None,
                      should_cancel: Cancel | None = None,
-                     action: ImportAction | None = None) -> list[FileReport]:
+                     action: ImportAction | None = None, allow_empty: bool = False,
+                     names: Sequence[str] | None = None) -> list[FileReport]:
         """Import files as one import action; a file that fails is reported, and what
-        it stored before failing stays whole (importing it again finishes it)."""
+        it stored before failing stays whole (importing it again finishes it). A file
+        whose records are mostly empty is refused unless ``allow_empty``
+        (:mod:`readq.empty_records`). ``names``: what to call each file instead of its
+        path (``stdin``)."""
+        paths = [Path(path) for path in paths]
         if action is None:
             with self.import_action() as own:
                 return self.import_paths(paths, format=format, progress=progress,
-                                         should_cancel=should_cancel, action=own)
+                                         should_cancel=should_cancel, action=own,
+                                         allow_empty=allow_empty, names=names)
         reports = []
-        for path in paths:
+        for n, path in enumerate(paths):
             if should_cancel and should_cancel():
                 break
-            reports.append(self.import_file(Path(path), format=format, progress=progress,
-                                            should_cancel=should_cancel, action=action))
+            reports.append(self.import_file(path, format=format, progress=progress,
+                                            should_cancel=should_cancel, action=action,
+                                            allow_empty=allow_empty,
+                                            name=names[n] if names else None))
         if sum(r.new for r in reports) >= ANALYZE_AFTER:
             self.store.analyze()  # the query planner's statistics follow the library's size
         return reports
@@ -150,18 +159,25 @@ class ImportOps:
     def import_file(self, path: Path, *, format: DumpFormat | None = None,
                     progress: Progress | None = None,
                     should_cancel: Cancel | None = None,
-                    action: ImportAction | None = None) -> FileReport:
-        """Parse and store one dump file, streamed (memory does not grow with its size)."""
-        report = FileReport(path=str(path))
+                    action: ImportAction | None = None, allow_empty: bool = False,
+                    name: str | None = None) -> FileReport:
+        """Parse and store one dump file, streamed (memory does not grow with its size);
+        ``name`` is what the report and the paper's sightings call it (else its path)."""
+        report = FileReport(path=name or str(path))
         try:
             with DumpSource(Path(path)) as source:
                 kind, items = stream_items(source.lines(), source.captured, format)
                 report.unsure = items.unsure  # filled while the items are consumed
                 total = max(1, source.size // 1500)  # progress estimate: ~1.5 kB a record
-                report = self._store_items(kind, items, Path(path).name, report, progress,
-                                           should_cancel, source.problems, total, action)
+                guard = EmptyRecordGuard(items, report.path, allow=allow_empty)
+                report = self._store_items(kind, guard, name or Path(path).name, report,
+                                           progress, should_cancel, source.problems, total,
+                                           action)
+                _warn_if_mostly_empty(report, guard)
         except DumpError as exc:
-            report.failed = str(exc)
+            # a file saved from standard input is named as the user knows it
+            report.failed = str(exc).replace(str(path), report.path)
+            report.refused_empty = isinstance(exc, MostlyEmpty)
             return report
         try:
             with open(path, "rb") as handle:
@@ -175,15 +191,18 @@ class ImportOps:
                     format: DumpFormat | None = None, captured: date | None = None,
                     progress: Progress | None = None,
                     should_cancel: Cancel | None = None,
-                    action: ImportAction | None = None) -> FileReport:
-        """Parse and store pasted text (year-less dates resolve against today)."""
+                    action: ImportAction | None = None,
+                    allow_empty: bool = False) -> FileReport:
+        """Parse and store pasted text (year-less dates resolve against today); text
+        whose records are mostly empty is refused unless ``allow_empty``."""
         report = FileReport(path=name)
         try:
             parsed = parse_text(text, captured=captured or date.today(), format=format)
         except DumpError as exc:
             report.failed = str(exc)
             return report
-        report = self.store_parsed(parsed, name, report, progress, should_cancel, action)
+        report = self.store_parsed(parsed, name, report, progress, should_cancel, action,
+                                   allow_empty=allow_empty)
         self._name_import(report, text[:HEAD_CHARS])
         return report
 
@@ -210,16 +229,21 @@ class ImportOps:
     def store_parsed(self, parsed: ParseResult, file_name: str, report: FileReport,
                      progress: Progress | None = None,
                      should_cancel: Cancel | None = None,
-                     action: ImportAction | None = None) -> FileReport:
+                     action: ImportAction | None = None, *,
+                     allow_empty: bool = False) -> FileReport:
         """Merge parsed records into the store (chunks of whole records)."""
         items: list[Any] = [*parsed.records, *parsed.problems]
         report.unsure = dict(parsed.unsure)
+        guard = EmptyRecordGuard(iter(items), file_name, allow=allow_empty)
         try:
-            return self._store_items(parsed.format, iter(items), file_name, report, progress,
-                                     should_cancel, [], len(parsed.records), action)
+            report = self._store_items(parsed.format, guard, file_name, report, progress,
+                                       should_cancel, [], len(parsed.records), action)
         except DumpError as exc:
             report.failed = str(exc)
+            report.refused_empty = isinstance(exc, MostlyEmpty)
             return report
+        _warn_if_mostly_empty(report, guard)
+        return report
 
     def _store_items(self, kind: DumpFormat, items: Iterator[Any], file_name: str,
                      report: FileReport, progress: Progress | None,
@@ -276,3 +300,11 @@ class ImportOps:
                 f"{n} paper{'s' if n != 1 else ''} from this import "
                 f"{'have' if n != 1 else 'has'} your ratings, notes, tags or queue places "
                 "since; undoing the import would lose them") from None
+
+
+def _warn_if_mostly_empty(report: FileReport, guard: EmptyRecordGuard) -> None:
+    """A dump that looked fine in its first records but is mostly empty in all: said
+    with the count (it was stored, as the first records promised)."""
+    if guard.mostly_empty and not report.failed and guard.records:
+        report.errors.insert(0, Problem(0, f"{guard.empty:,} of {guard.records:,} records "
+                                           "have no title and no abstract"))

@@ -66,6 +66,7 @@ class FileReport:
     cancelled: bool = False
     action_id: int | None = None  # the import action it belonged to (for undo)
     unsure: dict[str, int] = field(default_factory=dict)  # boundary kind → records
+    refused_empty: bool = False  # refused: most records empty (readq.empty_records)
 
     def as_json(self) -> dict[str, Any]:
         """The contract shape of DESIGN.md §5."""

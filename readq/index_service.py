@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # Whoosh and numpy load when the index is first used, not wit
 log = logging.getLogger("readq.library")
 
 SYNC_CHUNK = 10_000  # papers written to the index per commit (a killed sync resumes)
+DEQUEUE_PIECE = 500  # papers checked and taken off the queue per transaction
+OWN_CHANGE_LOCK_S = 0.25  # how long a command's own change waits for a busy index
 SYNC_ROUNDS = 5  # a sync also takes what was queued while it ran, this many times
 
 
@@ -73,13 +75,15 @@ class IndexOps:
         self.index  # noqa: B018 (opening it may queue every paper: a new or damaged index)
         done = 0
         total = 0
-        seen: set[int] = set()
+        seen: set[int] = set()  # a read-only library never takes papers off the queue
         try:
-            for _round in range(SYNC_ROUNDS):  # work queued meanwhile (a note) joins in
+            for _round in range(SYNC_ROUNDS):  # work queued meanwhile (a note) joins in,
+                # and so does a paper changed while it was written (still queued)
                 pending = [i for i in self.store.pending_index() if i not in seen]
                 if not pending:
                     break
-                seen.update(pending)
+                if self.read_only:
+                    seen.update(pending)
                 total += len(pending)
                 for start in range(0, len(pending), SYNC_CHUNK):
                     if should_cancel and should_cancel():
@@ -96,6 +100,42 @@ class IndexOps:
             log.info("index busy: %d papers stay queued for the indexer", total - done)
         return self._synced(done, total, progress)
 
+    def index_own_change(self, ids: Sequence[int]) -> bool:
+        """Write the search documents of ``ids`` now — a command's own change (a note),
+        never the backlog others queued (an import's papers: its indexer takes those,
+        and indexing them here made a note wait a minute beside a big import).
+
+        They are written whether or not another indexer already took them off the
+        queue (it may have read the paper before this change was committed). When
+        other papers wait in the queue (an import's, taken by its indexer or the next
+        sync: the app's, `readq search`'s) or another process holds the index longer
+        than ``OWN_CHANGE_LOCK_S``, the index is not even opened (Whoosh and numpy
+        cost a loaded machine seconds): the papers stay queued. Returns whether they
+        were written."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        if not wanted:
+            return True
+        from readq.search.writelock import wait_for_no_writer
+
+        others_queued = self.store.pending_count() > len(wanted)  # an import's backlog
+        if self._index is None and (others_queued or not wait_for_no_writer(
+                self.index_dir, OWN_CHANGE_LOCK_S)):
+            log.info("an indexer is at work: %d changed papers left queued for it", len(wanted))
+            return False
+        index = self.index  # a new or damaged index queues every paper: left queued
+        patience = index.lock_timeout
+        # a held lock means an indexer is at work, and it takes what is queued when
+        # its batch is done: waiting out its batch would only delay the command
+        index.lock_timeout = min(patience, OWN_CHANGE_LOCK_S)
+        try:
+            self._sync_part(wanted, len(wanted), 0, None, None)
+        except _index_busy():
+            log.info("index busy: %d changed papers stay queued for the indexer", len(wanted))
+            return False
+        finally:
+            index.lock_timeout = patience
+        return True
+
     @staticmethod
     def _synced(done: int, total: int, progress: Progress | None) -> int:
         if progress and total:
@@ -107,6 +147,7 @@ class IndexOps:
                    ) -> tuple[int, bool]:
         handed: list[int] = []
         gone: list[int] = []
+        read_as: dict[int, int] = {}  # each paper's row as written (see _dequeue_unchanged)
 
         def docs() -> Iterator[IndexDoc]:
             for start in range(0, len(part), 1000):
@@ -115,6 +156,7 @@ class IndexOps:
                 for paper_id in piece:
                     if paper_id in found:
                         handed.append(paper_id)
+                        read_as[paper_id] = hash(tuple(found[paper_id]))
                         yield _index_doc(found[paper_id])
                     else:
                         gone.append(paper_id)
@@ -129,8 +171,21 @@ class IndexOps:
         if gone:
             self.index.delete(gone, merge=False)
         if not self.read_only:
-            self.store.dequeue_index(handed[:written] + gone)
+            self._dequeue_unchanged(handed[:written], read_as)
+            self.store.dequeue_index(gone)
         return written + len(gone), written == len(handed)
+
+    def _dequeue_unchanged(self, written: list[int], read_as: dict[int, int]) -> None:
+        """Take written papers off the queue, except those changed since their rows were
+        read: a note saved meanwhile found its paper queued already, so without this
+        its new text would never reach the index. Checked and dequeued in one
+        transaction per piece (no change slips in between; the write lock is held for
+        milliseconds)."""
+        for start in range(0, len(written), DEQUEUE_PIECE):
+            piece = written[start:start + DEQUEUE_PIECE]
+            with self.store.transaction():
+                now = {row["id"]: hash(tuple(row)) for row in self.store.index_rows(piece)}
+                self.store.dequeue_index([i for i in piece if now.get(i) == read_as[i]])
 
     def check(self, *, repair: bool = False, progress: Progress | None = None) -> CheckReport:
         """Compare store and index; with ``repair`` bring the index back in step.

@@ -12,7 +12,9 @@ compete with the window for the GIL and take up to 256 MB. So it runs here, as
   papers in batches of at least ``FOLLOW_BATCH`` while the import runs, so
   the index is not cut into hundreds of tiny segments;
 - ``merge``: merge the index's small segments (syncs leave them unmerged so
-  new papers are searchable at once; ``Library.merge_index``).
+  new papers are searchable at once; ``Library.merge_index``), then write what
+  was queued meanwhile (a command does not wait for a busy index: it leaves its
+  change queued for whoever holds it).
 
 It prints one JSON object per line on stdout — ``{"progress": [done, total]}``,
 ``{"stage": "rebuild"}``, then ``{"result": n}`` — and stops cleanly on SIGINT
@@ -102,6 +104,8 @@ def main(argv: list[str]) -> int:
                 written = _follow(library)
             elif mode == "merge":
                 written = library.merge_index(force=True)
+                # changes commands left queued while the merge held the index
+                library.sync_index()
             elif mode == "check":
                 report = library.sync_and_check(progress=progress)
                 if not report.in_step:

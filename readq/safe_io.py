@@ -6,6 +6,9 @@ writes that appear whole or not at all.
 - ``read_regular_text`` reads a file the user named (``readq note N --file F``): a FIFO,
   device or socket is refused at once (opening never blocks), and a file larger than
   the limit is refused without being read.
+- ``spooled`` saves a stream (standard input) to a private temporary file, at most a
+  given number of bytes: an endless or too-big stream is refused after the limit,
+  with memory held to one chunk, and nothing is left behind.
 - ``write_atomic`` writes through a private temporary file created beside the target
   (``O_EXCL``, random name: a planted symlink is never followed) and renames it over
   the target, so a reader sees the old file or the new one, never half of one.
@@ -17,7 +20,10 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -83,6 +89,43 @@ def read_regular_text(path: Path, *, limit: int = NOTE_FILE_LIMIT, what: str = "
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise FileRefused(f"{path} is not UTF-8 text (line {line})") from None
+
+
+SPOOL_CHUNK = 1 << 20
+
+
+@contextmanager
+def spooled(source: BinaryIO, folder: Path, *, limit: int, what: str) -> Iterator[Path]:
+    """``source`` read to its end into a private temporary file in ``folder`` (removed
+    when the block ends). A stream longer than ``limit`` bytes is refused with
+    ``FileRefused`` as soon as more has come, the rest never read; a failed write
+    (a full disk) names the folder."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".spooled-", suffix=".txt", dir=folder)
+    except OSError as exc:
+        raise FileRefused(f"{what} could not be saved in {folder}: {_reason(exc)}; "
+                          "nothing was imported") from None
+    path = Path(name)
+    try:
+        try:
+            with os.fdopen(fd, "wb") as target:
+                size = 0
+                while chunk := source.read(min(SPOOL_CHUNK, limit + 1 - size)):
+                    size += len(chunk)
+                    if size > limit:
+                        raise FileRefused(f"{what} is larger than {_size(limit)}, the most "
+                                          "readq reads from it; save it to a file and import "
+                                          "that; nothing was imported")
+                    target.write(chunk)
+        except OSError as exc:  # a full disk, most likely
+            raise FileRefused(f"{what} could not be saved in {folder}: {_reason(exc)}; "
+                              "nothing was imported") from None
+        yield path
+    finally:
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def write_atomic(target: Path, text: str, *, encoding: str = "utf-8") -> None:

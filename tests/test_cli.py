@@ -268,3 +268,55 @@ def test_a_big_dump_is_indexed_alongside_and_searchable_when_the_command_returns
         report = library.check()
         assert report.in_step and report.indexed == library.paper_count() >= 390
         assert library.search(f'"{papers[-1].title}"', limit=3)
+
+
+def test_queue_rate_and_note_messages_say_what_happened(seeded, capsys):
+    def said(*argv: str) -> str:
+        code, out, err = run(capsys, *argv, "--library", seeded)
+        assert code == 0, err
+        return out
+
+    ids = [json.loads(said("show", ref, "--json"))["id"]
+           for ref in ("2401.10020", "2312.16682", "2311.11829")]
+    first, second, third = ids
+    assert said("queue", "add", str(first)) == f"{first}: added to the queue at position 1 of 1\n"
+    assert said("queue", "add", str(second)) == f"{second}: added to the queue at position 2 of 2\n"
+    assert said("queue", "add", str(third)) == f"{third}: added to the queue at position 3 of 3\n"
+    assert said("queue", "move", str(third), "1") == f"{third}: moved to position 1 of 3\n"
+    assert said("queue", "remove", str(second)) == \
+        f"{second}: taken off the queue (2 papers left in it)\n"
+    code, out, err = run(capsys, "queue", "remove", str(second), "--library", seeded)
+    assert code == 1 and out == "" and "is not in the queue" in err
+    assert said("rate", str(first), "4") == f"{first}: rated 4\n"
+    assert said("rate", str(first), "0") == f"{first}: rating removed (unrated)\n"
+    assert said("note", str(first), "--text", "hm") == f"{first}: note saved (2 characters)\n"
+    assert said("note", str(first), "--text", "") == f"{first}: note removed\n"
+
+
+def test_import_samples_imports_the_dumps_shipped_in_the_package(lib, capsys):
+    from readq.paths import samples_dir
+
+    shipped = sorted(samples_dir().glob("*.txt"))
+    assert len(shipped) == 4
+    code, out, err = run(capsys, "import", "--samples", "--library", lib)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [str(p) for p in shipped]
+    assert "author profile, 50 records — 50 new" in lines[0]
+    code, out, _ = run(capsys, "stats", "--json", "--library", lib)
+    assert json.loads(out)["papers"] == 161
+
+
+def test_import_without_a_dump_says_what_to_give(lib, capsys):
+    code, out, err = run(capsys, "import", "--library", lib)
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "- for standard input, or --samples" in err
+
+
+def test_import_help_names_standard_input_samples_and_allow_empty(capsys):
+    code, out, _ = run(capsys, "import", "--help")
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "- reads one dump from standard input (at most 256 MB)" in flat
+    assert "--samples import the sample dumps shipped with readq" in flat
+    assert "--allow-empty import a dump even if most of its records have no title" in flat

@@ -146,7 +146,8 @@ def test_cli_tag_and_tags(tmp_path, capsys):
 def test_cli_queue_and_mark_say_what_happened(tmp_path, capsys):
     lib = str(tmp_path / "lib")
     run(capsys, "import", *map(str, all_dumps(tmp_path / "d")), "--library", lib)
-    assert run(capsys, "queue", "add", "3", "--library", lib)[1] == "3: position 1 of 1\n"
+    assert run(capsys, "queue", "add", "3", "--library", lib)[1] == \
+        "3: added to the queue at position 1 of 1\n"
     assert "already in the queue" in run(capsys, "queue", "add", "3", "--library", lib)[1]
     assert "taken off the queue" in run(capsys, "mark", "3", "read", "--library", lib)[1]
     assert run(capsys, "queue", "list", "--library", lib)[1] == "no papers\n"
@@ -161,7 +162,7 @@ def test_cli_import_reads_standard_input(tmp_path, capsys, monkeypatch):
     assert code == 0 and out.startswith("stdin: trending list, 70 records — 70 new")
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe nonsense")))
     code, out, err = run(capsys, "import", "-", "--library", str(tmp_path / "lib"))
-    assert code == 1 and "not UTF-8" in err
+    assert code == 1 and err.startswith("readq: stdin is not text") and err.count("\n") == 1
 
 
 def test_cli_version(capsys):
