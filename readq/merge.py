@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from readq.dates import arxiv_year_month, months_apart
 from readq.models import Record
-from readq.names import split_title_and_authors, strip_et_al, without_orgs
+from readq.names import same_person, split_title_and_authors, strip_et_al, without_orgs
 from readq.text import clean_line, content_words, jaccard, title_key
 
 BANDS = 24
@@ -188,8 +188,9 @@ def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
     """The fields a record can add to a stored paper: only those still empty, or
     damaged by a bad decode that this record shows undamaged.
 
-    A year-less date is replaced by a full one; has_code only ever turns on. The
-    abstract already stored is kept (the first version seen wins) unless damaged.
+    A partial author list ("et al.") gains the names the record adds; a complete one
+    replaces it. A year-less date is replaced by a full one; has_code only ever turns
+    on. The abstract already stored is kept (the first version seen wins) unless damaged.
     """
     changes: dict[str, Any] = {}
     simple = {
@@ -211,6 +212,14 @@ def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
           and len(record.authors) >= len(existing["authors"])):
         changes["authors"] = record.authors
         changes["authors_truncated"] = 0
+    elif record.authors and existing["authors_truncated"] and "authors" not in changes:
+        # both lists are partial (a profile adds its owner after "et al."): the names
+        # this record knows that the stored list lacks go after the stored ones
+        known = existing["authors"]
+        added = [name for name in record.authors
+                 if not any(same_person(name, other) for other in known)]
+        if added:
+            changes["authors"] = [*known, *added]
     if record.orgs and not existing["orgs"]:
         changes["orgs"] = record.orgs
     if record.published and (existing["published"] is None
