@@ -32,7 +32,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from readq.merge import abstract_bands
+from readq.merge import abstract_bands, opening_bands
 from readq.store import actions
 from readq.store.checkpoints import ChunkedCheckpoints
 from readq.store.database import Store, now_iso, placeholders
@@ -158,7 +158,8 @@ class _Chunks:
             self.store.restore_fields(int(paper_id), before, self.when)
             if "abstract" in before:
                 self.store.set_bands(int(paper_id),
-                                     abstract_bands(content_words(before["abstract"] or "")))
+                                     abstract_bands(content_words(before["abstract"] or ""))
+                                     + opening_bands(before["abstract"]))
             self.store.enqueue_index([int(paper_id)])
             conn.execute("DELETE FROM import_fills WHERE action_id = ? AND paper_id = ?",
                          (action_id, paper_id))

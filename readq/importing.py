@@ -32,6 +32,7 @@ from readq.merge import (
     damaged_title_keys,
     fill_empty,
     judge_abstract_match,
+    opening_bands,
 )
 from readq.models import DumpFormat, Problem, Record
 from readq.parsing import no_records_error
@@ -184,7 +185,8 @@ class Importer:
                 report.errors.append(item)
                 continue
             words = content_words(item.abstract)
-            pending.append(_Prepared(item, title_key(item.title), words, abstract_bands(words)))
+            bands = abstract_bands(words) + opening_bands(item.abstract)
+            pending.append(_Prepared(item, title_key(item.title), words, bands))
         return False
 
     def _store_chunk(self, pending: deque[_Prepared], context: _Context, report: FileReport,

@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 from readq.dates import arxiv_year_month, months_apart
 from readq.models import Record
-from readq.names import split_title_and_authors, strip_et_al, without_orgs
-from readq.text import clean_line, content_words, jaccard, title_key
+from readq.names import same_person, split_title_and_authors, strip_et_al, without_orgs
+from readq.text import clean_line, content_words, fold, jaccard, title_key
 
 BANDS = 24
 ROWS = 3
@@ -37,6 +37,31 @@ RETITLED = 0.90        # differently titled papers this alike may be one (the us
 # Abstracts at RETITLED similarity share most bands (expected ~17 of 24; at least 6
 # with near certainty); unrelated ones almost never share 6.
 BANDS_FOR_NEAR_EQUAL = 6
+
+
+OPENING_WORDS = 25  # a retitled version keeps its abstract's first sentences: this long
+_OPENING_BAND = BANDS  # band number of the opening's key (after the MinHash bands)
+_WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def abstract_opening(abstract: str | None) -> tuple[str, ...] | None:
+    """The first ``OPENING_WORDS`` words of an abstract, folded, in order (None if it
+    is shorter): a paper retitled between arXiv versions keeps its first sentences even
+    when later ones are reworded."""
+    words = _WORD_RUN.findall(fold(abstract or ""))
+    return tuple(words[:OPENING_WORDS]) if len(words) > OPENING_WORDS else None
+
+
+def opening_bands(abstract: str | None) -> list[int]:
+    """Band keys under which abstracts with the same opening find each other: the
+    opening's hash, stored under as many band numbers as a near-equal abstract shares
+    (``BANDS_FOR_NEAR_EQUAL``), so a retitled version is compared even when its
+    reworded remainder shares few MinHash bands."""
+    opening = abstract_opening(abstract)
+    if opening is None:
+        return []
+    key = zlib.crc32(" ".join(opening).encode("utf-8"))
+    return [key | ((_OPENING_BAND + i) << 32) for i in range(BANDS_FOR_NEAR_EQUAL)]
 
 
 def abstract_bands(words: frozenset[str]) -> list[int]:
@@ -153,9 +178,11 @@ def judge_abstract_match(record: Record, words: frozenset[str],
 
     A candidate with another arXiv id is a different paper. One with another title
     is only ever a *possible* duplicate, and only when the abstracts are all but
-    identical; the user decides.
+    identical or open with the same sentences (a title changed between arXiv
+    versions); the user decides. The same arXiv id merges before this is asked.
     """
     record_key = title_key(record.title)
+    opening = abstract_opening(record.abstract)
     best: tuple[float, bool, bool, int] | None = None
     for row in candidates:
         if record.arxiv_id and row["arxiv_id"] and row["arxiv_id"] != record.arxiv_id:
@@ -165,7 +192,8 @@ def judge_abstract_match(record: Record, words: frozenset[str],
                 record.title, row["title"]):
             return Match("same", row["id"], 1.0)  # the same title, one side badly decoded
         titles_differ = bool(record_key and row["title_key"] and record_key != row["title_key"])
-        if titles_differ and sim < RETITLED:
+        if titles_differ and sim < RETITLED and not (
+                opening is not None and abstract_opening(row["abstract"]) == opening):
             continue
         agree = _dates_agree(record.arxiv_id, row["published"]) or _dates_agree(
             row["arxiv_id"], record.published)
@@ -188,8 +216,9 @@ def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
     """The fields a record can add to a stored paper: only those still empty, or
     damaged by a bad decode that this record shows undamaged.
 
-    A year-less date is replaced by a full one; has_code only ever turns on. The
-    abstract already stored is kept (the first version seen wins) unless damaged.
+    A partial author list ("et al.") gains the names the record adds; a complete one
+    replaces it. A year-less date is replaced by a full one; has_code only ever turns
+    on. The abstract already stored is kept (the first version seen wins) unless damaged.
     """
     changes: dict[str, Any] = {}
     simple = {
@@ -211,6 +240,14 @@ def fill_empty(existing: dict[str, Any], record: Record) -> dict[str, Any]:
           and len(record.authors) >= len(existing["authors"])):
         changes["authors"] = record.authors
         changes["authors_truncated"] = 0
+    elif record.authors and existing["authors_truncated"] and "authors" not in changes:
+        # both lists are partial (a profile adds its owner after "et al."): the names
+        # this record knows that the stored list lacks go after the stored ones
+        known = existing["authors"]
+        added = [name for name in record.authors
+                 if not any(same_person(name, other) for other in known)]
+        if added:
+            changes["authors"] = [*known, *added]
     if record.orgs and not existing["orgs"]:
         changes["orgs"] = record.orgs
     if record.published and (existing["published"] is None

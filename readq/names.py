@@ -375,3 +375,25 @@ def _team_split(line: str) -> tuple[str, list[str]] | None:
             continue
         return title, names
     return None
+
+
+def _name_parts(name: str) -> list[str]:
+    return [p for p in re.split(r"[\s.]+", fold(name)) if p]
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two author names name one person: equal when folded, or the same
+    surname with given names that agree where both are written out (an initial
+    agrees with any name it starts): "S. Sukhbaatar" = "Sainbayar Sukhbaatar",
+    "Sharath Raparthy" = "Sharath Chandra Raparthy"."""
+    pa, pb = _name_parts(a), _name_parts(b)
+    if not pa or not pb:
+        return False
+    if pa == pb:
+        return True
+    if len(pa) < 2 or len(pb) < 2 or pa[-1] != pb[-1]:
+        return False
+    first_a, first_b = pa[0], pb[0]
+    if len(first_a) == 1 or len(first_b) == 1:
+        return first_a[0] == first_b[0]
+    return first_a == first_b

@@ -74,6 +74,7 @@ class GenPaper:
     journal_ref: str | None
     comments: list[str] = field(default_factory=list)
     abstract: str = ""
+    owner: str | None = None  # the profile's owner, an author of every paper on it
 
 
 class DumpGen:
@@ -120,7 +121,7 @@ class DumpGen:
             authors.insert(rng.randint(1, len(authors)), self.owner)
         authors = list(dict.fromkeys(authors))
         ref = rng.choice(self.corpus.journal_refs) if rng.random() < 0.6 else None
-        return GenPaper(
+        paper = GenPaper(
             title=rng.choice(self.corpus.titles), authors=authors,
             truncated=rng.random() < 0.3, orgs=rng.sample(ORGS, rng.randint(0, 2)),
             category=rng.choice(CATEGORIES), year=year, month=month, day=rng.randint(1, 28),
@@ -132,6 +133,11 @@ class DumpGen:
             comments=rng.sample(self.corpus.comments, rng.choice([0, 0, 1, 2])),
             abstract=self.abstract(),
         )
+        if owner_evidence:
+            # the owner wrote every paper of a profile: where not listed, hidden in "et al."
+            paper.owner = self.owner
+            paper.truncated = paper.truncated or self.owner not in authors
+        return paper
 
     def papers(self, n: int, **kwargs: bool) -> list[GenPaper]:
         """``n`` papers with distinct titles (a real title gets a part number once the
@@ -166,7 +172,8 @@ def _meta(p: GenPaper, *, score: bool) -> str:
 def render(papers: list[GenPaper], kind: str) -> str:
     """The dump text of ``kind`` (profile, arxiv, trending, compact)."""
     if kind == "profile":
-        head = f"{papers[0].authors[0]}\n\nLG\nh-index12\n{len(papers)}papers\n\n"
+        owner = papers[0].owner or papers[0].authors[0]
+        head = f"{owner}\n\nLG\nh-index12\n{len(papers)}papers\n\n"
         body = [f"{_meta(p, score=False)}\n{p.title}\n\n{_author_line(p)}\n\n{p.abstract}"
                 for p in papers]
         return head + "\n\n".join(body) + "\n"
@@ -194,7 +201,10 @@ def expected(p: GenPaper, kind: str) -> dict[str, object]:
                 "comments": "; ".join(p.comments) or None, "abstract": p.abstract}
     if kind == "trending":
         return {"title": p.title, "abstract": p.abstract}
-    fields: dict[str, object] = {"title": p.title, "authors": p.authors,
+    authors = p.authors
+    if p.owner and p.owner not in authors and p.truncated:
+        authors = [*authors, p.owner]  # the parser records the owner after "et al."
+    fields: dict[str, object] = {"title": p.title, "authors": authors,
                                  "authors_truncated": p.truncated, "orgs": p.orgs,
                                  "category": p.category, "has_code": p.has_code,
                                  "abstract": p.abstract}

@@ -127,3 +127,37 @@ def test_unsure_boundaries_are_counted_and_arxiv_ones_reported_by_line():
     assert unsure == len(reported)
     text_lines = render(papers, "arxiv").split("\n")
     assert all(text_lines[p.line - 1].startswith("arXiv:") for p in reported)
+
+
+# Abstract openings that look like the end of a reference: a TeX math run, technical
+# tokens in lower case, capitalised words that could go on naming a venue.
+SEAM_STARTS = ["$\\alpha$-divergence minimisation is", "$k$-sparse signals are",
+               "mRNA vaccines are", "pLM embeddings capture", "siRNA screens are",
+               "Large language models are", "Large Language Models (LLMs) are",
+               "Workshop attendance is", "Learning Rate Schedules are"]
+VENUE_ENDS = ["NeurIPS 2023 Workshop", "Accepted at the NeurIPS 2023 Workshop on Large "
+              "Language Models", "Findings of EMNLP", "Nature Communications",
+              "Proceedings of the ACM on Human-Computer Interaction"]
+
+
+@pytest.mark.parametrize("start", SEAM_STARTS)
+def test_seams_after_every_real_ref_are_exact_or_reported(start):
+    forms = corpus()
+    wrong = []
+    for ref in [*forms.journal_refs, *VENUE_ENDS]:
+        abstract = f"{start} studied here, and we show that they work well in practice."
+        cut = split_journal_ref(ref + abstract)
+        if cut.sure and (cut.journal_ref, cut.abstract) != (ref, abstract):
+            wrong.append((cut.journal_ref[-30:], cut.abstract[:30]))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("ref", VENUE_ENDS)
+@pytest.mark.parametrize("start", ["mRNA vaccines are", "pLM embeddings capture",
+                                   "$\\alpha$-divergence minimisation is",
+                                   "We study", "Large language models are"])
+def test_venue_then_hard_start_is_cut_right(ref, start):
+    # a reference that ends in a word, then an abstract that opens like a word going on
+    abstract = f"{start} a topic of this paper, and we show that they work well."
+    cut = split_journal_ref(ref + abstract)
+    assert (cut.journal_ref, cut.abstract) == (ref, abstract)

@@ -38,8 +38,12 @@ def test_samples_icon_and_desktop_file_are_package_data() -> None:
     import importlib.resources
 
     root = importlib.resources.files("readq").joinpath("resources")
-    assert sorted(p.name for p in root.joinpath("samples").iterdir()
-                  if p.name.endswith(".txt")) == sorted(
-        p.name for p in FIXTURES.iterdir() if p.name[:3] in ("000", "001", "002", "003"))
+    samples = {p.name: p.read_bytes() for p in root.joinpath("samples").iterdir()
+               if p.name.endswith(".txt")}
+    # the shipped samples are the seed fixtures under names a user can read
+    assert sorted(samples.values()) == sorted(
+        p.read_bytes() for p in FIXTURES.iterdir() if p.name[:3] in ("000", "001", "002", "003"))
+    assert sorted(samples) == ["arxiv-listing.txt", "author-profile-compact-raileanu.txt",
+                               "author-profile-sukhbaatar.txt", "trending-mar-11.txt"]
     assert root.joinpath("icons", "readq.svg").is_file()
     assert "Exec=readq" in root.joinpath("readq.desktop").read_text(encoding="utf-8")

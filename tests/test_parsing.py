@@ -71,7 +71,7 @@ def test_compact_fields_and_score(tmp_path):
     result = parse_file(dump_copy(COMPACT, tmp_path, datetime(2026, 11, 20)))
     tool = result.records[0]
     assert tool.title == "Toolformer: Language Models Can Teach Themselves to Use Tools"
-    assert tool.authors == ["Timo Schick", "Jane Dwivedi-Yu", "Roberto Dessì"]
+    assert tool.authors == ["Timo Schick", "Jane Dwivedi-Yu", "Roberto Dessì", "Roberta Raileanu"]
     assert tool.authors_truncated and tool.orgs == ["meta-ai", "uw"]
     procedural = by_title(result, "Procedural Generation")
     assert procedural.score == 99.1 and procedural.has_code

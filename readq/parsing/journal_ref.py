@@ -26,6 +26,7 @@ SURE_MARGIN = 0.5      # the runner-up must cost this much more
 SPACE_PENALTY = 3.0    # cutting at a space: nothing shows a glue there
 LONG_REF_CHARS = 150   # references longer than this are rarer the longer they are
 WEAK_SEAM_PENALTY = 0.5
+SHIFTED_PENALTY = 1.0  # a cut one or two letters into a token like mRNA
 YEAR_SEAM_PENALTY = 0.0
 UNBALANCED_PENALTY = 1.0
 MIN_REF_ALNUM = 3      # a reference has at least this many letters or digits
@@ -46,6 +47,10 @@ _LOWER_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*(?:[-'’][^\W\d_]+)*")
 _YEAR_AT_END = re.compile(r"(?:^|\D)(?:19|20)\d\d$")
 _PAGE_RANGE_AT_END = re.compile(r"(?:^|\D)(\d+)[-–]+(\d+)$")
 _CLOSERS = ")]}.,;:'\"”’/"
+# tokens that begin in lower case yet open abstracts: mRNA, pLM, siRNA (a lower-case
+# letter before a capitalised word, iPhone, or before a hyphen, k-means, looks like the
+# inside of any word: spati|o-temporels)
+_TECHNICAL_START = re.compile(r"[a-z]{1,2}[A-Z]{2,}")
 
 
 def prose_weight(token: str) -> float:
@@ -56,8 +61,8 @@ def prose_weight(token: str) -> float:
         return 0.0
     if "://" in token or token.startswith("www.") or token.count("/") >= 2:
         return 0.0  # a URL or a path
-    if core[0] in "$\\" or re.search(r"[=^_]", core):
-        return 0.5  # TeX or a formula
+    if core[0] in "$\\" or re.search(r"[=^_]|^[^\W\d_]{2,}\$", core):
+        return 0.5  # TeX or a formula (Interaction$\alpha: a word glued to one)
     if re.fullmatch(r"\(\w+\)[a-z]+", token.strip(",.;:")):
         return 0.8  # (Sub)optimal
     if _LOWER_WORD.fullmatch(core):
@@ -105,10 +110,15 @@ def _seam_penalty(text: str, j: int) -> float | None:
             if pages and len(pages[2]) > len(pages[1]):
                 return WEAK_SEAM_PENALTY  # 112-1293|D: a range grown longer than it began
             return 0.0
+        if left.islower() and _TECHNICAL_START.match(text, j - 2 if text[j - 2].islower()
+                                                     else j - 1):
+            before = text[j - 3 if text[j - 2].islower() else j - 2]
+            if not before.islower():
+                return SHIFTED_PENALTY  # EMNLPm|RNA: the letters open mRNA instead
         if left.islower() or closer:
             return 0.0
-        if left.isupper() and after.islower():
-            return WEAK_SEAM_PENALTY  # an acronym, then a capitalised word
+        if left.isupper() and after.islower() and not re.match(r"[A-Z]s\b", text[j:]):
+            return WEAK_SEAM_PENALTY  # an acronym, then a capitalised word (not LL|Ms)
         return None
     if right.isdigit():
         if left.isalpha() or closer:
@@ -122,6 +132,10 @@ def _seam_penalty(text: str, j: int) -> float | None:
             return WEAK_SEAM_PENALTY  # …L5|3D: a number, then 3D/5G (rarely sure)
         return None
     if right.islower():
+        if (left.isalnum() or closer) and _TECHNICAL_START.match(text, j):
+            return 0.0  # …Workshop|mRNA, …EMNLP|pLM: a token no word continues into
+        if (left.isupper() or left.isdigit()) and re.match(r"[a-z]-[A-Za-z]{2,}", text[j:]):
+            return 0.0  # …EMNLP|k-means, …2023|t-SNE (not spati|o-temporels)
         if left.isdigit() and re.match(r"(?:st|nd|rd|th)\b", text[j:j + 3]):
             return None  # an ordinal: 15th
         if left.isdigit() or left in ")]}":
@@ -200,5 +214,19 @@ def split_journal_ref(text: str) -> RefSplit:
     best_cost, cut, at_space = candidates[0]
     runner_up = next((c for c, pos, _ in candidates[1:] if pos != cut), None)
     margin = 99.0 if runner_up is None else runner_up - best_cost
-    sure = not at_space and margin >= SURE_MARGIN
+    sure = not at_space and margin >= SURE_MARGIN and not _shifted_alternative(
+        text, cut, {pos for _, pos, space in candidates if not space})
     return RefSplit(text[:cut].strip(), text[cut:].strip(), sure, margin)
+
+
+def _shifted_alternative(text: str, cut: int, seams: set[int]) -> bool:
+    """Whether a seam a letter or two away, across lower-case letters only, is as
+    plausible a cut: ``Workshop|mRNA`` or ``Workshopm|RNA``, ``EMNLP|k-means`` or
+    ``EMNL|Pk-means`` — the letters alone cannot tell which word they belong to, so
+    such a cut is reported, never silently trusted."""
+    for other in seams:
+        if other != cut and abs(other - cut) <= 2:
+            between = text[min(other, cut):max(other, cut)]
+            if between.isalpha() and (between.islower() or len(between) == 1):
+                return True
+    return False

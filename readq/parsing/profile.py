@@ -8,6 +8,7 @@ title immediately followed by the authors, then the abstract; no blank lines.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -21,14 +22,18 @@ from readq.names import (
     without_orgs,
 )
 from readq.parsing.common import Item, is_meta_line, looks_like_abstract, parse_meta_line
+from readq.parsing.owner import header_owner, with_owner
 from readq.text import fold
 
 Block = list[tuple[int, str]]
+PREAMBLE_LINES = 40  # a profile's page header is a dozen lines
 
 
-def _record_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[Block, bool]]:
+def _record_blocks(lines: Iterable[tuple[int, str]],
+                   preamble: list[str] | None = None) -> Iterator[tuple[Block, bool]]:
     """Non-blank lines grouped into blocks that each start with a header line, with a
-    flag for the last block (one block of look-ahead, so memory stays flat)."""
+    flag for the last block (one block of look-ahead, so memory stays flat). The first
+    lines before the first record (a page header) go to ``preamble``."""
     current: Block | None = None
     for number, line in lines:
         if not line:
@@ -39,6 +44,8 @@ def _record_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[Block, bo
             current = [(number, line)]
         elif current is not None:
             current.append((number, line))
+        elif preamble is not None and len(preamble) < PREAMBLE_LINES:
+            preamble.append(line)
     if current is not None:
         yield current, True
 
@@ -59,8 +66,19 @@ def looks_like_author_line(line: str) -> bool:
 
 
 def parse_profile(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[Item]:
-    """Parse a spaced author profile; yields records and problems."""
-    for index, (block, is_last) in enumerate(_record_blocks(lines)):
+    """Parse a spaced author profile; yields records and problems, each record with
+    the profile's owner among its authors (``parsing/owner.py``)."""
+    preamble: list[str] = []
+    blocks = _record_blocks(lines, preamble)
+    first = next(blocks, None)  # the header has been read once the first record starts
+    if first is None:
+        return
+    yield from with_owner(_profile_records(itertools.chain([first], blocks), captured),
+                          header_owner(preamble))
+
+
+def _profile_records(blocks: Iterable[tuple[Block, bool]], captured: date) -> Iterator[Item]:
+    for index, (block, is_last) in enumerate(blocks):
         record = Record(index=index, line=block[0][0])
         parse_meta_line(block[0][1], record, captured)
         body = [text for _, text in block[1:]]
@@ -78,11 +96,14 @@ def parse_profile(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[
 
 
 def parse_compact(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[Item]:
-    """Parse a compact author profile (title glued to the first author).
+    """Parse a compact author profile (title glued to the first author); it has no
+    header, so its owner is the person its records agree on (``parsing/owner.py``)."""
+    return with_owner(_compact_records(lines, captured), None)
 
-    Names seen after the first comma of earlier lines help place the split of later
-    ones (and the caller may seed ``known`` from a look-ahead window).
-    """
+
+def _compact_records(lines: Iterable[tuple[int, str]], captured: date) -> Iterator[Item]:
+    """Names seen after the first comma of earlier lines help place the split of later
+    ones."""
     known: set[str] = set()
     for index, (block, is_last) in enumerate(_record_blocks(lines)):
         record = Record(index=index, line=block[0][0])
