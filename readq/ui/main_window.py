@@ -456,6 +456,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         self.prefs.save_window(self)
         self.prefs.save_splitter("main", self.splitter)
         self.prefs.save_splitter("detail", self.detail.splitter)
+        self.table.restore_dropped()
         self.prefs.save_header(self.table.horizontalHeader())
         if self.list_state.entry is not None:
             self.prefs.last_view = self.list_state.entry.key

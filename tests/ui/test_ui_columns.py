@@ -12,6 +12,8 @@ from readq.ui.paper_model import CATEGORY, TAGS
 
 @pytest.mark.qt_log_ignore(r"^This plugin does not support (raise|grabbing|propagateSizeHints)")
 def test_header_menu_shows_and_hides_columns(qtbot, window) -> None:
+    window.resize(1600, 1000)  # room for every column shown at first
+    qtbot.waitUntil(lambda: window.width() == 1600, timeout=5000)
     header = window.table.horizontalHeader()
     assert not header.isSectionHidden(TAGS) and header.isSectionHidden(CATEGORY)
     header.customContextMenuRequested.emit(header.rect().center())
