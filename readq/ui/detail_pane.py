@@ -33,6 +33,7 @@ from readq.ui.flow_layout import FlowLayout
 from readq.ui.highlight import highlight_html
 from readq.ui.links import arxiv_abs_url, arxiv_pdf_url, arxiv_search_url, open_url
 from readq.ui.note_editor import NoteEditor, SaveNote
+from readq.ui.note_room import NoteRoom
 from readq.ui.paper_model import AUTHORS_UNKNOWN, display_title
 from readq.ui.star_widget import StarWidget
 from readq.ui.tag_editor import TagBox
@@ -158,6 +159,7 @@ class DetailPane(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.note_room = NoteRoom(self.splitter, note_box, self.note_editor.editor)
 
         self.placeholder = QLabel("Select a paper to see its details and notes.", self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -206,6 +208,7 @@ class DetailPane(QWidget):
             self.scroll.verticalScrollBar().setValue(0)
         self._render_if_changed()
         self.stack.setCurrentWidget(self.splitter)
+        self.note_room.update()
 
     @property
     def pending(self) -> bool:

@@ -161,6 +161,7 @@ class PaperTable(QTableView):
         self._natural = {column: max(width, self.header_need(column))
                          for column, width in contents.items()}
         self._auto = set(self._natural)  # readq's widths, until the user drags one
+        self._given = {}
         self.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
         self.keep_title_readable()
 
@@ -198,6 +199,10 @@ class PaperTable(QTableView):
             for column in self._dropped:
                 header.setSectionHidden(column, False)
             self._dropped = []
+            for column in list(self._auto):  # sized by the user, or remembered: theirs
+                if column in self._given and not header.isSectionHidden(column) \
+                        and header.sectionSize(column) != self._given[column]:
+                    self._auto.discard(column)
             needs: dict[int, ColumnNeed] = {}
             for column in range(len(COLUMNS)):
                 if column == TITLE or header.isSectionHidden(column):

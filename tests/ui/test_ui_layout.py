@@ -42,3 +42,37 @@ def test_the_rating_header_is_never_cut(qtbot, window) -> None:
         text = header.fontMetrics().horizontalAdvance("Rating")
         need = header.sectionSizeFromContents(RATING).width()
         assert header.sectionSize(RATING) >= max(need, text), (need, header.sectionSize(RATING))
+
+
+def test_the_note_editor_leaves_the_abstract_room_until_a_note_is_written(
+        qtbot, window) -> None:
+    at_size(qtbot, window, 1024, 700)
+    window.show_view("all")
+    window.table.select_row(0)
+    window.table.setFocus()
+    detail = window.detail
+    editor = detail.note_editor.editor
+    qtbot.waitUntil(lambda: detail.paper_id is not None, timeout=5000)
+    line = editor.fontMetrics().lineSpacing()
+    spin(50)
+    assert not editor.toPlainText() and not editor.hasFocus()
+    small = editor.height()
+    assert small <= 5 * line, (small, line)
+    assert detail.scroll.height() > 3 * detail.splitter.sizes()[1]  # the abstract's room
+
+    window.activateWindow()
+    detail.note_editor.focus_editor()  # N: write a note
+    qtbot.waitUntil(lambda: editor.hasFocus(), timeout=5000)
+    spin(50)
+    assert editor.height() >= small + 5 * line
+
+    qtbot.keyClicks(editor, "worth a second read")
+    window.table.setFocus()  # leaves the editor: the note is saved, and keeps its room
+    qtbot.waitUntil(lambda: not editor.hasFocus(), timeout=5000)
+    spin(50)
+    assert editor.height() >= small + 5 * line
+
+    window.table.select_row(1)  # a paper without a note: small again
+    qtbot.waitUntil(lambda: not editor.toPlainText(), timeout=5000)
+    spin(50)
+    assert editor.height() == small
