@@ -102,7 +102,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         super().__init__()
         self.root = Path(library_root)
         self.library = Library(self.root, read_only=True)  # LibraryError goes to the caller
-        self.prefs = WindowSettings(settings)
+        self.prefs = WindowSettings(settings, self.root)
         self.runner = TaskRunner(self.root, self)
         self.ops = Operations(self.runner, self)
         self.undo_stack = QUndoStack(self)
