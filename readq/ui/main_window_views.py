@@ -64,6 +64,9 @@ class ViewMixin:
         """List the current view (a search runs in the background)."""
         self._view_reads += 1  # a reload still reading in the background is stale now
         self.search.setVisible(self.list_state.view != "stats")
+        entry = self.list_state.entry
+        self.filter_chip.show_filter(entry.label if entry is not None and
+                                     entry.kind == "selection" else None)
         if self.list_state.view == "stats":
             self._show_statistics_page()
             return

@@ -187,3 +187,36 @@ def test_a_one_day_library_gets_a_few_weeks_whole_ticks_named_imports_and_a_sane
     triage = page.chart("triage")
     assert "44 papers a minute" in triage.spec.note, triage.spec.note
     assert "44 papers a minute" in triage.spec.series[0].tips[-1]
+
+
+def test_a_clicked_bar_shows_its_filter_as_a_chip_with_a_way_back(qtbot, open_window,
+                                                                  seeded_root, settings):
+    window = open_window(seeded_root, settings)
+    open_stats(qtbot, window)
+    chip = window.filter_chip
+    assert not chip.isVisible()
+    backlog = window.stats_page.chart("backlog")
+    week = window.stats_page.figures["backlog"][-1]["week"]
+    window.stats_page.scroll.ensureWidgetVisible(backlog)
+    with qtbot.waitSignal(window.view_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(backlog.viewport(), Qt.MouseButton.LeftButton,
+                         pos=bar_point(backlog, f"added:{week}"))
+    assert window.model.rowCount() == 161
+    assert chip.isVisible()
+    assert chip.label.text() == f"Statistics ▸ 161 added in the week of {week}"
+    assert chip.close_button.isVisible() and chip.close_button.text() == "×"
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)  # Esc: back where the bar was
+    assert window.center.currentWidget() is window.stats_page
+    assert not chip.isVisible()
+    # and the × on the chip does the same
+    with qtbot.waitSignal(window.view_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(backlog.viewport(), Qt.MouseButton.LeftButton,
+                         pos=bar_point(backlog, f"added:{week}"))
+    assert chip.isVisible()
+    qtbot.mouseClick(chip.close_button, Qt.MouseButton.LeftButton)
+    assert window.center.currentWidget() is window.stats_page and not chip.isVisible()
+    window.show_view("all")
+    assert not chip.isVisible()
