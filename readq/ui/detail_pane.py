@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,7 @@ from readq.ui.note_room import NoteRoom
 from readq.ui.paper_model import AUTHORS_UNKNOWN, display_title
 from readq.ui.star_widget import StarWidget
 from readq.ui.tag_editor import TagBox
+from readq.ui.triage_widgets import tint_quiet
 
 
 def _label(parent: QWidget, selectable: bool = True, rich: bool = True) -> QLabel:
@@ -92,7 +93,7 @@ class DetailPane(QWidget):
         self.title.setAccessibleName("Title")
         self.authors = _label(self.info)
         self.orgs = _label(self.info)
-        self.orgs.setEnabled(False)
+        tint_quiet(self.orgs)  # secondary, yet readable (a disabled grey is not)
         self.meta = _label(self.info)
         self.links = _label(self.info, selectable=False)
         self.extra = _label(self.info)
@@ -231,6 +232,12 @@ class DetailPane(QWidget):
             self._terms = terms
             if render and self._row is not None:
                 self._render_if_changed()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # follow a light/dark switch, once the new palette has reached the labels
+            QTimer.singleShot(0, self, lambda: tint_quiet(self.orgs))
 
     def rescale_fonts(self) -> None:
         """Follow a change of the application font (View ▸ Zoom)."""

@@ -76,3 +76,39 @@ def test_the_note_editor_leaves_the_abstract_room_until_a_note_is_written(
     qtbot.waitUntil(lambda: not editor.toPlainText(), timeout=5000)
     spin(50)
     assert editor.height() == small
+
+
+def contrast(a, b) -> float:
+    """WCAG contrast ratio of two colours."""
+    def luminance(c) -> float:
+        parts = [v / 255 for v in (c.red(), c.green(), c.blue())]
+        lin = [p / 12.92 if p <= 0.03928 else ((p + 0.055) / 1.055) ** 2.4 for p in parts]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_organisation_line_is_readable_in_light_and_dark(qtbot, window) -> None:
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from readq.ui.theme import dark_palette
+
+    window.show_view("all")
+    window.table.select_row(0)
+    orgs = window.detail.orgs
+    qtbot.waitUntil(lambda: orgs.isVisible() and orgs.text() != "", timeout=5000)
+    app = QApplication.instance()
+    light = app.palette()
+    try:
+        for palette in (light, dark_palette()):
+            app.setPalette(palette)
+            spin(20)
+            shown = orgs.palette()
+            group = QPalette.ColorGroup.Active if orgs.isEnabled() else \
+                QPalette.ColorGroup.Disabled
+            text = shown.color(group, QPalette.ColorRole.WindowText)
+            background = window.detail.info.palette().color(QPalette.ColorRole.Window)
+            assert contrast(text, background) >= 4.5, (text.name(), background.name())
+    finally:
+        app.setPalette(light)
