@@ -1,10 +1,11 @@
 """How the paper list shares its width between columns (pure arithmetic, no widgets).
 
 The title takes what the other columns leave and never less than ``TITLE_SHARE`` of
-the list; the others get the width their content needs. When that does not fit, the
-columns readq sized (not the user) narrow to a readable floor, and then the columns
-that matter least are left out for now — columns with nothing in them first — so the
-list never scrolls sideways in an everyday window. They come back when it widens.
+the list; the others get the width their content needs. When that does not fit,
+columns with nothing in them are left out for now, then the columns readq sized (not
+the user) narrow to a readable floor, then the columns that matter least are left
+out too, so the list never scrolls sideways in an everyday window. They come back
+when it widens.
 """
 
 from __future__ import annotations
@@ -44,19 +45,23 @@ def share_width(avail: int, needs: dict[int, ColumnNeed], drop_order: list[int])
     def short() -> int:
         return sum(widths.values()) + want_title - avail
 
+    dropped: list[int] = []
+
+    def drop(columns: list[int]) -> None:
+        for column in columns:
+            if short() <= 0:
+                return
+            if needs[column].droppable and not needs[column].fixed:
+                dropped.append(column)
+                del widths[column]
+
+    # empty columns go first: they show nothing, the authors show who wrote it
+    drop([c for c in drop_order if c in needs and needs[c].empty])
     for column, need in needs.items():  # narrow what readq sized, down to its floor
         if short() <= 0:
             break
-        if not need.fixed:
+        if not need.fixed and column in widths:
             widths[column] = max(need.floor, widths[column] - short())
-    dropped: list[int] = []
-    order = [c for c in drop_order if c in needs and needs[c].empty] + \
-        [c for c in drop_order if c in needs and not needs[c].empty]
-    for column in order:
-        if short() <= 0:
-            break
-        if needs[column].droppable and not needs[column].fixed:
-            dropped.append(column)
-            del widths[column]
+    drop([c for c in drop_order if c in needs and not needs[c].empty])
     title = max(min(want_title, TITLE_FLOOR), avail - sum(widths.values()))
     return Fit(widths=widths, title=title, dropped=dropped)
