@@ -31,6 +31,7 @@ class FilterChip(QFrame):
         layout.addWidget(self.label, 1)
         layout.addWidget(self.close_button)
         self.close_button.clicked.connect(self.cleared)
+        self._escape: QAction | None = None
         self.hide()
 
     def escape_in(self, widget: QWidget) -> QAction:
@@ -48,5 +49,5 @@ class FilterChip(QFrame):
         """Show the chip for a filter (None hides it)."""
         self.label.setText(f"Statistics ▸ {description}" if description else "")
         self.setVisible(bool(description))
-        if hasattr(self, "_escape"):
+        if self._escape is not None:
             self._escape.setEnabled(bool(description))
