@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from readq.library import Library
+from readq.stats_rules import rate_text
 
 if TYPE_CHECKING:  # scikit-learn loads only for `recommend` and `similar`
     from readq.recommendations import Recommendation
@@ -77,7 +78,7 @@ def _print_figures(figures: dict[str, Any], out: TextIO) -> None:
     triage = figures["triage"]
     if triage["sessions"]:
         out.write(f"triage        {triage['sessions_total']} sessions, "
-                  f"{triage['papers_per_minute']:g} papers a minute\n")
+                  f"{rate_text(triage['papers_per_minute'])} papers a minute\n")
 
 
 def paper_line(row: dict[str, Any]) -> str:

@@ -405,7 +405,7 @@ class Library(ImportOps, IndexOps, UserStateOps, BackupOps):
         """Papers the user said "not this" to."""
         return signals.not_this_ids(self.store.conn)
 
-    def statistics(self, weeks: int = figures_sql.DEFAULT_WEEKS) -> dict[str, Any]:
+    def statistics(self, weeks: int | None = None) -> dict[str, Any]:
         """Every figure of the Statistics page and ``readq stats`` (see ``store/stats.py``)."""
         return figures_sql.figures(self.store.conn, weeks=weeks)
 

@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from readq.stats_rules import count_ticks, import_label, rate_text
+
 PLOT_SUFFIXES = (".png", ".svg")
 ADDED, READ, INBOX, ACCENT, MUTED = "#4C78A8", "#54A24B", "#E45756", "#F58518", "#9D9D9D"
 
@@ -37,7 +39,9 @@ def _from_zero(ax: Any, *series: list[int | float]) -> None:
     """Counts start at 0 and the axis has room even when every count is 0 (matplotlib
     would centre an all-zero axis on 0, with negative ticks)."""
     top = max((v for values in series for v in values), default=0)
-    ax.set_ylim(0, max(1, top) * 1.08)
+    end = max(1, top) * 1.08
+    ax.set_ylim(0, end)
+    ax.set_yticks([t for t in count_ticks(end) if t <= end])  # counts: whole numbers
 
 
 def _barh(ax: Any, rows: list[dict[str, Any]], title: str) -> None:
@@ -50,6 +54,9 @@ def _barh(ax: Any, rows: list[dict[str, Any]], title: str) -> None:
     read = [r["read"] for r in rows][::-1]
     ax.barh(names, papers, color=ADDED, label="papers")
     ax.barh(names, read, color=READ, label="read")
+    end = max(1, max(papers)) * 1.05
+    ax.set_xlim(0, end)
+    ax.set_xticks([t for t in count_ticks(end) if t <= end])
     ax.tick_params(axis="y", labelsize=7)
     ax.tick_params(axis="x", labelsize=7)
 
@@ -57,8 +64,7 @@ def _barh(ax: Any, rows: list[dict[str, Any]], title: str) -> None:
 def _import_label(row: dict[str, Any]) -> str:
     """An import as the sidebar names it ("Trending Mar 11", the profile's author),
     with its date; the file name for an import that has no name."""
-    name = str(row.get("name") or row["file"])
-    return f"{name[:22]}{'…' if len(name) > 22 else ''} · {row['imported_at'][5:10]}"
+    return f"{import_label(row)} · {row['imported_at'][5:10]}"
 
 
 def draw(figures: dict[str, Any]) -> Any:
@@ -158,7 +164,7 @@ def draw(figures: dict[str, Any]) -> Any:
     triage = figures["triage"]
     ax = fig.add_subplot(grid[3, 2])
     pace = triage["papers_per_minute"]
-    ax.set_title("Triage sessions: decisions" + (f" ({pace:g} papers/min)" if pace else ""),
+    ax.set_title("Triage sessions: decisions" + (f" ({rate_text(pace)} papers/min)" if pace else ""),
                  loc="left", fontsize=10)
     if triage["sessions"]:
         sessions = triage["sessions"]

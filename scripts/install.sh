@@ -34,6 +34,9 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# setuptools' "Editable installation" banner is advice, not an error: filtered by its
+# text alone, so any real error or other warning still shows
+export PYTHONWARNINGS="ignore:Editable installation"
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install -q -e ".[test]"
 else

@@ -139,3 +139,24 @@ def test_plot_names_imports_as_the_sidebar_does_and_counts_start_at_zero(seeded,
         empty = draw(blank.statistics())
     rate = next(ax for ax in empty.axes if ax.get_title(loc="left").startswith("Reading rate"))
     assert rate.get_ylim()[0] == 0 and rate.get_ylim()[1] > 0
+
+
+def test_plot_of_a_one_day_library_spans_a_few_weeks_with_whole_count_ticks(seeded):
+    from readq.library import Library
+    from readq.stats_plot import draw
+
+    with Library(Path(seeded)) as lib:
+        figures = lib.statistics()
+    assert 2 <= len(figures["backlog"]) <= 6  # the library's own history, not 26 weeks
+    assert figures["backlog"][-1]["added"] == 161
+    fig = draw(figures)
+    by_title = {ax.get_title(loc="left"): ax for ax in fig.axes}
+    backlog = next(ax for t, ax in by_title.items() if t.startswith("Backlog"))
+    assert len(backlog.get_xticks()) == len(figures["backlog"])
+    for title, ax in by_title.items():
+        if title.startswith(("Backlog", "Reading rate", "How long", "Ratings", "Imports")):
+            ticks = list(ax.get_yticks())
+            assert ticks and all(float(t).is_integer() for t in ticks), (title, ticks)
+        if title.startswith("Top"):
+            ticks = list(ax.get_xticks())
+            assert ticks and all(float(t).is_integer() for t in ticks), (title, ticks)

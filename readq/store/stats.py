@@ -19,7 +19,9 @@ from bisect import bisect_left
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-DEFAULT_WEEKS = 26
+from readq.stats_rules import MOST_WEEKS, weeks_to_show
+
+DEFAULT_WEEKS = MOST_WEEKS
 TOP = 10
 # wait buckets: (key, label, upper bound in days — exclusive)
 BUCKETS: tuple[tuple[str, str, float], ...] = (
@@ -355,10 +357,19 @@ def triage(conn: sqlite3.Connection, limit: int = 30) -> dict[str, Any]:
             "papers_per_minute": round(total / total_minutes, 2) if total_minutes else None}
 
 
+def first_added(conn: sqlite3.Connection) -> date | None:
+    """The day the library's first paper came in (None for an empty library)."""
+    row = conn.execute("SELECT MIN(added_at) FROM papers").fetchone()
+    return date.fromisoformat(str(row[0])[:10]) if row and row[0] else None
+
+
 def figures(conn: sqlite3.Connection, now: datetime | None = None,
-            weeks: int = DEFAULT_WEEKS) -> dict[str, Any]:
-    """Every figure of the Statistics page."""
+            weeks: int | None = None) -> dict[str, Any]:
+    """Every figure of the Statistics page; the week axes span ``weeks``, by default
+    the library's own history (:func:`readq.stats_rules.weeks_to_show`)."""
     now = now or utc_now()
+    if weeks is None:
+        weeks = weeks_to_show(first_added(conn), now.date())
     rows = backlog(conn, now, weeks)
     return {
         "generated_at": iso(now),

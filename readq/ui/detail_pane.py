@@ -13,7 +13,7 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,9 +33,11 @@ from readq.ui.flow_layout import FlowLayout
 from readq.ui.highlight import highlight_html
 from readq.ui.links import arxiv_abs_url, arxiv_pdf_url, arxiv_search_url, open_url
 from readq.ui.note_editor import NoteEditor, SaveNote
+from readq.ui.note_room import NoteRoom
 from readq.ui.paper_model import AUTHORS_UNKNOWN, display_title
 from readq.ui.star_widget import StarWidget
 from readq.ui.tag_editor import TagBox
+from readq.ui.triage_widgets import tint_quiet
 
 
 def _label(parent: QWidget, selectable: bool = True, rich: bool = True) -> QLabel:
@@ -91,7 +93,7 @@ class DetailPane(QWidget):
         self.title.setAccessibleName("Title")
         self.authors = _label(self.info)
         self.orgs = _label(self.info)
-        self.orgs.setEnabled(False)
+        tint_quiet(self.orgs)  # secondary, yet readable (a disabled grey is not)
         self.meta = _label(self.info)
         self.links = _label(self.info, selectable=False)
         self.extra = _label(self.info)
@@ -158,6 +160,7 @@ class DetailPane(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self.note_room = NoteRoom(self.splitter, note_box, self.note_editor.editor)
 
         self.placeholder = QLabel("Select a paper to see its details and notes.", self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -206,6 +209,7 @@ class DetailPane(QWidget):
             self.scroll.verticalScrollBar().setValue(0)
         self._render_if_changed()
         self.stack.setCurrentWidget(self.splitter)
+        self.note_room.update()
 
     @property
     def pending(self) -> bool:
@@ -228,6 +232,12 @@ class DetailPane(QWidget):
             self._terms = terms
             if render and self._row is not None:
                 self._render_if_changed()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            # follow a light/dark switch, once the new palette has reached the labels
+            QTimer.singleShot(0, self, lambda: tint_quiet(self.orgs))
 
     def rescale_fonts(self) -> None:
         """Follow a change of the application font (View ▸ Zoom)."""

@@ -55,6 +55,7 @@ from readq.ui.cheatsheet import CheatSheet
 from readq.ui.detail_pane import DetailPane
 from readq.ui.duplicates_view import DuplicatesView
 from readq.ui.empty_state import EmptyView, WelcomePanel
+from readq.ui.filter_chip import FilterChip
 from readq.ui.flow_layout import CurrentStack
 from readq.ui.for_you import ForYou, ForYouPanel
 from readq.ui.import_dialog import ImportController, ProgressPanel
@@ -102,7 +103,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         super().__init__()
         self.root = Path(library_root)
         self.library = Library(self.root, read_only=True)  # LibraryError goes to the caller
-        self.prefs = WindowSettings(settings)
+        self.prefs = WindowSettings(settings, self.root)
         self.runner = TaskRunner(self.root, self)
         self.ops = Operations(self.runner, self)
         self.undo_stack = QUndoStack(self)
@@ -181,6 +182,9 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.search)
+        self.filter_chip = FilterChip()  # a Statistics bar's filter, and the way back
+        self.filter_chip.escape_in(self.table)
+        layout.addWidget(self.filter_chip)
         layout.addWidget(self.center, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -300,6 +304,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         a["cheatsheet"].triggered.connect(self.show_cheatsheet)
         a["about"].triggered.connect(self.show_about)
         a["statistics"].triggered.connect(self.show_statistics)
+        self.filter_chip.cleared.connect(self.show_statistics)
         self.counts_updated.connect(self._stats_follow_changes)
 
         self.sidebar.entry_selected.connect(self._on_entry)
@@ -456,6 +461,7 @@ class MainWindow(ViewMixin, StatisticsMixin, TriageMixin, ImportMixin, LibraryMi
         self.prefs.save_window(self)
         self.prefs.save_splitter("main", self.splitter)
         self.prefs.save_splitter("detail", self.detail.splitter)
+        self.table.restore_dropped()
         self.prefs.save_header(self.table.horizontalHeader())
         if self.list_state.entry is not None:
             self.prefs.last_view = self.list_state.entry.key

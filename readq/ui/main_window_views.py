@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QInputDialog
 
 from readq.search.query import QueryError, parse_query
 from readq.ui.for_you import Ranking
+from readq.ui.paper_model import QUEUE as QUEUE_COLUMN, READ as READ_COLUMN, TAGS
 from readq.ui.sidebar import SidebarEntry
 from readq.ui.tasks import READ
 from readq.ui.views import count_job, empty_text, sidebar_groups, view_title
@@ -63,6 +64,9 @@ class ViewMixin:
         """List the current view (a search runs in the background)."""
         self._view_reads += 1  # a reload still reading in the background is stale now
         self.search.setVisible(self.list_state.view != "stats")
+        entry = self.list_state.entry
+        self.filter_chip.show_filter(entry.label if entry is not None and
+                                     entry.kind == "selection" else None)
         if self.list_state.view == "stats":
             self._show_statistics_page()
             return
@@ -272,6 +276,7 @@ class ViewMixin:
         self._counts_task = None
         if isinstance(counts, dict):
             self.sidebar.sidebar_model.set_counts(counts)
+            self.table.set_empty_columns(empty_columns(counts))
         if self._counts_again:
             self._counts_again = False
             self.refresh_counts()
@@ -368,3 +373,16 @@ class ViewMixin:
         """Forget a saved search."""
         self.ops.run(lambda lib: lib.delete_saved_search(search_id),
                      lambda _: self._rebuild_sidebar(), name="delete saved search")
+
+
+def empty_columns(counts: dict[str, int]) -> set[int]:
+    """The list's columns with nothing in them in the whole library, from the sidebar's
+    counts: nothing read, nothing queued, no tags."""
+    empty = set()
+    if counts.get("view:read") == 0:
+        empty.add(READ_COLUMN)
+    if counts.get("view:queue") == 0:
+        empty.add(QUEUE_COLUMN)
+    if not any(key.startswith("tag:") and count for key, count in counts.items()):
+        empty.add(TAGS)
+    return empty

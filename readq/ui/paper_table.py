@@ -36,6 +36,7 @@ from readq.ui.paper_model import (
     PaperModel,
     RatingRole,
 )
+from readq.ui.column_fit import ColumnNeed, share_width
 from readq.ui.star_widget import MAX_STARS, StarDelegate
 
 DEFAULT_WIDTHS = {TITLE: 300, AUTHORS: 170, DATE: 86, CATEGORY: 42, RATING: 84, READ: 40,
@@ -46,6 +47,8 @@ SAMPLE_TEXT = {AUTHORS: "Firstname Lastname, Firstna", DATE: "2024-12-31",
                CATEGORY: "Cat.", READ: "Read", CODE: "Code", QUEUE: "#999",
                TAGS: "#reinforcement"}
 HIDDEN_AT_FIRST = (CATEGORY, CODE)  # the header's menu shows them
+# left out when the list has no room, least wanted first (the detail pane shows them)
+DROP_ORDER = (CATEGORY, CODE, TAGS, QUEUE, READ)
 
 
 class PaperTable(QTableView):
@@ -93,9 +96,12 @@ class PaperTable(QTableView):
         header.customContextMenuRequested.connect(self._header_menu)
         header.sortIndicatorChanged.connect(self._on_sort_indicator)
         self._fitting = False
-        self._natural: dict[int, int] = {}  # fitted widths of the authors and tags
+        self._natural: dict[int, int] = {}  # widths that show each column's content
         self._given: dict[int, int] = {}  # the widths readq last gave them
         self._auto: set[int] = set()  # columns still at readq's width (not the user's)
+        self._empty: set[int] = set()  # columns with nothing in them (the window says)
+        self._dropped: list[int] = []  # left out for now: no room
+        self._pinned: set[int] = set()  # shown from the header menu: never left out
         header.sectionResized.connect(self._on_section_resized)
         self.setDragDropOverwriteMode(False)
         self.setDropIndicatorShown(True)
@@ -142,60 +148,93 @@ class PaperTable(QTableView):
     # --- columns -----------------------------------------------------------------------
 
     def fit_columns(self) -> None:
-        """Size the columns to what they hold at the current font; the title takes the
-        rest. Row height follows the font too."""
+        """Size the columns to what they hold at the current font (and never narrower than
+        their header with its sort arrow); the title takes the rest. Row height follows
+        the font too."""
         metrics = self.fontMetrics()
         header = self.horizontalHeader()
         pad = 18
-        self._fitting = True
-        for column, sample in SAMPLE_TEXT.items():
-            title = COLUMNS[column][0]
-            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(title))
-            header.resizeSection(column, width + pad)
-            if column in (AUTHORS, TAGS):
-                self._natural[column] = self._given[column] = width + pad
-                self._auto.add(column)
-        self._fitting = False
         star = min(metrics.height(), 13)
-        header.resizeSection(RATING, max(int(star * 1.15 * MAX_STARS) + 12,
-                                         metrics.horizontalAdvance("Rating") + pad))
+        contents = {column: metrics.horizontalAdvance(sample) + pad
+                    for column, sample in SAMPLE_TEXT.items()}
+        contents[RATING] = int(star * 1.15 * MAX_STARS) + 12
+        self._natural = {column: max(width, self.header_need(column))
+                         for column, width in contents.items()}
+        self._auto = set(self._natural)  # readq's widths, until the user drags one
+        self._given = {}
         self.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
         self.keep_title_readable()
 
+    def header_need(self, column: int) -> int:
+        """The width that shows a column's header text whole, sort arrow included."""
+        return self.horizontalHeader().sectionSizeFromContents(column).width()
+
+    def set_empty_columns(self, columns: set[int]) -> None:
+        """Columns with nothing in them in the whole library (no tags, none read…): they
+        shrink to their header and are the first left out when room is short."""
+        if columns != self._empty:
+            self._empty = set(columns)
+            self.keep_title_readable()
+
+    def _floor(self, column: int) -> int:
+        floor_text = {AUTHORS: "Firstname Last", TAGS: "#to-read"}.get(column)
+        natural = self._natural.get(column, self.header_need(column))
+        if floor_text is None:
+            return natural
+        wanted = self.fontMetrics().horizontalAdvance(floor_text) + 16
+        return min(natural, max(wanted, self.header_need(column)))
+
     def keep_title_readable(self) -> None:
-        """The title takes the width the other columns leave, and never less than about a
-        third of the list: a narrow list (or a big zoom) first narrows the authors and
-        tags columns — only while they have the width readq fitted, never one the user
-        chose — then scrolls sideways rather than squeezing the title away."""
+        """The title takes the width the other columns leave, and never less than
+        :data:`~readq.ui.column_fit.TITLE_SHARE` of the list: a narrow list (or a big
+        zoom) first narrows the authors and tags — only while they have readq's width,
+        never one the user chose — then leaves out, for now, the columns that matter
+        least (empty ones first), rather than scrolling sideways."""
         header = self.horizontalHeader()
         avail = self.viewport().width()
         if avail <= 0 or self._fitting:
             return
         self._fitting = True
         try:
-            if header.sectionResizeMode(TITLE) != QHeaderView.ResizeMode.Interactive:
-                header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
+            for column in self._dropped:
+                header.setSectionHidden(column, False)
+            self._dropped = []
             for column in list(self._auto):  # sized by the user, or remembered: theirs
-                if header.sectionSize(column) != self._given.get(column):
+                if column in self._given and not header.isSectionHidden(column) \
+                        and header.sectionSize(column) != self._given[column]:
                     self._auto.discard(column)
-            want = max(160, avail // 3)
-            sizes = {c: header.sectionSize(c) for c in range(len(COLUMNS))
-                     if c != TITLE and not header.isSectionHidden(c)}
-            sizes.update({c: self._natural[c] for c in self._auto if c in sizes})
-            metrics = self.fontMetrics()
-            for column, floor_text in ((AUTHORS, "Firstname Last"), (TAGS, "#to-read")):
-                short = sum(sizes.values()) + want - avail
-                if short <= 0 or column not in sizes or column not in self._auto:
+            needs: dict[int, ColumnNeed] = {}
+            for column in range(len(COLUMNS)):
+                if column == TITLE or header.isSectionHidden(column):
                     continue
-                floor = min(sizes[column], metrics.horizontalAdvance(floor_text) + 16)
-                sizes[column] = max(floor, sizes[column] - short)
-            for column in self._auto:
-                if column in sizes:
-                    header.resizeSection(column, sizes[column])
-                    self._given[column] = sizes[column]
-            header.resizeSection(TITLE, max(want, avail - sum(sizes.values())))
+                mine = column in self._auto
+                empty = column in self._empty
+                natural = self.header_need(column) if empty and mine else \
+                    self._natural.get(column, header.sectionSize(column)) if mine else \
+                    header.sectionSize(column)
+                needs[column] = ColumnNeed(
+                    natural=natural, floor=min(natural, self._floor(column)),
+                    fixed=not mine, droppable=column in DROP_ORDER and column not in
+                    self._pinned, empty=empty)
+            fit = share_width(avail, needs, list(DROP_ORDER))
+            for column in fit.dropped:
+                header.setSectionHidden(column, True)
+            self._dropped = list(fit.dropped)
+            for column, width in fit.widths.items():
+                if column in self._auto:
+                    header.resizeSection(column, width)
+                    self._given[column] = width
+            header.resizeSection(TITLE, fit.title)
         finally:
             self._fitting = False
+
+    def restore_dropped(self) -> None:
+        """Show again the columns left out for room (before the header state is saved,
+        so a left-out column is not remembered as hidden by the user)."""
+        header = self.horizontalHeader()
+        for column in self._dropped:
+            header.setSectionHidden(column, False)
+        self._dropped = []
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
         if self._fitting:
@@ -292,8 +331,19 @@ class PaperTable(QTableView):
             action = menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(column))
-            action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
+            action.toggled.connect(lambda on, c=column: self._choose_column(c, on))
         menu.popup(header.mapToGlobal(pos))
+
+    def _choose_column(self, column: int, shown: bool) -> None:
+        """The header menu's choice: a column shown there stays, even when room is short."""
+        if column in self._dropped:
+            self._dropped.remove(column)
+        if shown:
+            self._pinned.add(column)
+        else:
+            self._pinned.discard(column)
+        self.horizontalHeader().setSectionHidden(column, not shown)
+        self.keep_title_readable()
 
     def _on_sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
         self.paper_model.sort(column, order)

@@ -19,6 +19,8 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QPalette
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from readq.stats_rules import count_ticks, import_label, rate_text
+
 # series colours that read well on light and dark bases
 COLOURS = {"added": "#4C78A8", "read": "#54A24B", "inbox": "#E45756", "accent": "#F58518",
            "muted": "#9D9D9D", "queue": "#B279A2"}
@@ -148,7 +150,7 @@ def chart_specs(figures: dict[str, Any]) -> list[ChartSpec]:
     imports = figures["imports"]
     specs.append(ChartSpec(
         "imports", "Imports: new and merged papers",
-        [i["imported_at"][5:10].replace("-", "/") for i in imports], [
+        [import_label(i, 16) for i in imports], [
             Series("new", [i["new"] + i["possible_duplicates"] for i in imports],
                    COLOURS["added"], [f"import:{i['id']}" for i in imports],
                    [f"{i['file']} ({i['imported_at'][:10]}): {i['new']:,} new, "
@@ -168,9 +170,9 @@ def chart_specs(figures: dict[str, Any]) -> list[ChartSpec]:
                    [f"triage:{s['id']}" for s in sessions],
                    [f"{s['label'] or 'Triage'} ({s['started_at'][:16].replace('T', ' ')}): "
                     f"{s['decisions']:,} decisions in {s['minutes']:g} min, "
-                    f"{s['papers_per_minute']:g} papers a minute" for s in sessions])],
+                    f"{rate_text(s['papers_per_minute'])} papers a minute" for s in sessions])],
         label_every=max(1, len(sessions) // 8),
-        note=(f"{pace:g} papers a minute over the last {len(sessions)} sessions"
+        note=(f"{rate_text(pace)} papers a minute over the last {len(sessions)} sessions"
               if pace else "no triage logged yet: press T on a view")))
     return specs
 
@@ -201,6 +203,7 @@ class Chart(pg.PlotWidget):
         self.hideButtons()
         self.setMouseTracking(True)
         self.hits: list[_Hit] = []
+        self.value_ticks: list[int] = []  # the ticks of the count axis
         self._hover: _Hit | None = None
         self.scene().sigMouseMoved.connect(self._on_move)
         self.scene().sigMouseClicked.connect(self._on_click)
@@ -242,7 +245,6 @@ class Chart(pg.PlotWidget):
             item.getAxis("left").setWidth(min(longest + 14, 190))
         else:
             item.getAxis("left").setWidth(metrics.horizontalAdvance("00,000") + 10)
-        item.getAxis("bottom" if horizontal else "left").setTicks(None)
         if spec.kind == "line":
             self._draw_line()
         elif horizontal:
@@ -264,9 +266,15 @@ class Chart(pg.PlotWidget):
         if spec.kind == "stacked":
             top = max([sum(vals) for vals in zip(*(s.values for s in spec.series))] + [0.0])
         if horizontal:
-            item.setXRange(0, max(1.0, top) * 1.05, padding=0)
+            end = max(1.0, top) * 1.05
+            item.setXRange(0, end, padding=0)
         else:
-            item.setYRange(0, max(1.0, top, spec.reference or 0) * 1.08, padding=0)
+            end = max(1.0, top, spec.reference or 0) * 1.08
+            item.setYRange(0, end, padding=0)
+        # counts of papers: whole-number ticks (the rule ``readq stats --plot`` uses too)
+        self.value_ticks = [t for t in count_ticks(end) if t <= end]
+        item.getAxis("bottom" if horizontal else "left").setTicks(
+            [[(t, f"{t:,}") for t in self.value_ticks]])
 
     def _bar(self, **opts: Any) -> None:
         colour = opts.pop("colour")

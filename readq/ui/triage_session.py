@@ -46,12 +46,13 @@ class Summary:
     dismissed: int
     skipped: int
     left: int
+    not_this: int = 0  # D: "not this" (fewer papers like it)
 
     def as_dict(self) -> dict[str, int]:
         """The counts by name."""
         return {"total": self.total, "queued": self.queued, "rated": self.rated,
-                "read": self.read, "dismissed": self.dismissed, "skipped": self.skipped,
-                "left": self.left}
+                "read": self.read, "dismissed": self.dismissed, "not_this": self.not_this,
+                "skipped": self.skipped, "left": self.left}
 
 
 class TriageSession:
@@ -194,4 +195,4 @@ class TriageSession:
                  | by_kind[NOT_THIS])
         return Summary(total=self.total, queued=len(by_kind[QUEUE]), rated=len(by_kind[RATE]),
                        read=len(by_kind[READ]), dismissed=len(by_kind[DISMISS]),
-                       skipped=len(by_kind[SKIP] - acted), left=self.left())
+                       not_this=len(by_kind[NOT_THIS]), skipped=len(by_kind[SKIP] - acted), left=self.left())

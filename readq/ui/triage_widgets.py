@@ -247,6 +247,7 @@ class TriageSummaryPanel(QWidget):
         for column, (key, caption) in enumerate((("queued", "queued"), ("rated", "rated"),
                                                  ("read", "marked read"),
                                                  ("dismissed", "dismissed"),
+                                                 ("not_this", "not this"),
                                                  ("skipped", "skipped"))):
             number = QLabel("0", self)
             number.setFont(scaled_font(self.font(), 2.2, bold=True))

@@ -241,3 +241,15 @@ def test_derived_tables_follow_every_change(library: Library) -> None:
                 "AND event='dismissed') FROM papers p")
     assert library.store.one("SELECT read_at FROM paper_clock WHERE paper_id = ?",
                              (ids[0],)) == "2026-01-05T10:00:00+00:00"
+
+
+def test_the_week_axes_span_the_librarys_own_history(library: Library) -> None:
+    now = stats.utc_now()
+    fresh = library.statistics()["backlog"]  # every paper came in today
+    assert len(fresh) == 4 and fresh[-1]["added"] == 161
+    assert fresh[-1]["week"] == stats.week_start(now.date()).isoformat()
+    ten_weeks = stats.figures(library.store.conn, now + timedelta(weeks=10))["backlog"]
+    assert len(ten_weeks) == 11 and ten_weeks[0]["added"] == 161
+    years = stats.figures(library.store.conn, now + timedelta(weeks=80))["backlog"]
+    assert len(years) == 26  # at most half a year
+    assert len(library.statistics(weeks=8)["backlog"]) == 8  # asked for: as asked

@@ -30,3 +30,21 @@ def test_a_fresh_settings_file_opens_the_inbox(open_window, seeded_root, setting
     window = open_window(seeded_root, settings)
     assert window.view == "inbox"
     assert window.model.rowCount() == 161
+
+
+def test_a_new_library_opens_on_its_empty_page_not_on_the_last_librarys_view(
+        qtbot, open_window, seeded_root, empty_root, settings_path) -> None:
+    first = open_window(seeded_root, file_settings(settings_path))
+    first.show_statistics()
+    qtbot.waitUntil(lambda: first.sidebar.current_key == "stats", timeout=15000)
+    first.close()
+
+    new = open_window(empty_root, file_settings(settings_path))
+    assert new.sidebar.current_key == "view:inbox"
+    assert new.center.currentWidget() is new.welcome  # "Import your first papers"
+    assert new.welcome.isVisible()
+    assert new.stats_page is None or not new.stats_page.isVisible()
+    new.close()
+
+    again = open_window(seeded_root, file_settings(settings_path))
+    assert again.sidebar.current_key == "stats"  # each library keeps its own last view

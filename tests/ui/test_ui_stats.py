@@ -141,3 +141,82 @@ def test_the_page_follows_changes_and_the_palette(qtbot, open_window, seeded_roo
     base = old.color(QPalette.ColorRole.Base)
     qtbot.waitUntil(lambda: window.stats_page.chart("ratings").backgroundBrush().color()
                     == base, timeout=WAIT_MS)
+
+
+def check_ticks_are_whole(page) -> None:
+    """Every count axis is labelled with whole numbers."""
+    for chart in page.charts:
+        if chart.spec.name == "stars_by_category" or not chart.spec.labels:
+            continue
+        side = "bottom" if chart.spec.kind == "overlay" else "left"
+        axis = chart.getPlotItem().getAxis(side)
+        # the ticks drawn: the ones set, else pyqtgraph's own (private, no other reader)
+        levels = axis._tickLevels or [
+            values for _spacing, values in axis.tickValues(*axis.range, axis.height())]
+        drawn = [t[0] if isinstance(t, tuple) else t for level in levels for t in level]
+        assert drawn and all(float(v).is_integer() for v in drawn), (chart.spec.name, drawn)
+
+
+def test_a_one_day_library_gets_a_few_weeks_whole_ticks_named_imports_and_a_sane_rate(
+        qtbot, open_window, seeded_root, settings, monkeypatch):
+    # every paper of the seeded library came in today; one quick triage session of 8
+    # decisions over 11 s (stored to the second): 43.6… papers a minute
+    from datetime import timedelta
+
+    import readq.store.stats as stats_sql
+    start = stats_sql.utc_now()
+    moments = iter([start] + [start + timedelta(seconds=11 * n // 8) for n in range(1, 9)])
+    monkeypatch.setattr(stats_sql, "utc_now", lambda: next(moments))
+    with Library(seeded_root) as library:
+        ids = library.view_ids("inbox")[:8]
+        session = library.start_triage_log("Quick pass", 8)
+        for paper_id in ids:
+            library.log_triage(session, paper_id, "skip")
+    monkeypatch.undo()
+
+    window = open_window(seeded_root, settings)
+    open_stats(qtbot, window)
+    page = window.stats_page
+    backlog = page.chart("backlog")
+    assert 2 <= len(backlog.spec.labels) <= 6  # a few weeks, not half a year
+    added = next(s for s in backlog.spec.series if s.name == "added")
+    assert added.values[-1] == 161 and sum(added.values) == 161
+    check_ticks_are_whole(page)
+    imports = page.chart("imports").spec.labels
+    assert "Trending Mar 11" in imports and len(set(imports)) == 4, imports
+    triage = page.chart("triage")
+    assert "44 papers a minute" in triage.spec.note, triage.spec.note
+    assert "44 papers a minute" in triage.spec.series[0].tips[-1]
+
+
+def test_a_clicked_bar_shows_its_filter_as_a_chip_with_a_way_back(qtbot, open_window,
+                                                                  seeded_root, settings):
+    window = open_window(seeded_root, settings)
+    open_stats(qtbot, window)
+    chip = window.filter_chip
+    assert not chip.isVisible()
+    backlog = window.stats_page.chart("backlog")
+    week = window.stats_page.figures["backlog"][-1]["week"]
+    window.stats_page.scroll.ensureWidgetVisible(backlog)
+    with qtbot.waitSignal(window.view_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(backlog.viewport(), Qt.MouseButton.LeftButton,
+                         pos=bar_point(backlog, f"added:{week}"))
+    assert window.model.rowCount() == 161
+    assert chip.isVisible()
+    assert chip.label.text() == f"Statistics ▸ 161 added in the week of {week}"
+    assert chip.close_button.isVisible() and chip.close_button.text() == "×"
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)  # Esc: back where the bar was
+    assert window.center.currentWidget() is window.stats_page
+    assert not chip.isVisible()
+    # and the × on the chip does the same
+    with qtbot.waitSignal(window.view_loaded, timeout=WAIT_MS):
+        qtbot.mouseClick(backlog.viewport(), Qt.MouseButton.LeftButton,
+                         pos=bar_point(backlog, f"added:{week}"))
+    assert chip.isVisible()
+    qtbot.mouseClick(chip.close_button, Qt.MouseButton.LeftButton)
+    assert window.center.currentWidget() is window.stats_page and not chip.isVisible()
+    window.show_view("all")
+    assert not chip.isVisible()

@@ -108,6 +108,7 @@ def summary_of(done: list[Done]) -> dict[str, int]:
     acted = set().union(*(v for k, v in kinds.items() if k != "skip"))
     return {"queued": len(kinds.get("queue", ())), "rated": len(kinds.get("rate", ())),
             "read": len(kinds.get("read", ())), "dismissed": len(kinds.get("dismiss", ())),
+            "not_this": len(kinds.get("not_this", ())),
             "skipped": len(kinds.get("skip", set()) - acted)}
 
 
@@ -474,6 +475,25 @@ def test_the_session_follows_undo_and_redo() -> None:
     session.record(Decision(8, "dismiss", 4))
     assert not session.advance() and session.finished
     assert session.summary().as_dict() == {"total": 4, "queued": 1, "rated": 1, "read": 1,
-                                           "dismissed": 1, "skipped": 0, "left": 0}
+                                           "dismissed": 1, "not_this": 0, "skipped": 0,
+                                           "left": 0}
     session.drop([6])
     assert session.ids == [5, 7, 8] and session.total == 3
+
+
+def test_the_end_summary_counts_not_this(qtbot, window) -> None:
+    wait_counts(qtbot, window, inbox=161)
+    focus_list(qtbot, window)
+    press(qtbot, "down", SHIFT)
+    press(qtbot, "down", SHIFT)
+    chosen = window.table.selected_ids()
+    press(qtbot, "t")
+    page = window.triage_page
+    assert page.session.ids == chosen
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D)  # "not this"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D)
+    press(qtbot, "q")
+    qtbot.waitUntil(lambda: page.showing_summary, timeout=15000)
+    assert page.summary.counts() == {"queued": 1, "rated": 0, "read": 0, "dismissed": 0,
+                                     "not_this": 2, "skipped": 0}
+    assert "not this" in [label.text() for label in page.summary.quiet_labels]
