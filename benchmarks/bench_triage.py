@@ -40,7 +40,8 @@ The script reports p50 / p95 / max for all keys pressed in triage and per kind
 of key, the share of the time spent before the paint (the key call alone), and
 apart from those the T that opens triage (the page's first show, once per run;
 pressed a second after the list is shown — the window renders the hidden page
-once at idle 0.4 s after it opens, without that the first T costs ~20 ms more). It is a benchmark, not a test: it never fails, it
+once at idle 0.4 s after it opens, without that the first T costs ~20 ms more). It is a benchmark,
+not a test: it never fails, it
 prints the budget beside the figures.
 """
 

@@ -5,7 +5,8 @@ abstract bands computed, outside any transaction; then records are merged and
 committed together until the chunk has held the write lock for about
 ``CHUNK_TARGET_S`` (measured as it goes, the last commit's time included), so
 a rating typed meanwhile waits at most that long. The write-ahead log is
-copied back by passive checkpoints between chunks, never inside a commit. Each chunk commits the import's tallies with it, so
+copied back by passive checkpoints between chunks, never inside a commit. Each chunk commits the
+import's tallies with it, so
 a kill -9 leaves whole records and an unfinished import that the next import
 of the same file resumes: records it already stored are skipped, the rest
 stored, and the library converges to what one uninterrupted import gives.

@@ -36,6 +36,8 @@ from readq.store.database import BUSY_TIMEOUT_MS, WRITE_BUDGET_S, Store, StoreBu
 from readq.store.health import (
     QUICK_CHECK_MAX_BYTES, StoreDamaged, check_store, describe_error, opened_here, protect)
 from readq.store import schema as schema_sql
+from readq.store import signals
+from readq.store.signals import CANDIDATE_WHERE
 from readq.store import stats as figures_sql
 from readq.store import user_state as kinds
 from readq.store.user_state import TAG_CONDITION_SQL
@@ -46,8 +48,6 @@ __all__ = ["Library", "LibraryError", "LibraryBusy", "StoreDamaged", "FileReport
            "condition_sql", "VIEWS", "ANALYZE_AFTER", "Progress", "Cancel"]
 
 log = logging.getLogger(__name__)
-from readq.store import signals
-from readq.store.signals import CANDIDATE_WHERE
 
 if TYPE_CHECKING:  # scikit-learn loads only when recommendations are asked for
     from readq.search.index import SearchIndex  # Whoosh: when the index is first used

@@ -132,7 +132,8 @@ def write_atomic(target: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``target`` whole or not at all; never through a planted symlink.
 
     A target that is (or links to) a folder, a device or a pipe is refused with
-    ``FileRefused``; a symlink to a regular file is replaced by the new file. The new file gets the mode an ordinary new file would get (the user's umask), or the
+    ``FileRefused``; a symlink to a regular file is replaced by the new file. The new file gets the
+    mode an ordinary new file would get (the user's umask), or the
     mode of the regular file it replaces. Errors name ``target``, never the temporary file.
     """
     target = Path(target)

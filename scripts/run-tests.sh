@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install.sh --test
+.venv/bin/ruff check readq tests benchmarks
 export QT_QPA_PLATFORM=offscreen
 exec .venv/bin/python -m pytest "$@"

@@ -130,8 +130,8 @@ def test_plot_names_imports_as_the_sidebar_does_and_counts_start_at_zero(seeded,
     by_title = {ax.get_title(loc="left"): ax for ax in fig.axes}
     imports = by_title["Imports: new and merged papers"]
     labels = [t.get_text() for t in imports.get_xticklabels()]
-    assert "arXiv listing" in names and any(l.startswith("arXiv listing · ") for l in labels)
-    assert not any(".txt" in l for l in labels)
+    assert "arXiv listing" in names and any(label.startswith("arXiv listing · ") for label in labels)
+    assert not any(".txt" in label for label in labels)
     for ax in fig.axes:  # no count axis reaches below 0
         if len(ax.get_yticks()):
             assert ax.get_ylim()[0] >= 0 or ax.get_title(loc="left").startswith("Top")

@@ -4,7 +4,6 @@ that was not said."""
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os

@@ -1,7 +1,8 @@
 """The features on disk: ``<library>/recommend/features.pkl`` (derived data).
 
 It is written atomically (a private temporary file, created exclusively, renamed
-over the old one) in a private folder, with the store's papers stamp, and read back only when its format version matches; a
+over the old one) in a private folder, with the store's papers stamp, and read back only when its
+format version matches; a
 missing, old or unreadable cache is simply rebuilt.
 """
 

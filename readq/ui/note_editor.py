@@ -8,7 +8,8 @@ once); a write refused later comes back through ``save_failed_later``.
 
 The preview never reads a file or the network: images are shown as the text
 ``[image: where]`` and its document answers every resource request itself
-(``safe_document``), and links open only if they are http(s), in the user's browser. It is rendered only while its tab is shown, within
+(``safe_document``), and links open only if they are http(s), in the user's browser. It is rendered
+only while its tab is shown, within
 the bounds of ``preview_limits`` (huge tables and deeply nested HTML shown as text),
 so no note can freeze the window.
 """

@@ -152,7 +152,6 @@ class PaperTable(QTableView):
         their header with its sort arrow); the title takes the rest. Row height follows
         the font too."""
         metrics = self.fontMetrics()
-        header = self.horizontalHeader()
         pad = 18
         star = min(metrics.height(), 13)
         contents = {column: metrics.horizontalAdvance(sample) + pad
