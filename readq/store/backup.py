@@ -146,9 +146,15 @@ def copy_problem(conn: sqlite3.Connection) -> str | None:
 
 
 def finding(rows: list[str]) -> str:
-    """What ``PRAGMA quick_check`` reported, on one line (its rows hold line breaks)."""
-    text = "; ".join(str(r) for r in rows).replace("*** in database main ***", "")
-    return "integrity check: " + " ".join(text.split())[:200]
+    """What ``PRAGMA quick_check`` reported, on one line: its first fault and how many
+    more it listed (its rows hold line breaks, one fault a line)."""
+    faults = [" ".join(line.split()) for row in rows
+              for line in str(row).replace("*** in database main ***", "").splitlines()]
+    faults = [fault for fault in faults if fault]
+    if not faults:
+        return "integrity check failed"
+    more = len(faults) - 1
+    return "integrity check: " + faults[0][:200] + (f" (and {more} more)" if more else "")
 
 
 def _damaged_copy(source: sqlite3.Connection, folder: Path, finding: str) -> BackupDamaged:

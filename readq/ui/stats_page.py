@@ -121,7 +121,7 @@ class StatsPage(QStackedWidget):
         self._clear()
         self._pending = specs
         self._made = 0
-        QTimer.singleShot(0, self._make_next)
+        QTimer.singleShot(0, self, self._make_next)  # dropped if the page goes
 
     def _make_next(self) -> None:
         specs = self._pending
@@ -134,7 +134,7 @@ class StatsPage(QStackedWidget):
             self._made += 1
             self._lay_out(force=True)  # shown as it comes: no big paint at the end
             self.setCurrentWidget(self.scroll)
-            QTimer.singleShot(0, self._make_next)
+            QTimer.singleShot(0, self, self._make_next)  # dropped if the page goes
             return
         for chart, spec in zip(self.charts, specs):  # newer figures may have come meanwhile
             if chart.spec is not spec:
