@@ -45,7 +45,7 @@ with a one-line :class:`QueryError`; everything else parses in one pass. So is
 one that would make the index work too long (:mod:`readq.search.bounds`): a typo
 or ``*`` word of more than 30 letters, ``~`` on fewer than 3 letters per typo,
 a word starting with ``*``, more than 8 typo/``*`` words, a phrase of more than
-32 words, more than 40 words in all, or a ``*``/typo word matching more than 500 indexed words (or words
+16 words, more than 40 words in all, or a ``*``/typo word matching more than 500 indexed words (or words
 found more than 250,000 times in all).
 """
 

@@ -48,7 +48,7 @@ SYNTAX_HELP = """
 <p>Words match any case and accents, and other forms of the same word, in phrases
 too (“transformer” finds “Transformers”). A word with <code>~</code> or <code>*</code> has
 at most 30 letters, starts with a letter and matches at most 500 words; <code>~</code>
-needs 3 letters per typo. At most 8 such words, 32 words in a phrase, 40 in a query.
+needs 3 letters per typo. At most 8 such words, 16 words in a phrase, 40 in a query.
 The search applies to the view selected in the sidebar; choose <b>All</b> to search
 everything. Esc clears the search.</p>
 """

@@ -90,7 +90,7 @@ def test_long_phrase_is_refused(capsys: Any, library: Path) -> None:
 def test_too_many_words_are_refused(capsys: Any, library: Path) -> None:
     words = "the model learns a policy from data with a reward and a language model".split()
     _refused(capsys, library, " ".join(words * 4), f"The query has 56 words; at most {MAX_WORDS}")
-    _refused(capsys, library, " ".join(words) + ' "' + " ".join(words * 2) + '"',
+    _refused(capsys, library, " ".join(words * 2) + ' "' + " ".join(words) + '"',
              f"The query has 42 words; at most {MAX_WORDS}")  # phrases count too
     title = "Meta-Rewarding Language Models: Self-Improving Alignment with LLM-as-a-Meta-Judge"
     assert title in _answers(capsys, library, title)  # a title, unquoted
