@@ -116,3 +116,31 @@ def test_sorting_by_a_column_requeries(qtbot, window) -> None:
         assert window.model.ids == library.view_ids("all", sort="title")
         window.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
         assert window.model.ids == library.view_ids("all", sort="published", descending=True)
+
+
+def test_a_big_librarys_sort_and_view_switch_read_off_the_gui_thread(qtbot, window,
+                                                                     monkeypatch) -> None:
+    import threading
+
+    from readq.ui import main_window_views
+
+    window.show_view("all")
+    wait_counts(qtbot, window)
+    monkeypatch.setattr(main_window_views, "VIEW_READ_IN_BACKGROUND", 10)  # "big": > 10 papers
+    gui = threading.get_ident()
+    readers: list[int] = []
+    real = Library.view_ids
+
+    def watched(self, *args, **kwargs):
+        readers.append(threading.get_ident())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "view_ids", watched)
+    with Library(window.root) as library:
+        by_title = real(library, "all", sort="title")
+        inbox = real(library, "inbox", sort="title")
+    window.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: window.model.ids == by_title, timeout=10_000)
+    window.show_view("inbox")  # the list keeps its sort
+    qtbot.waitUntil(lambda: window.model.ids == inbox, timeout=10_000)
+    assert readers and gui not in readers  # every read of a view's ids ran on a lane
