@@ -91,7 +91,7 @@ class ViewMixin:
     def _papers_known(self) -> int:
         """The library's size as the window knows it without asking (the sidebar's
         count of All, or the rows listed now)."""
-        entry = self.sidebar.sidebar_model.entry("all")
+        entry = self.sidebar.sidebar_model.entry("view:all")
         return max(self.model.rowCount(), (entry.count or 0) if entry is not None else 0)
 
     def load_in_background(self, keep: bool = True) -> None:

@@ -143,4 +143,11 @@ def test_a_big_librarys_sort_and_view_switch_read_off_the_gui_thread(qtbot, wind
     qtbot.waitUntil(lambda: window.model.ids == by_title, timeout=10_000)
     window.show_view("inbox")  # the list keeps its sort
     qtbot.waitUntil(lambda: window.model.ids == inbox, timeout=10_000)
+    # a search listing a few papers, then cleared: the library is still big
+    with qtbot.waitSignal(window.search_done, timeout=10_000,
+                          check_params_cb=lambda query: query == "wombat"):
+        window.search.set_text("wombat")
+    assert window.model.rowCount() < 10
+    window.search.set_text("")
+    qtbot.waitUntil(lambda: window.model.ids == inbox, timeout=10_000)
     assert readers and gui not in readers  # every read of a view's ids ran on a lane
