@@ -83,23 +83,16 @@ class ViewMixin:
             return
         self.searches.cancel()  # results of a search still running are stale now
         self._set_terms([])
-        if self._papers_known() > VIEW_READ_IN_BACKGROUND:
+        if max(self.model.rowCount(), self.sidebar.papers_in_library()) \
+                > VIEW_READ_IN_BACKGROUND:
             self._read_view_in_background(keep)
         else:
             self._show_view_ids(self.list_state.view_ids(self.library), keep)
 
-    def _papers_known(self) -> int:
-        """The library's size as the window knows it without asking (the sidebar's
-        count of All, or the rows listed now)."""
-        entry = self.sidebar.sidebar_model.entry("view:all")
-        return max(self.model.rowCount(), (entry.count or 0) if entry is not None else 0)
-
     def load_in_background(self, keep: bool = True) -> None:
         """``load`` after another program changed the library (a terminal's import or
-        rating): the view's ids are read on the read lane, not the GUI thread (61 ms
-        for 100,000 papers, each time the other program's commits pause); the list
-        keeps showing the old ones meanwhile. Searches, statistics and the duplicates
-        view already run in the background: they reload as ``load`` does."""
+        rating): the view's ids are always read on the read lane, whatever the size,
+        since this comes each time the other program's commits pause."""
         state = self.list_state
         if state.query or state.view in ("stats", "duplicates"):
             self.load(keep)

@@ -240,6 +240,11 @@ class Sidebar(QTreeView):
         """The key of the selected entry."""
         return self._current_key
 
+    def papers_in_library(self) -> int:
+        """The count of All as last shown (0 before the first counts arrive)."""
+        entry = self.sidebar_model.entry("view:all")
+        return (entry.count or 0) if entry is not None else 0
+
     def select_key(self, key: str) -> bool:
         """Select an entry by key (emits ``entry_selected`` if it changes)."""
         index = self.sidebar_model.index_of(key)

@@ -29,13 +29,6 @@ def template(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture
-def root(template, tmp_path) -> Path:
-    target = tmp_path / "lib"
-    shutil.copytree(template, target)
-    return target
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -48,13 +47,6 @@ def template(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("big") / "lib"
     _big_library(root)
     return root
-
-
-@pytest.fixture
-def root(template, tmp_path) -> Path:
-    target = tmp_path / "lib"
-    shutil.copytree(template, target)
-    return target
 
 
 def _overwrite_pages(store: Path, count: int, seed: int = 20) -> None:
